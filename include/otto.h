@@ -1,0 +1,552 @@
+/*
+ * otto.h - drive a lab of hosts (the local machine, SSH servers, telnet
+ * consoles) through persistent shell sessions, one-shot commands and
+ * send/expect, from one event-loop thread.
+ *
+ * This is the whole public interface of libotto. It is plain C99 and
+ * depends on nothing but <stddef.h> and <stdint.h>, so C, C++, SWIG,
+ * bindgen, ctypes/cffi, P/Invoke, cgo and JNI can all consume it.
+ *
+ * Conventions (see the project's API design notes):
+ *   - Every fallible call returns int: OTTO_OK (0) or a negative OTTO_E* code.
+ *     When a synchronous call fails, otto_last_error_message() explains why,
+ *     on the calling thread.
+ *   - Argument order: outputs first, then the handle, then inputs, then
+ *     (callback, user_data).
+ *   - Anything handed out through an `**out` argument is owned by the caller
+ *     and has a matching _free. A pointer returned by a getter is borrowed;
+ *     its comment says how long it lives. Never free() library memory.
+ *   - Booleans are int (0 false, non-zero true). Durations are seconds as
+ *     double; waits on the calling thread are milliseconds as int32_t,
+ *     where -1 means "no limit" and 0 means "do not wait".
+ *   - Every function may be called from any thread.
+ *
+ * Threading and completion
+ *   An otto_context owns one internal libuv loop thread that performs all
+ *   I/O. Asynchronous calls return an otto_op (a future) at once. Its
+ *   completion can be observed in three ways:
+ *     1. the completion callback passed when the op is submitted;
+ *     2. the op itself: otto_op_is_done(), otto_op_wait();
+ *     3. the context's completion queue, otto_context_next_completion(),
+ *        which receives every op submitted *without* a callback.
+ *   Callbacks (completion, streaming events, log entries) run on the loop
+ *   thread (OTTO_DISPATCH_LOOP) or on the application's thread inside
+ *   otto_context_dispatch() (OTTO_DISPATCH_APP, the default). The notify fd
+ *   is readable while callbacks wait for dispatch or completions wait in the
+ *   queue, so event loops (asyncio, Go, Tokio, poll()) can integrate without
+ *   threads. A completion callback fires exactly once, never from inside the
+ *   call that submitted the op; if submission fails no callback fires; after
+ *   otto_op_free() none of the op's callbacks run again.
+ *   Calls that would block (otto_op_wait, a waiting dispatch or completion
+ *   poll, otto_context_free) return OTTO_EDEADLK when made on the loop thread
+ *   itself, instead of hanging.
+ */
+#ifndef OTTO_H
+#define OTTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Export and version                                                       */
+/* ------------------------------------------------------------------------ */
+
+#if defined(_WIN32)
+#define OTTO_API
+#elif defined(__GNUC__) || defined(__clang__)
+#define OTTO_API __attribute__((visibility("default")))
+#else
+#define OTTO_API
+#endif
+
+#define OTTO_VERSION_MAJOR 0
+#define OTTO_VERSION_MINOR 1
+#define OTTO_VERSION_PATCH 0
+#define OTTO_VERSION_STRING "0.1.0"
+/* One number for comparisons: 0x00MMmmpp. */
+#define OTTO_VERSION_NUMBER \
+    ((OTTO_VERSION_MAJOR << 16) | (OTTO_VERSION_MINOR << 8) | OTTO_VERSION_PATCH)
+
+/* The library's own version. Any output pointer may be NULL. Returns a
+ * static string such as "0.1.0". */
+OTTO_API const char *otto_version(int32_t *major, int32_t *minor, int32_t *patch);
+
+/* Checks that the library can serve a program built against the header
+ * whose OTTO_VERSION_NUMBER is `header_version`: same major version and a
+ * library at least as new. Returns OTTO_OK or OTTO_EVERSION. Bindings call
+ * it once at load time. */
+OTTO_API int otto_version_check(uint32_t header_version);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Values never change; new codes are appended. */
+typedef enum otto_error_code_e {
+    OTTO_OK = 0,
+    OTTO_EINVAL = -1,       /* invalid argument */
+    OTTO_ENOTFOUND = -2,    /* no such host, session or file */
+    OTTO_ETIMEDOUT = -3,    /* a wait or an expect ran out of time */
+    OTTO_ECANCELED = -4,    /* the op was canceled (or its context freed) */
+    OTTO_EAUTH = -5,        /* authentication failed */
+    OTTO_EHOSTKEY = -6,     /* host key unknown or changed */
+    OTTO_ECONNECT = -7,     /* could not connect or start the transport */
+    OTTO_ECLOSED = -8,      /* the handle or its context is closed */
+    OTTO_EBUSY = -9,        /* resource busy */
+    OTTO_EDEADLK = -10,     /* a blocking call on the loop thread */
+    OTTO_EABORT = -11,      /* a user callback asked to stop */
+    OTTO_ENOMEM = -12,      /* out of memory */
+    OTTO_EVERSION = -13,    /* header and library versions disagree */
+    OTTO_EINTERNAL = -14,   /* a bug in otto; the message says where */
+    OTTO_EPARSE = -15,      /* malformed lab or configuration */
+    OTTO_ELABNOTFOUND = -16,/* no lab file or lab name matched */
+    OTTO_EDEAD = -17,       /* the session is dead (not alive) */
+    OTTO_EIO = -18,         /* the transport was lost during the op */
+    OTTO_EHANDSHAKE = -19,  /* the shell never became ready */
+    OTTO_ENOTRUN = -20,     /* dry run: nothing was done */
+    OTTO_ENOTSUP = -21,     /* not supported by this host kind */
+    OTTO_ERESERVATION = -22,/* a reservation is missing */
+    OTTO_ERESBACKEND = -23, /* the reservations file could not be used */
+    OTTO_EPENDING = -24     /* the op has not finished yet */
+} otto_error_code_t;
+
+/* A static, thread-safe description of an error code ("invalid argument").
+ * Unknown codes give "unknown error". */
+OTTO_API const char *otto_strerror(int code);
+
+/* The code and message of the last synchronous call that failed on this
+ * thread. The message names the host, file, JSON path or command involved.
+ * The string is borrowed and lives until the next failing otto call on this
+ * thread. Both report success/"" when nothing has failed. */
+OTTO_API int otto_last_error(void);
+OTTO_API const char *otto_last_error_message(void);
+OTTO_API void otto_last_error_clear(void);
+
+/* Frees strings that otto hands out through `char **out` (JSON renderings).
+ * Accepts NULL. */
+OTTO_API void otto_string_free(char *str);
+
+/* ------------------------------------------------------------------------ */
+/* Handles                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct otto_context otto_context;   /* owns the loop thread */
+typedef struct otto_host otto_host;         /* one host of the lab */
+typedef struct otto_session otto_session;   /* a named shell session */
+typedef struct otto_op otto_op;             /* an operation (a future) */
+
+typedef struct otto_context_opts otto_context_opts;
+typedef struct otto_host_opts otto_host_opts;
+typedef struct otto_run_opts otto_run_opts;
+typedef struct otto_commands otto_commands;
+
+typedef struct otto_run_result otto_run_result;
+typedef struct otto_cmd_result otto_cmd_result;
+typedef struct otto_event otto_event;
+typedef struct otto_log_entry otto_log_entry;
+
+/* Completion of an op. `op` is valid during the call; the callback may free
+ * it. */
+typedef void (*otto_op_cb)(otto_op *op, void *user_data);
+
+/* A streaming event of an op (an output line, ...). `event` and the data it
+ * points to are borrowed for the duration of the call only. */
+typedef void (*otto_event_cb)(otto_op *op, const otto_event *event, void *user_data);
+
+/* One log entry of a context; borrowed for the duration of the call. */
+typedef void (*otto_log_cb)(const otto_log_entry *entry, void *user_data);
+
+/* ------------------------------------------------------------------------ */
+/* Context                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Where callbacks run. */
+typedef enum otto_dispatch_mode_e {
+    /* On the application's thread, inside otto_context_dispatch(). No
+     * callback ever runs on a thread the application does not own. */
+    OTTO_DISPATCH_APP = 0,
+    /* Directly on the loop thread: lowest latency. Callbacks must not block;
+     * blocking otto calls made there return OTTO_EDEADLK. */
+    OTTO_DISPATCH_LOOP = 1
+} otto_dispatch_mode_t;
+
+/* Log levels, lowest first. */
+typedef enum otto_log_level_e {
+    OTTO_LOG_DEBUG = 0,
+    OTTO_LOG_INFO = 1,
+    OTTO_LOG_WARNING = 2,
+    OTTO_LOG_ERROR = 3
+} otto_log_level_t;
+
+/* What a log entry is about. */
+typedef enum otto_log_kind_e {
+    OTTO_LOG_KIND_INFO = 0,     /* a remark of otto's (connects, replacements) */
+    OTTO_LOG_KIND_COMMAND = 1,  /* a command or send about to be written */
+    OTTO_LOG_KIND_OUTPUT = 2,   /* one line of a command's output */
+    OTTO_LOG_KIND_WARNING = 3   /* something the user should know about */
+} otto_log_kind_t;
+
+OTTO_API int otto_context_opts_new(otto_context_opts **out);
+/* Accepts NULL. */
+OTTO_API void otto_context_opts_free(otto_context_opts *opts);
+/* OTTO_DISPATCH_APP (default) or OTTO_DISPATCH_LOOP. */
+OTTO_API int otto_context_opts_set_dispatch(otto_context_opts *opts, int32_t mode);
+/* Dry run: nothing is written to any host. Runs give NotRun results, sends
+ * are only logged, expects fail with OTTO_ENOTRUN. Default off. */
+OTTO_API int otto_context_opts_set_dry_run(otto_context_opts *opts, int dry_run);
+/* Receives the context's log entries at `min_level` and above (default
+ * OTTO_LOG_INFO), dispatched like every other callback. */
+OTTO_API int otto_context_opts_set_log_cb(otto_context_opts *opts, otto_log_cb cb,
+                                          void *user_data);
+OTTO_API int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level);
+
+/* Creates a context and starts its loop thread. `opts` may be NULL; it is
+ * copied. */
+OTTO_API int otto_context_new(otto_context **out, const otto_context_opts *opts);
+
+/* Cancels all work (every op in flight completes once with OTTO_ECANCELED),
+ * closes every host, stops and joins the loop thread, then, in
+ * OTTO_DISPATCH_APP mode, runs the callbacks still waiting for dispatch on
+ * the calling thread. Handles that outlive the context stay valid until
+ * freed, and their calls fail with OTTO_ECLOSED. Accepts NULL. Returns
+ * OTTO_EDEADLK (and does nothing) on the loop thread. */
+OTTO_API int otto_context_free(otto_context *ctx);
+
+/* A file descriptor that is readable while callbacks wait for dispatch or
+ * completions wait in the queue (and after otto_context_wakeup()). Owned by
+ * the context; never read or close it yourself. */
+OTTO_API int otto_context_notify_fd(const otto_context *ctx);
+
+/* Runs waiting callbacks on the calling thread (OTTO_DISPATCH_APP). Waits
+ * up to `timeout_ms` for the first one when none is waiting, then runs all
+ * that are waiting. `count` (may be NULL) receives how many ran. Returns
+ * OTTO_OK even when none ran in time. */
+OTTO_API int otto_context_dispatch(size_t *count, otto_context *ctx, int32_t timeout_ms);
+
+/* Takes the next finished op from the completion queue, waiting up to
+ * `timeout_ms`. Only ops submitted without a completion callback are
+ * queued. `*op` is the caller's own op (no new reference is created).
+ * Returns OTTO_ETIMEDOUT when none finished in time. */
+OTTO_API int otto_context_next_completion(otto_op **op, otto_context *ctx,
+                                          int32_t timeout_ms);
+
+/* Interrupts one waiting otto_context_dispatch/next_completion (which then
+ * returns early) and makes the notify fd readable until the next such call. */
+OTTO_API int otto_context_wakeup(otto_context *ctx);
+
+/* ------------------------------------------------------------------------ */
+/* Hosts                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum otto_host_kind_e {
+    OTTO_HOST_LOCAL = 0,
+    OTTO_HOST_SSH = 1,
+    OTTO_HOST_TELNET = 2
+} otto_host_kind_t;
+
+/* How commands are framed; sets the per-line limit (1022 for ash). */
+typedef enum otto_command_frame_e {
+    OTTO_FRAME_BASH = 0,
+    OTTO_FRAME_ASH = 1
+} otto_command_frame_t;
+
+/* Which commands and output reach the context log. */
+typedef enum otto_log_mode_e {
+    OTTO_LOG_MODE_NORMAL = 0, /* commands and output lines */
+    OTTO_LOG_MODE_QUIET = 1,  /* commands only */
+    OTTO_LOG_MODE_NEVER = 2   /* neither */
+} otto_log_mode_t;
+
+/* The protocol's tunable waits, in seconds (defaults in brackets). */
+typedef enum otto_timing_e {
+    OTTO_TIMING_COMMAND = 0,          /* a command's timeout [30] */
+    OTTO_TIMING_HANDSHAKE = 1,        /* READY deadline [3.0] */
+    OTTO_TIMING_HANDSHAKE_RESEND = 2, /* READY probe resend [0.5] */
+    OTTO_TIMING_HANDSHAKE_RETRY = 3,  /* default session retry delay [2.0] */
+    OTTO_TIMING_INTERRUPT_WAIT = 4,   /* after the interrupt [0.1] */
+    OTTO_TIMING_RECOVER_RESEND = 5,   /* RECOVER probe resend [0.5] */
+    OTTO_TIMING_RECOVER = 6,          /* RECOVER deadline [5.0] */
+    OTTO_TIMING_CLOSE_EXIT = 7,       /* wait after `exit` [1.0] */
+    OTTO_TIMING_CLOSE_TERM = 8        /* wait after SIGTERM [5.0] */
+} otto_timing_t;
+
+OTTO_API int otto_host_opts_new(otto_host_opts **out);
+/* Accepts NULL. */
+OTTO_API void otto_host_opts_free(otto_host_opts *opts);
+/* The host's id in logs and results. Default "local" for the local host. */
+OTTO_API int otto_host_opts_set_id(otto_host_opts *opts, const char *id);
+/* Local host: run the shell on a PTY (default, 1) or on pipes (0). */
+OTTO_API int otto_host_opts_set_pty(otto_host_opts *opts, int pty);
+/* Local host: the shell program and its arguments, e.g. {"/bin/dash"}.
+ * Default {"bash", "--norc", "--noprofile"}. Copied. */
+OTTO_API int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv,
+                                      size_t argc);
+/* Keep the shell's history (default 0: otto suppresses it). */
+OTTO_API int otto_host_opts_set_shell_history(otto_host_opts *opts, int keep);
+/* OTTO_FRAME_BASH (default) or OTTO_FRAME_ASH. */
+OTTO_API int otto_host_opts_set_command_frame(otto_host_opts *opts, int32_t frame);
+/* OTTO_LOG_MODE_NORMAL (default), _QUIET or _NEVER. */
+OTTO_API int otto_host_opts_set_log_mode(otto_host_opts *opts, int32_t mode);
+/* Sets one of the waits of otto_timing. `seconds` must be > 0 (INFINITY
+ * allowed for OTTO_TIMING_COMMAND). */
+OTTO_API int otto_host_opts_set_timing(otto_host_opts *opts, int32_t which, double seconds);
+
+/* Creates the local host: the machine otto runs on, through a local shell.
+ * `opts` may be NULL; it is copied. Nothing starts until the first op. */
+OTTO_API int otto_host_new_local(otto_host **out, otto_context *ctx,
+                                 const otto_host_opts *opts);
+
+/* Closes the host (as otto_host_close without an op) and releases the
+ * caller's handle. Accepts NULL. */
+OTTO_API void otto_host_free(otto_host *host);
+
+/* Closes the host: its queued and running ops complete with OTTO_ECANCELED,
+ * its sessions (default and named) close concurrently, its processes and
+ * connections end. Idempotent. The op completes when everything is closed;
+ * `out` may be NULL (see "Ops"). */
+OTTO_API int otto_host_close(otto_op **out, otto_host *host, otto_op_cb cb, void *user_data);
+
+/* The host's id; borrowed, lives as long as the host handle. */
+OTTO_API const char *otto_host_id(const otto_host *host);
+OTTO_API int32_t otto_host_kind(const otto_host *host);
+/* How many times the default session was replaced by a fresh shell because
+ * the previous one died (its cwd and environment were lost). */
+OTTO_API uint64_t otto_host_shell_replacements(const otto_host *host);
+
+/* ------------------------------------------------------------------------ */
+/* Commands and run options                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Flags of an expect. */
+#define OTTO_EXPECT_SECRET 1u    /* the response never reaches the log (it never does verbatim) */
+#define OTTO_EXPECT_CASELESS 2u  /* match ignoring ASCII case */
+
+/* Run options: a command list's shared settings. Copied at submission. */
+OTTO_API int otto_run_opts_new(otto_run_opts **out);
+/* Accepts NULL. */
+OTTO_API void otto_run_opts_free(otto_run_opts *opts);
+/* The run-level timeout: a cumulative budget for the whole list, counted
+ * from the start of its first command. Each command gets the smaller of its
+ * own timeout (or the remainder) and the remainder; once nothing remains the
+ * rest are NotRun. Unset: no budget, and each command gets its own timeout or
+ * the host's OTTO_TIMING_COMMAND (30 s). Must be > 0 (INFINITY allowed). */
+OTTO_API int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds);
+/* Adds a (pattern, response) pair, answered while a command runs: when the
+ * PCRE2 `pattern` matches the current output line, `response` is written
+ * verbatim (add the newline yourself). Used by commands without expects of
+ * their own. */
+OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern,
+                                      const char *response, uint32_t flags);
+/* Streaming: `cb` receives each output line as an event. */
+OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb,
+                                        void *user_data);
+/* Bytes of output kept in each result (default 64 MiB); past it the result
+ * keeps the head plus a notice while events still carry every line. 0 keeps
+ * nothing: for callers that only stream. */
+OTTO_API int otto_run_opts_set_output_limit(otto_run_opts *opts, uint64_t bytes);
+
+/* An ordered list of commands, each with optional own timeout and expects. */
+OTTO_API int otto_commands_new(otto_commands **out);
+/* Accepts NULL. */
+OTTO_API void otto_commands_free(otto_commands *commands);
+/* Appends a command; `index` (may be NULL) receives its position. */
+OTTO_API int otto_commands_add(size_t *index, otto_commands *commands, const char *command);
+OTTO_API int otto_commands_set_timeout(otto_commands *commands, size_t index, double seconds);
+OTTO_API int otto_commands_add_expect(otto_commands *commands, size_t index,
+                                      const char *pattern, const char *response,
+                                      uint32_t flags);
+OTTO_API size_t otto_commands_count(const otto_commands *commands);
+
+/* ------------------------------------------------------------------------ */
+/* Running things on a host (its default session) or a named session       */
+/* ------------------------------------------------------------------------ */
+/*
+ * Every call below submits an op and returns at once. `out` receives the op;
+ * if `out` is NULL the op is detached: its callback (if any) still fires and
+ * the op is freed after it. `opts` may be NULL. Each session runs its ops one
+ * at a time, in submission order (run lists whole); time spent queued counts
+ * against no timeout.
+ */
+
+/* Runs one command in the persistent shell. Result: otto_op_run_result(). A
+ * command that ran and failed is a result (Failed), not an op error; a
+ * timeout or a lost shell is a result with status Error. */
+OTTO_API int otto_host_run(otto_op **out, otto_host *host, const char *command,
+                           const otto_run_opts *opts, otto_op_cb cb, void *user_data);
+/* Runs a list in order; a failure does not stop it. */
+OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host,
+                                    const otto_commands *commands,
+                                    const otto_run_opts *opts, otto_op_cb cb,
+                                    void *user_data);
+/* Runs one command in a fresh process with no shared state; stdout and
+ * stderr are kept apart. Concurrent one-shots run concurrently. Result:
+ * otto_op_cmd_result(). Of `opts`, the timeout, event callback and output
+ * limit apply. */
+OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command,
+                               const otto_run_opts *opts, otto_op_cb cb, void *user_data);
+/* Writes `len` raw bytes to the default session (no newline added). */
+OTTO_API int otto_host_send(otto_op **out, otto_host *host, const char *data, size_t len,
+                            otto_op_cb cb, void *user_data);
+/* Waits up to `timeout` seconds for the PCRE2 `pattern` in the default
+ * session's output. Result: otto_op_expect_match(): the bytes up to and
+ * including the match. On timeout the op fails with OTTO_ETIMEDOUT and
+ * nothing is consumed. */
+OTTO_API int otto_host_expect(otto_op **out, otto_host *host, const char *pattern,
+                              double timeout, otto_op_cb cb, void *user_data);
+/* Opens (or returns the live) named session `name`. Concurrent opens of one
+ * name share one shell and complete with the same session handle. Take it
+ * with otto_op_take_session(). */
+OTTO_API int otto_host_open_session(otto_op **out, otto_host *host, const char *name,
+                                    otto_op_cb cb, void *user_data);
+
+OTTO_API int otto_session_run(otto_op **out, otto_session *session, const char *command,
+                              const otto_run_opts *opts, otto_op_cb cb, void *user_data);
+OTTO_API int otto_session_run_commands(otto_op **out, otto_session *session,
+                                       const otto_commands *commands,
+                                       const otto_run_opts *opts, otto_op_cb cb,
+                                       void *user_data);
+OTTO_API int otto_session_send(otto_op **out, otto_session *session, const char *data,
+                               size_t len, otto_op_cb cb, void *user_data);
+OTTO_API int otto_session_expect(otto_op **out, otto_session *session, const char *pattern,
+                                 double timeout, otto_op_cb cb, void *user_data);
+/* Closes the session's shell and removes it from its host's registry if it
+ * is still the registered session of that name. Idempotent. A dead session
+ * stays dead: open the name again for a replacement. */
+OTTO_API int otto_session_close(otto_op **out, otto_session *session, otto_op_cb cb,
+                                void *user_data);
+/* Releases the caller's reference; the last reference also closes the
+ * session. Accepts NULL. */
+OTTO_API void otto_session_free(otto_session *session);
+/* The session's name; borrowed, lives as long as the handle. */
+OTTO_API const char *otto_session_name(const otto_session *session);
+/* 1 while the session's shell is alive (ready or busy), else 0. */
+OTTO_API int otto_session_is_alive(const otto_session *session);
+
+/* ------------------------------------------------------------------------ */
+/* Ops                                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef enum otto_op_kind_e {
+    OTTO_OP_RUN = 0,
+    OTTO_OP_ONESHOT = 1,
+    OTTO_OP_SEND = 2,
+    OTTO_OP_EXPECT = 3,
+    OTTO_OP_OPEN_SESSION = 4,
+    OTTO_OP_CLOSE = 5
+} otto_op_kind_t;
+
+/* Waits until the op is done: OTTO_OK when it is (whatever its outcome),
+ * OTTO_ETIMEDOUT when `timeout_ms` ran out first, OTTO_EDEADLK on the loop
+ * thread. The outcome is otto_op_error(). */
+OTTO_API int otto_op_wait(otto_op *op, int32_t timeout_ms);
+OTTO_API int otto_op_is_done(const otto_op *op);
+/* OTTO_OK, the op's error code, or OTTO_EPENDING while it runs. */
+OTTO_API int otto_op_error(const otto_op *op);
+/* Why the op failed; "" when it did not. Borrowed, lives with the op. */
+OTTO_API const char *otto_op_error_message(const otto_op *op);
+OTTO_API int32_t otto_op_kind(const otto_op *op);
+/* Asks the op to stop. If it has not finished it completes with
+ * OTTO_ECANCELED; a session it was running on is recovered (or declared
+ * dead) before that session's next op. */
+OTTO_API int otto_op_cancel(otto_op *op);
+/* Releases the op. A pending op is canceled first; none of its callbacks run
+ * afterwards. Accepts NULL. */
+OTTO_API void otto_op_free(otto_op *op);
+
+/* Results; all borrowed, living as long as the op, NULL when the op is not
+ * of that kind or has not succeeded. */
+OTTO_API const otto_run_result *otto_op_run_result(const otto_op *op);
+/* A one-shot's result, or the single result of a one-command run. */
+OTTO_API const otto_cmd_result *otto_op_cmd_result(const otto_op *op);
+/* An expect's bytes up to and including the match; `len` may be NULL. */
+OTTO_API const char *otto_op_expect_match(const otto_op *op, size_t *len);
+/* The session an open-session op produced. Each call hands out a new
+ * reference to the same handle; free each with otto_session_free(). */
+OTTO_API int otto_op_take_session(otto_session **out, otto_op *op);
+
+/* ------------------------------------------------------------------------ */
+/* Streaming events                                                         */
+/* ------------------------------------------------------------------------ */
+
+typedef enum otto_event_kind_e {
+    OTTO_EVENT_OUTPUT_LINE = 0, /* a line of a session command or one-shot stdout */
+    OTTO_EVENT_STDERR_LINE = 1  /* a line of a one-shot's stderr */
+} otto_event_kind_t;
+
+OTTO_API int32_t otto_event_kind(const otto_event *event);
+/* The line without its newline and without '\r'; not NUL-terminated
+ * reliably: use `len`. */
+OTTO_API const char *otto_event_data(const otto_event *event, size_t *len);
+/* The position of the command in its run list. */
+OTTO_API size_t otto_event_command_index(const otto_event *event);
+
+/* ------------------------------------------------------------------------ */
+/* Results                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef enum otto_status_e {
+    OTTO_STATUS_SUCCESS = 0, /* ran, exit code 0 */
+    OTTO_STATUS_FAILED = 1,  /* ran, non-zero exit code */
+    OTTO_STATUS_ERROR = 2,   /* timed out, shell lost, refused */
+    OTTO_STATUS_SKIPPED = 4, /* deliberately skipped (counts as ok) */
+    OTTO_STATUS_NOTRUN = 5   /* never sent: dry run or exhausted budget */
+} otto_status_t;
+
+/* 1 for Success and Skipped. */
+OTTO_API int otto_status_is_ok(int32_t status);
+/* "Success", "Failed", "Error", "Skipped", "NotRun"; static. */
+OTTO_API const char *otto_status_name(int32_t status);
+
+/* The first non-ok status of the list, or Success. */
+OTTO_API int32_t otto_run_result_status(const otto_run_result *result);
+OTTO_API size_t otto_run_result_count(const otto_run_result *result);
+/* NULL when `index` is out of range. Borrowed like the run result. */
+OTTO_API const otto_cmd_result *otto_run_result_get(const otto_run_result *result,
+                                                    size_t index);
+/* The result when exactly one command ran; OTTO_EINVAL otherwise. */
+OTTO_API int otto_run_result_only(const otto_cmd_result **out, const otto_run_result *result);
+
+/* The command as given (never the frame). NUL-terminated. */
+OTTO_API const char *otto_cmd_result_command(const otto_cmd_result *result);
+/* Output bytes; `len` (may be NULL) receives the length. A NUL follows the
+ * last byte, but the bytes may contain NULs: trust `len`. */
+OTTO_API const char *otto_cmd_result_output(const otto_cmd_result *result, size_t *len);
+/* A one-shot's stderr; empty for session commands (a PTY merges it). */
+OTTO_API const char *otto_cmd_result_stderr(const otto_cmd_result *result, size_t *len);
+OTTO_API int32_t otto_cmd_result_status(const otto_cmd_result *result);
+/* The exit code; -1 when the command never ran, timed out or its shell
+ * died. */
+OTTO_API int32_t otto_cmd_result_retcode(const otto_cmd_result *result);
+OTTO_API int otto_cmd_result_timed_out(const otto_cmd_result *result);
+/* Seconds from sending to the result (recovery included); 0 if unsent. */
+OTTO_API double otto_cmd_result_duration(const otto_cmd_result *result);
+/* The signal that ended a one-shot ("KILL"), or NULL. */
+OTTO_API const char *otto_cmd_result_signal(const otto_cmd_result *result);
+
+/* JSON renderings (UTF-8 output as a string; other bytes as base64 under
+ * "output_base64"). Free with otto_string_free(). */
+OTTO_API int otto_run_result_to_json(char **out, const otto_run_result *result);
+OTTO_API int otto_cmd_result_to_json(char **out, const otto_cmd_result *result);
+
+/* ------------------------------------------------------------------------ */
+/* Log entries                                                              */
+/* ------------------------------------------------------------------------ */
+
+OTTO_API int32_t otto_log_entry_level(const otto_log_entry *entry);
+OTTO_API int32_t otto_log_entry_kind(const otto_log_entry *entry);
+/* The host's id, or "" for context-wide entries. */
+OTTO_API const char *otto_log_entry_host(const otto_log_entry *entry);
+/* The session's name: "" for the default session. */
+OTTO_API const char *otto_log_entry_session(const otto_log_entry *entry);
+/* The text; `len` may be NULL. */
+OTTO_API const char *otto_log_entry_text(const otto_log_entry *entry, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OTTO_H */
