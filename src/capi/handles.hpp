@@ -1,0 +1,54 @@
+// The C API's own handle and options structs. Options are plain data behind
+// a mutex (every public function is thread-safe), copied when used.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/host_config.hpp"
+#include "loop/engine.hpp"
+#include "otto.h"
+#include "session/run_job.hpp"
+
+struct otto_context {
+    std::shared_ptr<otto::Engine> engine;
+};
+
+struct otto_context_opts {
+    mutable std::mutex mutex;
+    otto::EngineOptions options;
+};
+
+struct otto_host_opts {
+    mutable std::mutex mutex;
+    otto::HostConfig config;
+};
+
+// An expect as given: compiled only at submission, so that the error names
+// the call that used it.
+struct ExpectSpec {
+    std::string pattern;
+    std::string response;
+    uint32_t flags = 0;
+};
+
+struct otto_run_opts {
+    mutable std::mutex mutex;
+    std::optional<double> timeout;
+    std::vector<ExpectSpec> expects;
+    otto::EventSink events;
+    uint64_t output_limit = otto::CommandReader::kDefaultRetainLimit;
+};
+
+struct otto_commands {
+    struct Item {
+        std::string command;
+        std::optional<double> timeout;
+        std::optional<std::vector<ExpectSpec>> expects;
+    };
+    mutable std::mutex mutex;
+    std::vector<Item> items;
+};

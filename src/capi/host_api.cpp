@@ -1,0 +1,290 @@
+// Hosts and sessions: creation, closing, and the asynchronous calls that run
+// things on them.
+#include <mutex>
+
+#include "capi/api_guard.hpp"
+#include "capi/handles.hpp"
+#include "capi/submit.hpp"
+#include "host/host.hpp"
+#include "session/conversation_jobs.hpp"
+#include "session/run_job.hpp"
+#include "session/session.hpp"
+
+using otto::fail;
+using otto::guarded;
+using otto::OpKind;
+using otto::require;
+
+namespace {
+
+std::vector<otto::Expect> compile_expects(const std::vector<ExpectSpec> &specs) {
+    std::vector<otto::Expect> expects;
+    for (const auto &spec : specs)
+        expects.push_back({otto::Pattern::compile(spec.pattern, spec.flags), spec.response, spec.flags});
+    return expects;
+}
+
+struct RunRequest {
+    std::vector<otto::CommandItem> items;
+    otto::RunSettings settings;
+    otto::EventSink events;
+};
+
+RunRequest run_request(const otto_commands *commands, const char *single, const otto_run_opts *opts) {
+    RunRequest r;
+    if (opts != nullptr) {
+        std::lock_guard lock(opts->mutex);
+        r.settings.budget = opts->timeout;
+        r.settings.expects = compile_expects(opts->expects);
+        r.settings.retain_limit = opts->output_limit;
+        r.events = opts->events;
+    }
+    if (single != nullptr) {
+        r.items.push_back({single, std::nullopt, std::nullopt});
+    } else {
+        std::lock_guard lock(commands->mutex);
+        for (const auto &item : commands->items) {
+            otto::CommandItem c{item.command, item.timeout, std::nullopt};
+            if (item.expects) c.expects = compile_expects(*item.expects);
+            r.items.push_back(std::move(c));
+        }
+    }
+    return r;
+}
+
+void require_open(const otto::Host &host) {
+    if (host.closed()) fail(OTTO_ECLOSED, "host \"" + host.id() + "\" is closed");
+}
+
+void require_open(const otto::Session &session) {
+    if (session.closed()) fail(OTTO_ECLOSED, "session \"" + session.name() + "\" is closed");
+}
+
+int run_on_host(otto_op **out, otto_host *host, const otto_commands *commands, const char *single,
+                const otto_run_opts *opts, otto_op_cb cb, void *user_data) {
+    require_open(*host);
+    auto request = run_request(commands, single, opts);
+    std::shared_ptr<otto::Host> target = host->shared_from_this();
+    return otto::submit_op(out, host->engine_ptr(), OpKind::Run, cb, user_data, request.events,
+                           [target, request = std::move(request)](std::shared_ptr<otto::Operation> op) mutable {
+                               target->submit_default(std::make_shared<otto::RunJob>(
+                                   std::move(op), std::move(request.items), std::move(request.settings)));
+                           });
+}
+
+int run_on_session(otto_op **out, otto_session *session, const otto_commands *commands, const char *single,
+                   const otto_run_opts *opts, otto_op_cb cb, void *user_data) {
+    require_open(*session);
+    auto request = run_request(commands, single, opts);
+    auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
+    return otto::submit_op(out, session->host().engine_ptr(), OpKind::Run, cb, user_data, request.events,
+                           [target, request = std::move(request)](std::shared_ptr<otto::Operation> op) mutable {
+                               target->submit(std::make_shared<otto::RunJob>(std::move(op), std::move(request.items),
+                                                                             std::move(request.settings)));
+                           });
+}
+
+}  // namespace
+
+extern "C" {
+
+int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_host_opts *opts) {
+    return guarded([&]() -> int {
+        *require(out, "out") = nullptr;
+        require(ctx, "ctx");
+        if (ctx->engine->closed()) fail(OTTO_ECLOSED, "the context is closed");
+        otto::HostConfig config;
+        if (opts != nullptr) {
+            std::lock_guard lock(opts->mutex);
+            config = opts->config;
+        }
+        config.kind = OTTO_HOST_LOCAL;
+        auto host = std::make_shared<otto_host>(ctx->engine, std::move(config));
+        ctx->engine->register_closable(host);
+        host->adopt_user_reference();
+        *out = host.get();
+        return OTTO_OK;
+    });
+}
+
+void otto_host_free(otto_host *host) {
+    if (host == nullptr) return;
+    std::shared_ptr<otto::Host> self = host->take_user_reference();
+    if (!self) return;
+    // When the post fails the context is shutting down and closes the host.
+    self->engine().post([self] { self->close({}); });
+}
+
+int otto_host_close(otto_op **out, otto_host *host, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(host, "host");
+        std::shared_ptr<otto::Host> target = host->shared_from_this();
+        return otto::submit_op(out, host->engine_ptr(), OpKind::Close, cb, user_data, {},
+                               [target](std::shared_ptr<otto::Operation> op) {
+                                   target->close([op] { op->complete_ok({}); });
+                               });
+    });
+}
+
+const char *otto_host_id(const otto_host *host) { return host != nullptr ? host->id().c_str() : ""; }
+
+int32_t otto_host_kind(const otto_host *host) { return host != nullptr ? host->config().kind : -1; }
+
+uint64_t otto_host_shell_replacements(const otto_host *host) { return host != nullptr ? host->replacements() : 0; }
+
+int otto_host_run(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts, otto_op_cb cb,
+                  void *user_data) {
+    return guarded([&]() -> int {
+        return run_on_host(out, require(host, "host"), nullptr, require(command, "command"), opts, cb, user_data);
+    });
+}
+
+int otto_host_run_commands(otto_op **out, otto_host *host, const otto_commands *commands,
+                           const otto_run_opts *opts, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        return run_on_host(out, require(host, "host"), require(commands, "commands"), nullptr, opts, cb,
+                           user_data);
+    });
+}
+
+int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
+                      otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(host, "host");
+        require(command, "command");
+        require_open(*host);
+        otto::OneshotSpec spec;
+        spec.command = command;
+        spec.timeout = host->config().command_timeout;
+        otto::EventSink events;
+        if (opts != nullptr) {
+            std::lock_guard lock(opts->mutex);
+            if (opts->timeout) spec.timeout = *opts->timeout;
+            spec.retain_limit = opts->output_limit;
+            events = opts->events;
+        }
+        std::shared_ptr<otto::Host> target = host->shared_from_this();
+        return otto::submit_op(out, host->engine_ptr(), OpKind::Oneshot, cb, user_data, events,
+                               [target, spec](std::shared_ptr<otto::Operation> op) {
+                                   target->run_oneshot(std::move(op), spec);
+                               });
+    });
+}
+
+int otto_host_send(otto_op **out, otto_host *host, const char *data, size_t len, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(host, "host");
+        if (data == nullptr && len > 0) fail(OTTO_EINVAL, "data must not be NULL");
+        require_open(*host);
+        std::string bytes(data != nullptr ? data : "", len);
+        std::shared_ptr<otto::Host> target = host->shared_from_this();
+        return otto::submit_op(out, host->engine_ptr(), OpKind::Send, cb, user_data, {},
+                               [target, bytes = std::move(bytes)](std::shared_ptr<otto::Operation> op) mutable {
+                                   target->submit_default(std::make_shared<otto::SendJob>(std::move(op), std::move(bytes)));
+                               });
+    });
+}
+
+int otto_host_expect(otto_op **out, otto_host *host, const char *pattern, double timeout, otto_op_cb cb,
+                     void *user_data) {
+    return guarded([&]() -> int {
+        require(host, "host");
+        require(pattern, "pattern");
+        otto::require_timeout(timeout, "the expect timeout");
+        require_open(*host);
+        auto compiled = otto::Pattern::compile(pattern, 0);
+        std::shared_ptr<otto::Host> target = host->shared_from_this();
+        return otto::submit_op(out, host->engine_ptr(), OpKind::Expect, cb, user_data, {},
+                               [target, compiled, timeout](std::shared_ptr<otto::Operation> op) {
+                                   target->submit_default(std::make_shared<otto::ExpectJob>(std::move(op), compiled, timeout));
+                               });
+    });
+}
+
+int otto_host_open_session(otto_op **out, otto_host *host, const char *name, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(host, "host");
+        require(name, "name");
+        if (*name == '\0') fail(OTTO_EINVAL, "a session name must not be empty");
+        require_open(*host);
+        std::shared_ptr<otto::Host> target = host->shared_from_this();
+        return otto::submit_op(out, host->engine_ptr(), OpKind::OpenSession, cb, user_data, {},
+                               [target, name = std::string(name)](std::shared_ptr<otto::Operation> op) {
+                                   target->open_session(name, std::move(op));
+                               });
+    });
+}
+
+int otto_session_run(otto_op **out, otto_session *session, const char *command, const otto_run_opts *opts,
+                     otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        return run_on_session(out, require(session, "session"), nullptr, require(command, "command"), opts, cb,
+                              user_data);
+    });
+}
+
+int otto_session_run_commands(otto_op **out, otto_session *session, const otto_commands *commands,
+                              const otto_run_opts *opts, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        return run_on_session(out, require(session, "session"), require(commands, "commands"), nullptr, opts, cb,
+                              user_data);
+    });
+}
+
+int otto_session_send(otto_op **out, otto_session *session, const char *data, size_t len, otto_op_cb cb,
+                      void *user_data) {
+    return guarded([&]() -> int {
+        require(session, "session");
+        if (data == nullptr && len > 0) fail(OTTO_EINVAL, "data must not be NULL");
+        require_open(*session);
+        if (!session->alive() && !session->host().dry_run())
+            fail(OTTO_EDEAD, "session \"" + session->name() + "\" is dead");
+        std::string bytes(data != nullptr ? data : "", len);
+        auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
+        return otto::submit_op(out, session->host().engine_ptr(), OpKind::Send, cb, user_data, {},
+                               [target, bytes = std::move(bytes)](std::shared_ptr<otto::Operation> op) mutable {
+                                   target->submit(std::make_shared<otto::SendJob>(std::move(op), std::move(bytes)));
+                               });
+    });
+}
+
+int otto_session_expect(otto_op **out, otto_session *session, const char *pattern, double timeout, otto_op_cb cb,
+                        void *user_data) {
+    return guarded([&]() -> int {
+        require(session, "session");
+        require(pattern, "pattern");
+        otto::require_timeout(timeout, "the expect timeout");
+        require_open(*session);
+        if (!session->alive() && !session->host().dry_run())
+            fail(OTTO_EDEAD, "session \"" + session->name() + "\" is dead");
+        auto compiled = otto::Pattern::compile(pattern, 0);
+        auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
+        return otto::submit_op(out, session->host().engine_ptr(), OpKind::Expect, cb, user_data, {},
+                               [target, compiled, timeout](std::shared_ptr<otto::Operation> op) {
+                                   target->submit(std::make_shared<otto::ExpectJob>(std::move(op), compiled, timeout));
+                               });
+    });
+}
+
+int otto_session_close(otto_op **out, otto_session *session, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(session, "session");
+        auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
+        return otto::submit_op(out, session->host().engine_ptr(), OpKind::Close, cb, user_data, {},
+                               [target](std::shared_ptr<otto::Operation> op) {
+                                   target->close([op] { op->complete_ok({}); });
+                               });
+    });
+}
+
+void otto_session_free(otto_session *session) {
+    if (session != nullptr) session->release_user_reference();
+}
+
+const char *otto_session_name(const otto_session *session) {
+    return session != nullptr ? session->name().c_str() : "";
+}
+
+int otto_session_is_alive(const otto_session *session) { return session != nullptr && session->alive() ? 1 : 0; }
+
+}  // extern "C"

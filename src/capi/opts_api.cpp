@@ -1,0 +1,221 @@
+// Option objects and command lists: typed setters over plain data.
+#include <cmath>
+#include <mutex>
+#include <new>
+
+#include "capi/api_guard.hpp"
+#include "capi/handles.hpp"
+
+using otto::fail;
+using otto::guarded;
+using otto::require;
+
+namespace {
+
+template <class T>
+int create(T **out) {
+    return guarded([&]() -> int {
+        *require(out, "out") = nullptr;
+        *out = new T();
+        return OTTO_OK;
+    });
+}
+
+template <class T, class Body>
+int update(T *opts, Body body) {
+    return guarded([&]() -> int {
+        require(opts, "opts");
+        std::lock_guard lock(opts->mutex);
+        body();
+        return OTTO_OK;
+    });
+}
+
+void check_expect(const char *pattern, const char *response) {
+    require(pattern, "pattern");
+    require(response, "response");
+    // Compile once now so a bad pattern is reported where it was given.
+    otto::Pattern::compile(pattern, 0);
+}
+
+}  // namespace
+
+extern "C" {
+
+int otto_context_opts_new(otto_context_opts **out) { return create(out); }
+void otto_context_opts_free(otto_context_opts *opts) { delete opts; }
+
+int otto_context_opts_set_dispatch(otto_context_opts *opts, int32_t mode) {
+    return update(opts, [&] {
+        if (mode != OTTO_DISPATCH_APP && mode != OTTO_DISPATCH_LOOP)
+            fail(OTTO_EINVAL, "dispatch mode must be OTTO_DISPATCH_APP or OTTO_DISPATCH_LOOP, got " +
+                                  std::to_string(mode));
+        opts->options.dispatch = static_cast<otto::DispatchMode>(mode);
+    });
+}
+
+int otto_context_opts_set_dry_run(otto_context_opts *opts, int dry_run) {
+    return update(opts, [&] { opts->options.dry_run = dry_run != 0; });
+}
+
+int otto_context_opts_set_log_cb(otto_context_opts *opts, otto_log_cb cb, void *user_data) {
+    return update(opts, [&] {
+        opts->options.log_callback = cb;
+        opts->options.log_user_data = user_data;
+    });
+}
+
+int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level) {
+    return update(opts, [&] {
+        if (min_level < OTTO_LOG_DEBUG || min_level > OTTO_LOG_ERROR)
+            fail(OTTO_EINVAL, "log level must be OTTO_LOG_DEBUG..OTTO_LOG_ERROR, got " + std::to_string(min_level));
+        opts->options.log_level = min_level;
+    });
+}
+
+int otto_host_opts_new(otto_host_opts **out) { return create(out); }
+void otto_host_opts_free(otto_host_opts *opts) { delete opts; }
+
+int otto_host_opts_set_id(otto_host_opts *opts, const char *id) {
+    return update(opts, [&] {
+        require(id, "id");
+        if (*id == '\0') fail(OTTO_EINVAL, "a host id must not be empty");
+        opts->config.id = id;
+    });
+}
+
+int otto_host_opts_set_pty(otto_host_opts *opts, int pty) {
+    return update(opts, [&] { opts->config.pty = pty != 0; });
+}
+
+int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv, size_t argc) {
+    return update(opts, [&] {
+        require(argv, "argv");
+        if (argc == 0) fail(OTTO_EINVAL, "the shell needs at least a program name (argc == 0)");
+        std::vector<std::string> args;
+        for (size_t i = 0; i < argc; ++i) {
+            if (argv[i] == nullptr) fail(OTTO_EINVAL, "argv[" + std::to_string(i) + "] is NULL");
+            args.emplace_back(argv[i]);
+        }
+        if (args[0].empty()) fail(OTTO_EINVAL, "the shell's program name is empty");
+        opts->config.shell_argv = std::move(args);
+    });
+}
+
+int otto_host_opts_set_shell_history(otto_host_opts *opts, int keep) {
+    return update(opts, [&] { opts->config.keep_history = keep != 0; });
+}
+
+int otto_host_opts_set_command_frame(otto_host_opts *opts, int32_t frame) {
+    return update(opts, [&] {
+        if (frame != OTTO_FRAME_BASH && frame != OTTO_FRAME_ASH)
+            fail(OTTO_EINVAL, "command frame must be OTTO_FRAME_BASH or OTTO_FRAME_ASH, got " + std::to_string(frame));
+        opts->config.frame = frame;
+    });
+}
+
+int otto_host_opts_set_log_mode(otto_host_opts *opts, int32_t mode) {
+    return update(opts, [&] {
+        if (mode < OTTO_LOG_MODE_NORMAL || mode > OTTO_LOG_MODE_NEVER)
+            fail(OTTO_EINVAL, "log mode must be OTTO_LOG_MODE_NORMAL, _QUIET or _NEVER, got " + std::to_string(mode));
+        opts->config.log_mode = mode;
+    });
+}
+
+int otto_host_opts_set_timing(otto_host_opts *opts, int32_t which, double seconds) {
+    return update(opts, [&] {
+        otto::require_timeout(seconds, "a timing");
+        if (std::isinf(seconds) && which != OTTO_TIMING_COMMAND)
+            fail(OTTO_EINVAL, "only OTTO_TIMING_COMMAND may be infinite");
+        auto &c = opts->config;
+        switch (which) {
+            case OTTO_TIMING_COMMAND: c.command_timeout = seconds; break;
+            case OTTO_TIMING_HANDSHAKE: c.timings.handshake = seconds; break;
+            case OTTO_TIMING_HANDSHAKE_RESEND: c.timings.handshake_resend = seconds; break;
+            case OTTO_TIMING_HANDSHAKE_RETRY: c.handshake_retry_delay = seconds; break;
+            case OTTO_TIMING_INTERRUPT_WAIT: c.timings.interrupt_wait = seconds; break;
+            case OTTO_TIMING_RECOVER_RESEND: c.timings.recover_resend = seconds; break;
+            case OTTO_TIMING_RECOVER: c.timings.recover = seconds; break;
+            case OTTO_TIMING_CLOSE_EXIT: c.close_exit_wait = seconds; break;
+            case OTTO_TIMING_CLOSE_TERM: c.close_term_wait = seconds; break;
+            default: fail(OTTO_EINVAL, "unknown timing " + std::to_string(which));
+        }
+    });
+}
+
+int otto_run_opts_new(otto_run_opts **out) { return create(out); }
+void otto_run_opts_free(otto_run_opts *opts) { delete opts; }
+
+int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds) {
+    return update(opts, [&] {
+        otto::require_timeout(seconds, "the run timeout");
+        opts->timeout = seconds;
+    });
+}
+
+int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, const char *response, uint32_t flags) {
+    return update(opts, [&] {
+        check_expect(pattern, response);
+        opts->expects.push_back({pattern, response, flags});
+    });
+}
+
+int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb, void *user_data) {
+    return update(opts, [&] { opts->events = otto::EventSink{cb, user_data}; });
+}
+
+int otto_run_opts_set_output_limit(otto_run_opts *opts, uint64_t bytes) {
+    return update(opts, [&] { opts->output_limit = bytes; });
+}
+
+int otto_commands_new(otto_commands **out) { return create(out); }
+void otto_commands_free(otto_commands *commands) { delete commands; }
+
+int otto_commands_add(size_t *index, otto_commands *commands, const char *command) {
+    return guarded([&]() -> int {
+        require(commands, "commands");
+        require(command, "command");
+        std::lock_guard lock(commands->mutex);
+        commands->items.push_back({command, std::nullopt, std::nullopt});
+        if (index) *index = commands->items.size() - 1;
+        return OTTO_OK;
+    });
+}
+
+static otto_commands::Item &item_at(otto_commands *commands, size_t index) {
+    if (index >= commands->items.size())
+        fail(OTTO_EINVAL, "command index " + std::to_string(index) + " is out of range (the list has " +
+                              std::to_string(commands->items.size()) + ")");
+    return commands->items[index];
+}
+
+int otto_commands_set_timeout(otto_commands *commands, size_t index, double seconds) {
+    return guarded([&]() -> int {
+        require(commands, "commands");
+        otto::require_timeout(seconds, "a command timeout");
+        std::lock_guard lock(commands->mutex);
+        item_at(commands, index).timeout = seconds;
+        return OTTO_OK;
+    });
+}
+
+int otto_commands_add_expect(otto_commands *commands, size_t index, const char *pattern, const char *response,
+                             uint32_t flags) {
+    return guarded([&]() -> int {
+        require(commands, "commands");
+        check_expect(pattern, response);
+        std::lock_guard lock(commands->mutex);
+        auto &item = item_at(commands, index);
+        if (!item.expects) item.expects.emplace();
+        item.expects->push_back({pattern, response, flags});
+        return OTTO_OK;
+    });
+}
+
+size_t otto_commands_count(const otto_commands *commands) {
+    if (commands == nullptr) return 0;
+    std::lock_guard lock(commands->mutex);
+    return commands->items.size();
+}
+
+}  // extern "C"

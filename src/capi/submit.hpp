@@ -1,0 +1,32 @@
+// Turning a C call into an op: create it, hand it to the loop, give it to
+// the caller. Shared by every asynchronous entry point.
+#pragma once
+
+#include <memory>
+#include <utility>
+
+#include "capi/api_guard.hpp"
+#include "loop/engine.hpp"
+#include "loop/operation.hpp"
+
+namespace otto {
+
+// Creates an op and posts `task(op)` to the loop. Fails with OTTO_ECLOSED
+// (and no callback ever fires) when the context is closed.
+template <class Task>
+int submit_op(otto_op **out, const std::shared_ptr<Engine> &engine, OpKind kind, otto_op_cb cb, void *user_data,
+              EventSink events, Task task) {
+    auto op = std::make_shared<otto_op>(engine, kind, cb, user_data, events);
+    if (out != nullptr) op->adopt_user_reference();
+    engine->track(op);
+    bool posted = engine->post([op, task = std::move(task)]() mutable { task(std::shared_ptr<Operation>(op)); });
+    if (!posted) {
+        engine->untrack(op.get());
+        if (out != nullptr) op->release_user_reference();
+        fail(OTTO_ECLOSED, "the context is closed");
+    }
+    if (out != nullptr) *out = op.get();
+    return OTTO_OK;
+}
+
+}  // namespace otto

@@ -1,0 +1,48 @@
+// What differs between host kinds: how a shell is started, what limits its
+// lines, and how a one-shot command runs. Owned by the Host, created and
+// destroyed on the loop thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "session/frame.hpp"
+#include "session/result.hpp"
+#include "transport/shell_transport.hpp"
+
+namespace otto {
+
+struct OneshotSpec {
+    std::string command;
+    double timeout = 30.0;
+    uint64_t retain_limit = 64ull << 20;
+};
+
+// Lines of a one-shot's stdout and stderr, as they arrive.
+using OneshotLineSink = std::function<void(otto_event_kind_t stream, std::string_view line)>;
+
+// A running one-shot; destroying the handle does not stop it, cancel() does.
+class OneshotHandle {
+public:
+    virtual ~OneshotHandle() = default;
+    // Stops the command; its completion callback never runs.
+    virtual void cancel() = 0;
+};
+
+class HostBackend {
+public:
+    virtual ~HostBackend() = default;
+
+    virtual void launch_shell(ShellLauncher::Done done) = 0;
+    virtual LineLimit line_limit() const = 0;
+
+    virtual std::shared_ptr<OneshotHandle> run_oneshot(const OneshotSpec &spec, OneshotLineSink lines,
+                                                       std::function<void(CommandResult)> done) = 0;
+
+    // Stops every one-shot and connection; `done` runs when all is released.
+    virtual void shutdown(std::function<void()> done) = 0;
+};
+
+}  // namespace otto

@@ -1,0 +1,114 @@
+#include "loop/dispatcher.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+
+namespace otto {
+
+Dispatcher::Dispatcher(DispatchMode mode) : mode_(mode) {
+    event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (event_fd_ < 0) throw std::runtime_error("eventfd failed");
+}
+
+Dispatcher::~Dispatcher() {
+    if (event_fd_ >= 0) close(event_fd_);
+}
+
+// Level-triggered readability: the fd is readable exactly while something
+// waits to be dispatched or taken (or a wakeup is pending).
+void Dispatcher::update_notify_fd_locked() {
+    bool want = !callbacks_.empty() || !completions_.empty() || woken_;
+    if (want == fd_readable_) return;
+    uint64_t value = 1;
+    if (want) {
+        while (write(event_fd_, &value, sizeof value) < 0 && errno == EINTR) {
+        }
+    } else {
+        while (read(event_fd_, &value, sizeof value) < 0 && errno == EINTR) {
+        }
+    }
+    fd_readable_ = want;
+}
+
+template <class Ready>
+bool Dispatcher::wait_locked(std::unique_lock<std::mutex> &lock, int timeout_ms, Ready ready) {
+    auto stop_waiting = [&] { return ready() || woken_; };
+    if (timeout_ms < 0) {
+        changed_.wait(lock, stop_waiting);
+    } else if (timeout_ms > 0) {
+        changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), stop_waiting);
+    }
+    return ready();
+}
+
+void Dispatcher::deliver(std::function<void()> callback) {
+    if (mode_ == DispatchMode::Loop) {
+        callback();
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    callbacks_.push_back(std::move(callback));
+    update_notify_fd_locked();
+    changed_.notify_all();
+}
+
+size_t Dispatcher::dispatch(int timeout_ms) {
+    std::lock_guard serial(dispatching_);
+    std::deque<std::function<void()>> batch;
+    {
+        std::unique_lock lock(mutex_);
+        wait_locked(lock, timeout_ms, [this] { return !callbacks_.empty(); });
+        batch.swap(callbacks_);
+        woken_ = false;
+        update_notify_fd_locked();
+    }
+    for (auto &callback : batch) callback();
+    return batch.size();
+}
+
+void Dispatcher::push_completion(std::shared_ptr<Operation> op) {
+    std::lock_guard lock(mutex_);
+    completions_.push_back(std::move(op));
+    update_notify_fd_locked();
+    changed_.notify_all();
+}
+
+void Dispatcher::remove_completion(const Operation *op) {
+    std::shared_ptr<Operation> removed;  // released outside the lock
+    std::lock_guard lock(mutex_);
+    for (auto it = completions_.begin(); it != completions_.end(); ++it) {
+        if (it->get() == op) {
+            removed = std::move(*it);
+            completions_.erase(it);
+            break;
+        }
+    }
+    update_notify_fd_locked();
+}
+
+std::shared_ptr<Operation> Dispatcher::next_completion(int timeout_ms) {
+    std::unique_lock lock(mutex_);
+    bool ready = wait_locked(lock, timeout_ms, [this] { return !completions_.empty(); });
+    std::shared_ptr<Operation> op;
+    if (ready) {
+        op = std::move(completions_.front());
+        completions_.pop_front();
+    }
+    woken_ = false;
+    update_notify_fd_locked();
+    return op;
+}
+
+void Dispatcher::wakeup() {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+    update_notify_fd_locked();
+    changed_.notify_all();
+}
+
+}  // namespace otto

@@ -1,0 +1,125 @@
+#include "loop/event_loop.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace otto {
+
+EventLoop::EventLoop() {
+    int rc = uv_loop_init(&loop_);
+    if (rc != 0) throw std::runtime_error(std::string("uv_loop_init: ") + uv_strerror(rc));
+    rc = uv_async_init(&loop_, &async_, &EventLoop::on_async);
+    if (rc != 0) {
+        uv_loop_close(&loop_);
+        throw std::runtime_error(std::string("uv_async_init: ") + uv_strerror(rc));
+    }
+    async_.data = this;
+    loop_.data = this;
+}
+
+EventLoop::~EventLoop() {
+    if (thread_.joinable()) {
+        // stop() was never called: the owner is being torn down abnormally.
+        stop([](std::function<void()> finished) { finished(); });
+    }
+    if (!finished_) {
+        // The thread never ran: close the async handle here.
+        uv_close(reinterpret_cast<uv_handle_t *>(&async_), nullptr);
+        uv_run(&loop_, UV_RUN_DEFAULT);
+    }
+    uv_loop_close(&loop_);
+}
+
+void EventLoop::start() {
+    // The loop thread must never take the application's process-directed
+    // signals, and a write to a closed pipe must give EPIPE, not kill us.
+    sigset_t blocked, previous;
+    sigemptyset(&blocked);
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH})
+        sigaddset(&blocked, sig);
+    pthread_sigmask(SIG_BLOCK, &blocked, &previous);
+    thread_ = std::thread([this] { thread_main(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+void EventLoop::thread_main() {
+    thread_id_.store(std::this_thread::get_id());
+    uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+bool EventLoop::post(Task task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!accepting_) return false;
+        tasks_.push_back(std::move(task));
+    }
+    uv_async_send(&async_);
+    return true;
+}
+
+bool EventLoop::stopping() const {
+    std::lock_guard lock(mutex_);
+    return !accepting_;
+}
+
+void EventLoop::on_async(uv_async_t *handle) { static_cast<EventLoop *>(handle->data)->run_tasks(); }
+
+void EventLoop::defer(Task task) {
+    deferred_.push_back(std::move(task));
+    uv_async_send(&async_);
+}
+
+void EventLoop::run_tasks() {
+    std::deque<Task> batch;
+    {
+        std::lock_guard lock(mutex_);
+        batch.swap(tasks_);
+    }
+    for (auto &task : batch) task();
+    // Deferred calls queued while these run wait for the next turn.
+    std::deque<Task> later;
+    later.swap(deferred_);
+    for (auto &task : later) task();
+}
+
+void EventLoop::stop(std::function<void(std::function<void()> finished)> shutdown) {
+    // The shutdown task is the last one accepted; anything already queued
+    // before it runs first.
+    {
+        std::lock_guard lock(mutex_);
+        if (!accepting_) return;
+        tasks_.push_back([this, shutdown = std::move(shutdown)] { shutdown([this] { finish(); }); });
+        accepting_ = false;
+    }
+    uv_async_send(&async_);
+    if (thread_.joinable()) thread_.join();
+}
+
+void EventLoop::finish() {
+    if (finished_) return;
+    finished_ = true;
+    // Drain what is queued; deferred calls may queue more, up to a bound.
+    for (int round = 0; round < 1000; ++round) {
+        bool idle;
+        {
+            std::lock_guard lock(mutex_);
+            idle = tasks_.empty() && deferred_.empty();
+        }
+        if (idle) break;
+        run_tasks();
+    }
+    // Whatever is still open (a bug elsewhere, or a handle nobody owns) is
+    // closed so that uv_run can return and the thread can be joined.
+    uv_walk(
+        &loop_,
+        [](uv_handle_t *handle, void *) {
+            if (!uv_is_closing(handle)) uv_close(handle, nullptr);
+        },
+        nullptr);
+}
+
+}  // namespace otto

@@ -1,0 +1,176 @@
+#include "loop/operation.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "loop/engine.hpp"
+#include "loop/records.hpp"
+
+namespace otto {
+
+namespace {
+// App-mode flow control: a streaming op stops reading from its transport
+// while this many bytes of events wait for dispatch.
+constexpr size_t kEventHighWater = 4u << 20;
+constexpr size_t kEventLowWater = 1u << 20;
+}  // namespace
+
+Operation::Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback,
+                     void *user_data, EventSink events)
+    : engine_(std::move(engine)), kind_(kind), callback_(callback), user_data_(user_data),
+      events_(events) {}
+
+Operation::~Operation() = default;
+
+bool Operation::done() const {
+    std::lock_guard lock(mutex_);
+    return done_;
+}
+
+int Operation::error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
+const char *Operation::error_message() const {
+    std::lock_guard lock(mutex_);
+    return done_ ? error_message_.c_str() : "";
+}
+
+int Operation::wait(int timeout_ms) {
+    std::unique_lock lock(mutex_);
+    auto is_done = [this] { return done_; };
+    if (timeout_ms < 0) {
+        finished_.wait(lock, is_done);
+        return OTTO_OK;
+    }
+    return finished_.wait_for(lock, std::chrono::milliseconds(timeout_ms), is_done) ? OTTO_OK
+                                                                                    : OTTO_ETIMEDOUT;
+}
+
+void Operation::adopt_user_reference() {
+    user_reference_ = shared_from_this();
+    user_held_.store(true);
+}
+
+void Operation::release_user_reference() {
+    {
+        // Waits for a callback of this op running on another thread; a
+        // callback freeing its own op re-enters the recursive mutex.
+        std::lock_guard cb_lock(callback_mutex_);
+        released_ = true;
+    }
+    user_held_.store(false);
+    if (!done()) request_cancel();
+    engine_->dispatcher().remove_completion(this);
+    auto self = std::move(user_reference_);  // may be the last reference
+}
+
+void Operation::request_cancel() {
+    if (cancel_requested_.exchange(true)) return;
+    if (done()) return;
+    engine_->post([self = shared_from_this()] {
+        if (self->done()) return;
+        if (auto hook = std::move(self->cancel_hook_)) {
+            self->cancel_hook_ = nullptr;
+            hook();
+        }
+    });
+}
+
+void Operation::set_cancel_hook(std::function<void()> hook) {
+    cancel_hook_ = std::move(hook);
+    // A cancel requested before the hook existed is honoured now.
+    if (cancel_hook_ && cancel_requested_.load() && !done()) {
+        engine_->post([self = shared_from_this()] {
+            if (self->done()) return;
+            if (auto h = std::move(self->cancel_hook_)) {
+                self->cancel_hook_ = nullptr;
+                h();
+            }
+        });
+    }
+}
+
+bool Operation::complete(int code, std::string message, OpPayload payload) {
+    {
+        std::lock_guard lock(mutex_);
+        if (done_) return false;
+        done_ = true;
+        error_ = code;
+        error_message_ = std::move(message);
+        payload_ = std::move(payload);
+    }
+    finished_.notify_all();
+    cancel_hook_ = nullptr;
+    on_drained_ = nullptr;
+    engine_->untrack(this);
+    invoke_completion();
+    return true;
+}
+
+void Operation::run_user_callback(const std::function<void()> &call) {
+    std::lock_guard cb_lock(callback_mutex_);
+    if (!released_) call();
+}
+
+void Operation::invoke_completion() {
+    auto self = shared_from_this();
+    if (callback_ != nullptr) {
+        engine_->dispatcher().deliver([self] {
+            self->run_user_callback([&] {
+                self->callback_(static_cast<otto_op *>(self.get()), self->user_data_);
+            });
+        });
+    } else if (user_held_.load()) {
+        engine_->dispatcher().push_completion(self);
+    }
+}
+
+void Operation::emit_event(otto_event_kind_t kind, std::string_view data, size_t command_index) {
+    if (events_.callback == nullptr) return;
+    auto self = shared_from_this();
+    if (engine_->dispatcher().mode() == DispatchMode::Loop) {
+        otto_event ev{kind, data.data(), data.size(), command_index};
+        run_user_callback([&] { events_.callback(static_cast<otto_op *>(this), &ev, events_.user_data); });
+        return;
+    }
+    queued_event_bytes_.fetch_add(data.size());
+    engine_->dispatcher().deliver([self, kind, text = std::string(data), command_index] {
+        otto_event ev{kind, text.data(), text.size(), command_index};
+        self->run_user_callback([&] {
+            self->events_.callback(static_cast<otto_op *>(self.get()), &ev, self->events_.user_data);
+        });
+        self->event_dispatched(text.size());
+    });
+}
+
+bool Operation::events_backlogged() const { return queued_event_bytes_.load() > kEventHighWater; }
+
+void Operation::when_events_drained(std::function<void()> on_drained) {
+    on_drained_ = std::move(on_drained);
+    drain_wanted_.store(true);
+    // It may have drained between the check and now.
+    if (queued_event_bytes_.load() < kEventLowWater && drain_wanted_.exchange(false)) {
+        engine_->post([self = shared_from_this()] {
+            if (auto fn = std::move(self->on_drained_)) {
+                self->on_drained_ = nullptr;
+                fn();
+            }
+        });
+    }
+}
+
+void Operation::event_dispatched(size_t bytes) {
+    size_t left = queued_event_bytes_.fetch_sub(bytes) - bytes;
+    if (left < kEventLowWater && drain_wanted_.exchange(false)) {
+        engine_->post([self = shared_from_this()] {
+            if (auto fn = std::move(self->on_drained_)) {
+                self->on_drained_ = nullptr;
+                fn();
+            }
+        });
+    }
+}
+
+}  // namespace otto

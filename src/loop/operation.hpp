@@ -1,0 +1,119 @@
+// An operation: the future behind every asynchronous call. Completed once on
+// the loop thread; observed from any thread by callback, wait or the
+// context's completion queue.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "otto.h"
+
+namespace otto {
+
+class Engine;
+
+enum class OpKind { Run = OTTO_OP_RUN, Oneshot = OTTO_OP_ONESHOT, Send = OTTO_OP_SEND,
+                    Expect = OTTO_OP_EXPECT, OpenSession = OTTO_OP_OPEN_SESSION, Close = OTTO_OP_CLOSE };
+
+// What a finished op carries besides its error.
+using OpPayload = std::variant<std::monostate, std::shared_ptr<const otto_run_result>,
+                               std::shared_ptr<const otto_cmd_result>, std::string,
+                               std::shared_ptr<otto_session>>;
+
+struct EventSink {
+    otto_event_cb callback = nullptr;
+    void *user_data = nullptr;
+};
+
+class Operation : public std::enable_shared_from_this<Operation> {
+public:
+    Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback, void *user_data,
+              EventSink events = {});
+    virtual ~Operation();
+    Operation(const Operation &) = delete;
+    Operation &operator=(const Operation &) = delete;
+
+    OpKind kind() const { return kind_; }
+    Engine &engine() const { return *engine_; }
+    const std::shared_ptr<Engine> &engine_ptr() const { return engine_; }
+
+    // --- any thread ---------------------------------------------------------
+    bool done() const;
+    int error() const;  // OTTO_EPENDING until done
+    const char *error_message() const;
+    // OTTO_OK once done, OTTO_ETIMEDOUT if `timeout_ms` ran out first.
+    int wait(int timeout_ms);
+    const OpPayload &payload() const { return payload_; }  // immutable once done()
+
+    // The caller of the C API holds the op until otto_op_free().
+    void adopt_user_reference();
+    // otto_op_free(): no callback runs after this returns; a pending op is
+    // canceled.
+    void release_user_reference();
+    // otto_op_cancel(): the loop runs the cancel hook if the op is pending.
+    void request_cancel();
+    bool cancel_requested() const { return cancel_requested_.load(); }
+
+    // --- loop thread --------------------------------------------------------
+    // Completes the op; later calls are ignored (an op completes exactly once).
+    // Returns true if this call completed it.
+    bool complete(int code, std::string message = {}, OpPayload payload = {});
+    bool complete_ok(OpPayload payload) { return complete(OTTO_OK, {}, std::move(payload)); }
+
+    // Called (on the loop) when cancellation is requested while pending.
+    void set_cancel_hook(std::function<void()> hook);
+
+    bool wants_events() const { return events_.callback != nullptr; }
+    // Streams one event (borrowed data) to the event callback.
+    void emit_event(otto_event_kind_t kind, std::string_view data, size_t command_index);
+
+    // Flow control for App-mode dispatch: true while more event bytes wait
+    // for dispatch than the high-water mark. `on_drained` runs on the loop
+    // once they fall below the low-water mark.
+    bool events_backlogged() const;
+    void when_events_drained(std::function<void()> on_drained);
+
+private:
+    void invoke_completion();
+    void run_user_callback(const std::function<void()> &call);
+    void event_dispatched(size_t bytes);
+
+    const std::shared_ptr<Engine> engine_;
+    const OpKind kind_;
+    const otto_op_cb callback_;
+    void *const user_data_;
+    const EventSink events_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable finished_;
+    bool done_ = false;
+    int error_ = OTTO_EPENDING;
+    std::string error_message_;
+    OpPayload payload_;
+
+    std::shared_ptr<Operation> user_reference_;
+    std::atomic<bool> user_held_{false};
+    std::atomic<bool> cancel_requested_{false};
+    std::function<void()> cancel_hook_;  // loop thread only
+
+    // Serialises user callbacks with otto_op_free() (see release_user_reference).
+    std::recursive_mutex callback_mutex_;
+    bool released_ = false;  // under callback_mutex_
+
+    std::atomic<size_t> queued_event_bytes_{0};
+    std::function<void()> on_drained_;  // loop thread only
+    std::atomic<bool> drain_wanted_{false};
+};
+
+}  // namespace otto
+
+struct otto_op final : public otto::Operation {
+    using otto::Operation::Operation;
+};

@@ -1,0 +1,23 @@
+// The records handed to user callbacks, as the C API exposes them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+// One streaming event; its data is borrowed for the callback's duration.
+struct otto_event {
+    int32_t kind;
+    const char *data;
+    size_t size;
+    size_t command_index;
+};
+
+// One entry of a context's log.
+struct otto_log_entry {
+    int32_t level;
+    int32_t kind;
+    std::string host;
+    std::string session;
+    std::string text;
+};

@@ -1,0 +1,96 @@
+// Reads one framed command's result out of the session's byte stream
+// (SESSION-PROTOCOL §5 and §6): finds BEGIN and END, turns the lines between
+// them into output and streamed lines, and fires expects on the current
+// line. Pure logic over a LineBuffer: no I/O, no timers, so it is tested with
+// arbitrary splits of the input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "session/line_buffer.hpp"
+#include "session/markers.hpp"
+#include "session/pattern.hpp"
+
+namespace otto {
+
+struct Expect {
+    Pattern pattern;
+    std::string response;
+    uint32_t flags = 0;
+};
+
+class CommandReader {
+public:
+    // Receives what the reader produces, in stream order.
+    class Sink {
+    public:
+        virtual void on_output_line(std::string_view line) = 0;
+        virtual void on_expect_matched(const Expect &expect) = 0;
+
+    protected:
+        ~Sink() = default;
+    };
+
+    static constexpr uint64_t kDefaultRetainLimit = 64ull << 20;
+    // Regexes see new bytes plus this much already-scanned tail (§5.9).
+    static constexpr size_t kRegexWindow = 8 * 1024;
+
+    CommandReader(const Token &token, const std::vector<Expect> *expects, uint64_t retain_limit);
+
+    // Consumes complete lines (and fires expects on the partial last line)
+    // from `buffer`. Returns true once END has been read; the bytes after END
+    // stay in the buffer.
+    bool feed(LineBuffer &buffer, Sink &sink);
+
+    // After a timeout: keeps collecting output lines (no expects, END does not
+    // end the command) until the RECOVER reply, whose code it returns.
+    std::optional<int> feed_until_recovered(LineBuffer &buffer);
+
+    bool begin_seen() const { return phase_ != Phase::BeforeBegin; }
+    // END arrived without BEGIN: the shell rejected the frame (§5.5).
+    bool rejected() const { return rejected_; }
+    int exit_code() const { return exit_code_; }
+
+    // The output (§5.4), or for a rejected frame the shell's message (§5.5).
+    // For a command cut short: the lines after BEGIN received so far.
+    std::string output() const;
+
+private:
+    enum class Phase { BeforeBegin, Output, Done };
+
+    void process_line(std::string_view raw, LineBuffer &buffer, size_t line_length, Sink *sink);
+    void run_expects(std::string_view line, size_t limit, Sink &sink);
+    void emit(std::string_view clean_line, Sink *sink);
+    void retain(std::string_view clean_line);
+    void keep_pre_begin(std::string_view clean_line);
+
+    const Token &token_;
+    const std::vector<Expect> *expects_;
+    const uint64_t retain_limit_;
+
+    Phase phase_ = Phase::BeforeBegin;
+    bool rejected_ = false;
+    bool draining_ = false;  // after a timeout
+    std::optional<int> recovered_code_;
+    int exit_code_ = -1;
+
+    // Position within the current (partial) line.
+    size_t newline_scan_ = 0;   // bytes known to hold no '\n'
+    size_t expect_resume_ = 0;  // end of the last expect match on this line
+    size_t expect_scanned_ = 0; // bytes of this line already searched
+
+    // Output assembly (§5.4 and §5.7 share it, so streamed == output).
+    size_t held_empty_lines_ = 0;
+    bool emitted_any_ = false;
+    std::string output_;
+    uint64_t dropped_bytes_ = 0;
+
+    std::vector<std::string> pre_begin_lines_;
+    size_t pre_begin_bytes_ = 0;
+};
+
+}  // namespace otto

@@ -1,0 +1,458 @@
+#include "session/shell.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "otto.h"
+
+namespace otto {
+
+namespace {
+// While nobody reads, keep at most this much output before pushing back on
+// the shell (it then blocks on its writes; nothing is lost).
+constexpr size_t kIdleBufferLimit = 8u << 20;
+constexpr size_t kQuoteTail = 200;
+
+std::string printable_tail(std::string_view bytes) {
+    if (bytes.size() > kQuoteTail) bytes = bytes.substr(bytes.size() - kQuoteTail);
+    std::string out;
+    for (unsigned char c : bytes) {
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '"' || c == '\\') { out += '\\'; out += static_cast<char>(c); }
+        else if (c < 0x20 || c >= 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        } else out += static_cast<char>(c);
+    }
+    return out;
+}
+}  // namespace
+
+Shell::Shell(uv_loop_t *loop, ShellConfig config, ShellObserver *observer)
+    : loop_(loop), config_(config), observer_(observer), token_(Token::generate()), deadline_(loop),
+      resend_(loop), deferred_(loop) {}
+
+Shell::~Shell() {
+    if (transport_) kill_transport();
+}
+
+void Shell::set_state(ShellState state) {
+    if (state_ == state) return;
+    state_ = state;
+    if (observer_ != nullptr) observer_->on_state_changed(state);
+}
+
+void Shell::write(std::string bytes) {
+    if (transport_) transport_->write(std::move(bytes));
+}
+
+void Shell::stop_timers() {
+    deadline_.stop();
+    resend_.stop();
+}
+
+void Shell::kill_transport() {
+    if (!transport_) return;
+    auto transport = std::move(transport_);
+    transport->set_listener(nullptr);
+    transport->close(false, [token = hold_loop()] {});
+}
+
+std::shared_ptr<void> Shell::hold_loop() const {
+    return config_.hold_loop ? config_.hold_loop() : nullptr;
+}
+
+// --- handshake (§3) ---------------------------------------------------------
+
+void Shell::start(std::shared_ptr<ShellTransport> transport, ReadyCallback ready) {
+    transport_ = std::move(transport);
+    transport_->set_listener(this);
+    ready_done_ = std::move(ready);
+    activity_ = Activity::Handshake;
+    set_state(ShellState::Handshaking);
+    probe_ = handshake_probe(token_, config_.keep_history);
+    write(probe_);
+    // Resending is required: login(1) flushes typed-ahead input (§3.3).
+    resend_handshake_probe();
+    deadline_.start(config_.timings.handshake, [this] {
+        handshake_failed(Error(OTTO_EHANDSHAKE,
+                               "shell never became ready within " + format_seconds(config_.timings.handshake) +
+                                   " s (wrong credentials, a login shell that is not POSIX, or a slow login "
+                                   "banner); last output: \"" +
+                                   printable_tail(buffer_.view()) + "\""));
+    });
+}
+
+void Shell::resend_handshake_probe() {
+    resend_.start(config_.timings.handshake_resend, [this] {
+        write(probe_);
+        resend_handshake_probe();
+    });
+}
+
+void Shell::check_ready() {
+    std::string_view view = buffer_.view();
+    const std::string &ready = token_.ready();
+    size_t from = ready_scan_ >= ready.size() ? ready_scan_ - ready.size() : 0;
+    while (true) {
+        size_t at = view.find(ready, from);
+        if (at == std::string_view::npos) break;
+        if (at_line_start(view, at)) {
+            stop_timers();
+            buffer_.clear();  // late probe replies are dropped later (§5.8)
+            ready_scan_ = 0;
+            activity_ = Activity::None;
+            set_state(ShellState::Ready);
+            auto done = std::move(ready_done_);
+            done(Error());
+            return;
+        }
+        from = at + 1;
+    }
+    ready_scan_ = view.size();
+}
+
+void Shell::handshake_failed(Error error) {
+    stop_timers();
+    activity_ = Activity::None;
+    set_state(ShellState::Dead);
+    kill_transport();
+    auto done = std::move(ready_done_);
+    if (done) done(std::move(error));
+}
+
+// --- commands (§4-§6) -------------------------------------------------------
+
+void Shell::run(const CommandSpec &spec, RunCallback done) {
+    spec_ = spec;
+    run_done_ = std::move(done);
+    buffer_.clear();  // prompts, leftovers, late replies (§5.1)
+    scrub_pos_ = 0;
+    reader_ = std::make_unique<CommandReader>(token_, spec_.expects, spec_.retain_limit);
+    timed_out_ = false;
+    activity_ = Activity::Command;
+    paused_idle_full_ = false;
+    apply_input_pause();
+    set_state(ShellState::Busy);
+    started_ = Clock::now();
+    write(command_frame(token_, spec_.command));
+    deadline_.start(spec_.timeout, [this] { on_command_timeout(); });
+}
+
+void Shell::on_output_line(std::string_view line) {
+    if (observer_ != nullptr) observer_->on_output_line(line);
+}
+
+void Shell::on_expect_matched(const Expect &expect) {
+    write(expect.response);
+    if (observer_ != nullptr) observer_->on_expect_fired(expect);
+}
+
+CommandResult Shell::command_result(int32_t status, int32_t retcode, std::string output) const {
+    CommandResult r;
+    r.command = spec_.command;
+    r.status = status;
+    r.retcode = retcode;
+    r.output = std::move(output);
+    r.timed_out = timed_out_;
+    r.duration = seconds_since(started_);
+    return r;
+}
+
+std::string Shell::partial_output() const { return reader_ ? reader_->output() : std::string(); }
+
+void Shell::finish_command() {
+    stop_timers();
+    int code = reader_->exit_code();
+    auto result = command_result(code == 0 ? OTTO_STATUS_SUCCESS : OTTO_STATUS_FAILED, code, reader_->output());
+    reader_.reset();
+    activity_ = Activity::None;
+    set_state(ShellState::Ready);
+    auto done = std::move(run_done_);
+    done(std::move(result));
+}
+
+void Shell::on_command_timeout() {
+    timed_out_ = true;
+    begin_recovery();
+}
+
+// --- recovery (§7) ----------------------------------------------------------
+
+void Shell::recover(RecoverCallback done) {
+    recover_done_ = std::move(done);
+    if (!alive() || !transport_) {
+        deferred_.call([this] { recovery_finished(false); });
+        return;
+    }
+    buffer_.clear();
+    scrub_pos_ = 0;
+    reader_ = std::make_unique<CommandReader>(token_, nullptr, 0);
+    timed_out_ = false;
+    begin_recovery();
+}
+
+void Shell::begin_recovery() {
+    stop_timers();
+    activity_ = Activity::Recover;
+    set_state(ShellState::Recovering);
+    // Recovery must read whatever the command still prints.
+    paused_by_consumer_ = false;
+    paused_idle_full_ = false;
+    apply_input_pause();
+    transport_->interrupt();
+    resend_.start(config_.timings.interrupt_wait, [this] {
+        deadline_.start(config_.timings.recover, [this] { recovery_finished(false); });
+        send_recover_probe();
+    });
+}
+
+void Shell::send_recover_probe() {
+    write(recover_probe(token_));
+    resend_.start(config_.timings.recover_resend, [this] { send_recover_probe(); });
+}
+
+void Shell::check_recovered() {
+    if (reader_->feed_until_recovered(buffer_)) recovery_finished(true);
+}
+
+void Shell::recovery_finished(bool recovered) {
+    stop_timers();
+    activity_ = Activity::None;
+    needs_recovery_ = false;
+    if (recovered) {
+        set_state(ShellState::Ready);
+    } else {
+        // No proof that the shell executes anything: it is dead (§7.4).
+        set_state(ShellState::Dead);
+        kill_transport();
+    }
+    if (run_done_) {
+        std::string output = "timed out after " + format_seconds(spec_.timeout) + " s";
+        if (!recovered) output += "; session lost";
+        std::string partial = partial_output();
+        if (!partial.empty()) output += "\n" + partial;
+        auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
+        reader_.reset();
+        auto done = std::move(run_done_);
+        done(std::move(result));
+        return;
+    }
+    reader_.reset();
+    auto done = std::move(recover_done_);
+    if (done) done(recovered);
+}
+
+// --- send and expect (§9) ---------------------------------------------------
+
+void Shell::send(std::string bytes, SendCallback done) {
+    send_done_ = std::move(done);
+    activity_ = Activity::Send;
+    if (!transport_ || !alive()) {
+        deferred_.call([this] {
+            activity_ = Activity::None;
+            auto cb = std::move(send_done_);
+            if (cb) cb(Error(OTTO_EDEAD, "the session is dead"));
+        });
+        return;
+    }
+    transport_->write(std::move(bytes), [this](int status) {
+        if (activity_ != Activity::Send || !send_done_) return;
+        activity_ = Activity::None;
+        auto cb = std::move(send_done_);
+        cb(status == 0 ? Error() : Error(OTTO_EIO, "session died unexpectedly (broken pipe)"));
+    });
+}
+
+void Shell::expect(Pattern pattern, double timeout, ExpectCallback done) {
+    expect_pattern_ = std::move(pattern);
+    expect_done_ = std::move(done);
+    expect_scanned_ = 0;
+    activity_ = Activity::Expect;
+    paused_idle_full_ = false;
+    apply_input_pause();
+    if (!transport_ || !alive()) {
+        deferred_.call([this] {
+            activity_ = Activity::None;
+            auto cb = std::move(expect_done_);
+            if (cb) cb({}, Error(OTTO_EDEAD, "the session is dead"));
+        });
+        return;
+    }
+    deadline_.start(timeout, [this, timeout] {
+        // A timed-out expect consumes nothing (§9.3).
+        activity_ = Activity::None;
+        std::string source = expect_pattern_->source();
+        expect_pattern_.reset();
+        auto cb = std::move(expect_done_);
+        cb({}, Error(OTTO_ETIMEDOUT, "pattern \"" + source + "\" not seen within " + format_seconds(timeout) +
+                                         " s; last output: \"" + printable_tail(buffer_.view()) + "\""));
+    });
+    // The buffer may already hold the match: report it on the next turn.
+    deferred_.call([this] {
+        if (activity_ == Activity::Expect) check_expect();
+    });
+}
+
+void Shell::check_expect() {
+    scrub_marker_lines();
+    std::string_view view = buffer_.view();
+    size_t from = expect_scanned_ > CommandReader::kRegexWindow ? expect_scanned_ - CommandReader::kRegexWindow : 0;
+    auto m = expect_pattern_->search(view, from);
+    if (!m) {
+        expect_scanned_ = view.size();
+        return;
+    }
+    stop_timers();
+    std::string match(view.substr(0, m->end));
+    buffer_.consume(m->end);
+    scrub_pos_ = scrub_pos_ > m->end ? scrub_pos_ - m->end : 0;
+    expect_pattern_.reset();
+    activity_ = Activity::None;
+    auto cb = std::move(expect_done_);
+    cb(std::move(match), Error());
+}
+
+void Shell::scrub_marker_lines() {
+    // §5.8: a complete line that is only a marker, arriving while nobody
+    // waits for one, is dropped; expect() never sees it.
+    std::string_view view = buffer_.view();
+    size_t pos = scrub_pos_;
+    while (true) {
+        size_t nl = view.find('\n', pos);
+        if (nl == std::string_view::npos) break;
+        size_t line_start = pos;
+        std::string_view line = view.substr(line_start, nl - line_start);
+        if (line.find(token_.text()) != std::string_view::npos && is_marker_only_line(line, token_)) {
+            buffer_.erase(line_start, nl + 1 - line_start);
+            expect_scanned_ = std::min(expect_scanned_, line_start);
+            view = buffer_.view();
+            pos = line_start;
+            continue;
+        }
+        pos = nl + 1;
+    }
+    scrub_pos_ = pos;
+}
+
+// --- transport events ---------------------------------------------------------
+
+void Shell::on_transport_data(const char *data, size_t size) {
+    buffer_.append(data, size);
+    switch (activity_) {
+        case Activity::Handshake: check_ready(); break;
+        case Activity::Command:
+            if (reader_->feed(buffer_, *this)) finish_command();
+            break;
+        case Activity::Recover: check_recovered(); break;
+        case Activity::Expect: check_expect(); break;
+        case Activity::None:
+        case Activity::Send:
+            scrub_marker_lines();
+            if (buffer_.size() > kIdleBufferLimit && !paused_idle_full_) {
+                paused_idle_full_ = true;
+                apply_input_pause();
+            }
+            break;
+    }
+}
+
+void Shell::on_transport_lost(LossReason reason) {
+    stop_timers();
+    Activity activity = activity_;
+    activity_ = Activity::None;
+    set_state(ShellState::Dead);
+    kill_transport();
+    std::string died = std::string("session died unexpectedly (") + loss_text(reason) + ")";
+    switch (activity) {
+        case Activity::Handshake: {
+            auto done = std::move(ready_done_);
+            done(Error(OTTO_EHANDSHAKE, "the shell exited before it became ready (" + std::string(loss_text(reason)) +
+                                            "); last output: \"" + printable_tail(buffer_.view()) + "\""));
+            break;
+        }
+        case Activity::Command: {
+            std::string output = died;
+            std::string partial = partial_output();
+            if (!partial.empty()) output += "\n" + partial;
+            auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
+            reader_.reset();
+            auto done = std::move(run_done_);
+            done(std::move(result));
+            break;
+        }
+        case Activity::Recover: recovery_finished(false); break;
+        case Activity::Expect: {
+            std::string source = expect_pattern_->source();
+            expect_pattern_.reset();
+            auto done = std::move(expect_done_);
+            done({}, Error(OTTO_EIO, died + " while waiting for \"" + source + "\""));
+            break;
+        }
+        case Activity::Send: {
+            auto done = std::move(send_done_);
+            if (done) done(Error(OTTO_EIO, died));
+            break;
+        }
+        case Activity::None: break;
+    }
+}
+
+// --- cancellation, closing, flow control ----------------------------------------
+
+void Shell::abandon() {
+    stop_timers();
+    if (activity_ == Activity::Command || activity_ == Activity::Recover) {
+        needs_recovery_ = true;
+        if (alive()) set_state(ShellState::Ready);
+    }
+    activity_ = Activity::None;
+    reader_.reset();
+    run_done_ = nullptr;
+    recover_done_ = nullptr;
+    send_done_ = nullptr;
+    expect_done_ = nullptr;
+    expect_pattern_.reset();
+    ready_done_ = nullptr;
+    paused_by_consumer_ = false;
+    apply_input_pause();
+}
+
+void Shell::close(bool graceful, std::function<void()> closed) {
+    bool idle = state_ == ShellState::Ready && activity_ == Activity::None && !needs_recovery_;
+    abandon();
+    set_state(ShellState::Closed);
+    if (!transport_) {
+        // This shell may be destroyed right after; `closed` must still run.
+        if (closed) defer_unconditionally(loop_, std::move(closed));
+        return;
+    }
+    auto transport = std::move(transport_);
+    transport->set_listener(nullptr);
+    transport->close(graceful && idle, [token = hold_loop(), closed = std::move(closed)] {
+        if (closed) closed();
+    });
+}
+
+void Shell::pause_input() {
+    paused_by_consumer_ = true;
+    apply_input_pause();
+}
+
+void Shell::resume_input() {
+    paused_by_consumer_ = false;
+    apply_input_pause();
+}
+
+void Shell::apply_input_pause() {
+    bool want = paused_by_consumer_ || paused_idle_full_;
+    if (want == input_paused_ || !transport_) return;
+    input_paused_ = want;
+    if (want) transport_->pause_reading();
+    else transport_->resume_reading();
+}
+
+}  // namespace otto

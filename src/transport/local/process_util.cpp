@@ -1,0 +1,92 @@
+#include "transport/local/process_util.hpp"
+
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+extern char **environ;
+
+namespace otto {
+
+namespace {
+
+std::string name_of(const std::string &entry) { return entry.substr(0, entry.find('=')); }
+
+// Fields of /proc/<pid>/stat after the command name, which may itself hold
+// spaces and parentheses: field 4 is ppid, field 6 the session id.
+bool read_stat(pid_t pid, pid_t *ppid, pid_t *sid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    std::ifstream in(path);
+    if (!in) return false;
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t close_paren = content.rfind(')');
+    if (close_paren == std::string::npos) return false;
+    std::istringstream rest(content.substr(close_paren + 1));
+    std::string state;
+    long parent = 0, group = 0, session = 0;
+    if (!(rest >> state >> parent >> group >> session)) return false;
+    *ppid = static_cast<pid_t>(parent);
+    *sid = static_cast<pid_t>(session);
+    return true;
+}
+
+template <class Visit>
+void for_each_process(Visit visit) {
+    DIR *dir = opendir("/proc");
+    if (dir == nullptr) return;
+    while (struct dirent *entry = readdir(dir)) {
+        char *end = nullptr;
+        long pid = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || pid <= 0) continue;
+        pid_t ppid = 0, sid = 0;
+        if (read_stat(static_cast<pid_t>(pid), &ppid, &sid)) visit(static_cast<pid_t>(pid), ppid, sid);
+    }
+    closedir(dir);
+}
+
+}  // namespace
+
+std::vector<std::string> environment_with(const std::vector<std::string> &remove,
+                                          const std::vector<std::string> &set) {
+    std::vector<std::string> env;
+    for (char **e = environ; e != nullptr && *e != nullptr; ++e) {
+        std::string entry(*e);
+        std::string name = name_of(entry);
+        bool drop = false;
+        for (const auto &r : remove) drop = drop || r == name;
+        for (const auto &s : set) drop = drop || name_of(s) == name;
+        if (!drop) env.push_back(std::move(entry));
+    }
+    for (const auto &s : set) env.push_back(s);
+    return env;
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> children;
+    for_each_process([&](pid_t pid, pid_t ppid, pid_t) {
+        if (ppid == parent) children.push_back(pid);
+    });
+    return children;
+}
+
+void signal_session(pid_t sid, int sig) {
+    if (sid <= 1) return;
+    std::vector<pid_t> members;
+    for_each_process([&](pid_t pid, pid_t, pid_t session) {
+        if (session == sid) members.push_back(pid);
+    });
+    for (pid_t pid : members) signal_process(pid, sig);
+}
+
+void signal_process(pid_t pid, int sig) {
+    if (pid > 1) ::kill(pid, sig);  // ESRCH (already gone) is fine
+}
+
+}  // namespace otto

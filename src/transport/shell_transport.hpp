@@ -1,0 +1,66 @@
+// The only things a session needs from a transport (SESSION-PROTOCOL §1.1):
+// write bytes, receive bytes until the stream ends, interrupt, close.
+// Implementations live in transport/local, transport/ssh, transport/telnet.
+// Everything here runs on the loop thread.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "util/error.hpp"
+
+namespace otto {
+
+enum class LossReason { Eof, ConnectionLost, BrokenPipe };
+
+// "eof", "connection lost", "broken pipe" (§8.1).
+const char *loss_text(LossReason reason);
+
+class ShellTransport {
+public:
+    class Listener {
+    public:
+        virtual void on_transport_data(const char *data, size_t size) = 0;
+        // The byte stream ended or broke. Called at most once.
+        virtual void on_transport_lost(LossReason reason) = 0;
+
+    protected:
+        ~Listener() = default;
+    };
+
+    virtual ~ShellTransport() = default;
+
+    // Null detaches: nothing is reported afterwards.
+    virtual void set_listener(Listener *listener) = 0;
+
+    // Queues bytes in order. A failure is reported as on_transport_lost(),
+    // never synchronously from inside write(). `written` (optional) runs once
+    // the bytes have left, with 0 or a negative error.
+    virtual void write(std::string bytes, std::function<void(int status)> written = {}) = 0;
+
+    // Interrupts the foreground command: 0x03 on a terminal, SIGINT to the
+    // shell's children on pipes.
+    virtual void interrupt() = 0;
+
+    virtual void pause_reading() = 0;
+    virtual void resume_reading() = 0;
+
+    // Ends the transport. Graceful: ask the shell to exit, then terminate,
+    // then kill (§12.4); otherwise kill at once (§7.4). The listener is
+    // detached at once; `closed` runs when every resource is released. The
+    // transport keeps itself alive until then.
+    virtual void close(bool graceful, std::function<void()> closed) = 0;
+};
+
+// How a host starts the transport of a new shell.
+class ShellLauncher {
+public:
+    using Done = std::function<void(std::shared_ptr<ShellTransport>, Error)>;
+    virtual ~ShellLauncher() = default;
+    // Calls `done` exactly once, possibly before returning.
+    virtual void launch(Done done) = 0;
+};
+
+}  // namespace otto
