@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs what building and testing otto needs on Debian (12 or newer) and
+# Ubuntu. Idempotent and quiet: when everything is already installed it prints
+# nothing and touches no network; otherwise it runs apt-get non-interactively
+# (as root, or through sudo).
+#
+# usage: scripts/install-deps.sh [--check]
+#   --check  only report missing packages (exit 1 if any), install nothing
+set -euo pipefail
+
+packages=(
+    # toolchain and build
+    gcc g++ cmake ninja-build pkg-config
+    # libraries (libssh and libtelnet for the SSH and telnet hosts)
+    libuv1-dev libssh-dev libcjson-dev libtelnet-dev libpcre2-dev
+    # test framework and checkers
+    libgtest-dev valgrind
+    # nm, objdump (packaging tests) and ldd
+    binutils libc-bin
+    # the shells and tools the session tests drive: bash, dash, busybox ash,
+    # python3 (interactive programs), setsid (PTY shells), sleep, ps, timeout
+    bash dash busybox python3 util-linux coreutils procps
+    # an SSH server for the SSH host tests
+    openssh-server
+)
+
+check_only=0
+case ${1:-} in
+    --check) check_only=1 ;;
+    "") ;;
+    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: this script knows only Debian and Ubuntu (dpkg and apt-get)." >&2
+    echo "install-deps: install the equivalents of: ${packages[*]}" >&2
+    exit 1
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+    # "ii " is installed; anything else (absent, half-installed, removed but
+    # configured) needs apt-get.
+    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+    if [[ $status != ii* ]]; then
+        missing+=("$pkg")
+    fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+    exit 0
+fi
+
+if [[ $check_only -eq 1 ]]; then
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    exit 1
+fi
+
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+        # -n: never prompt; fail instead when a password would be needed.
+        as_root=(sudo -n)
+    else
+        echo "install-deps: missing packages: ${missing[*]}" >&2
+        echo "install-deps: not root and no sudo: install them as root" >&2
+        exit 1
+    fi
+fi
+
+echo "install-deps: installing ${missing[*]}"
+log=$(mktemp "${TMPDIR:-/tmp}/otto-install-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
+apt_env=(env DEBIAN_FRONTEND=noninteractive)
+apt_opts=(-q -y -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+if ! "${as_root[@]}" "${apt_env[@]}" apt-get "${apt_opts[@]}" update </dev/null >"$log" 2>&1 ||
+    ! "${as_root[@]}" "${apt_env[@]}" apt-get "${apt_opts[@]}" install --no-install-recommends \
+        "${missing[@]}" </dev/null >>"$log" 2>&1; then
+    cat "$log" >&2
+    echo "install-deps: apt-get failed" >&2
+    exit 1
+fi
+echo "install-deps: done"
