@@ -383,7 +383,8 @@ OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host,
                                     const otto_run_opts *opts, otto_op_cb cb,
                                     void *user_data);
 /* Runs one command in a fresh process with no shared state; stdout and
- * stderr are kept apart. Concurrent one-shots run concurrently. Result:
+ * stderr are kept apart. Concurrent one-shots run concurrently. On the local
+ * host the command line goes to `/bin/sh -c`. Result:
  * otto_op_cmd_result(). Of `opts`, the timeout, event callback and output
  * limit apply. */
 OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command,

@@ -50,6 +50,9 @@ std::string handshake_probe(const Token &token, bool keep_history) {
         probe += "case \"${ZSH_VERSION:-}\" in ?*) eval 'export HISTFILE=/dev/null' 2>/dev/null || :;; esac; ";
     }
     probe += guarded("command export PAGER=cat GIT_PAGER=cat SYSTEMD_PAGER=cat TERM=dumb");
+    // No job control: an interactive shell would otherwise print "[1]+ Done"
+    // notices into whatever command happens to run when a background job ends.
+    probe += guarded("command set +m");
     probe += "case \"${BASH_VERSION:-}\" in ?*) { bind 'set enable-bracketed-paste off'; } 2>/dev/null || :;; esac; ";
     probe += "stty -echo 2>/dev/null; ";
     // The empty echo puts READY at the start of a line even where the shell

@@ -32,8 +32,9 @@ LineLimit LocalBackend::line_limit() const {
 
 std::shared_ptr<OneshotHandle> LocalBackend::run_oneshot(const OneshotSpec &spec, OneshotLineSink lines,
                                                          std::function<void(CommandResult)> done) {
-    // A fresh process per call: the configured shell with -c.
-    std::vector<std::string> argv{config_.shell_argv.front(), "-c", spec.command};
+    // A fresh process per call, as a POSIX shell command line (like
+    // subprocess with shell=True).
+    std::vector<std::string> argv{"/bin/sh", "-c", spec.command};
     return LocalOneshot::start(loop_, argv, spec, std::move(lines), std::move(done),
                                hold_loop_ ? hold_loop_() : nullptr);
 }
