@@ -1,0 +1,99 @@
+// One-shot commands: fresh processes, concurrent, stdout and stderr apart.
+#include "session_fixture.hpp"
+
+namespace otto_test {
+namespace {
+
+class Oneshot : public SessionTest {};
+
+TEST_P(Oneshot, FreshProcessWithSeparateStreams) {
+    auto c = oneshot(host(), "echo out; echo err >&2; exit 3");
+    EXPECT_EQ(c.status, OTTO_STATUS_FAILED);
+    EXPECT_EQ(c.retcode, 3);
+    EXPECT_EQ(c.output, "out\n");
+    EXPECT_EQ(c.stderr_output, "err\n");
+    EXPECT_EQ(c.command, "echo out; echo err >&2; exit 3");
+    EXPECT_EQ(oneshot(host(), "true").status, OTTO_STATUS_SUCCESS);
+}
+
+TEST_P(Oneshot, SharesNoStateWithTheSessionOrEachOther) {
+    ASSERT_EQ(run(host(), "cd /tmp; export OTTO_SHARED=yes").only().status, OTTO_STATUS_SUCCESS);
+    auto c = oneshot(host(), "cd /var; echo \"[$OTTO_SHARED]\"");
+    EXPECT_EQ(c.output, "[]\n");
+    EXPECT_NE(oneshot(host(), "pwd").output, "/var\n");
+    EXPECT_EQ(run(host(), "pwd").only().output, "/tmp");
+}
+
+TEST_P(Oneshot, RunConcurrently) {
+    // Each waits for the other's file: only concurrent execution finishes.
+    TempDir dir;
+    std::string a = dir.file("a"), b = dir.file("b");
+    std::string first = "touch " + a + "; while [ ! -e " + b + " ]; do sleep 0.01; done; echo one";
+    std::string second = "touch " + b + "; while [ ! -e " + a + " ]; do sleep 0.01; done; echo two";
+    auto opts = run_opts_with_timeout(20);
+    otto_op *r1 = nullptr, *r2 = nullptr;
+    ASSERT_EQ(otto_host_oneshot(&r1, host(), first.c_str(), opts.get(), nullptr, nullptr), OTTO_OK);
+    ASSERT_EQ(otto_host_oneshot(&r2, host(), second.c_str(), opts.get(), nullptr, nullptr), OTTO_OK);
+    Op op1(r1), op2(r2);
+    ASSERT_EQ(otto_op_wait(op1.get(), kHangMs), OTTO_OK);
+    ASSERT_EQ(otto_op_wait(op2.get(), kHangMs), OTTO_OK);
+    EXPECT_EQ(copy_cmd(otto_op_cmd_result(op1.get())).output, "one\n");
+    EXPECT_EQ(copy_cmd(otto_op_cmd_result(op2.get())).output, "two\n");
+}
+
+TEST_P(Oneshot, TimeoutKillsEverythingItStarted) {
+    TempDir dir;
+    auto opts = run_opts_with_timeout(0.3);
+    std::string marker = dir.file("survivor");
+    auto c = oneshot(host(), "echo partial; (sleep 2; touch " + marker + ") & sleep 999", opts.get());
+    EXPECT_EQ(c.status, OTTO_STATUS_ERROR);
+    EXPECT_EQ(c.retcode, -1);
+    EXPECT_TRUE(c.timed_out);
+    EXPECT_EQ(c.output, "timed out after 0.3 s\npartial\n");
+    // The background child was killed with the rest of the session.
+    auto check = oneshot(host(), "sleep 2.5; test -e " + marker + " && echo survived || echo gone");
+    EXPECT_EQ(check.output, "gone\n");
+}
+
+TEST_P(Oneshot, SignalEndsAreReported) {
+    auto c = oneshot(host(), "kill -TERM $$");
+    EXPECT_EQ(c.status, OTTO_STATUS_FAILED);
+    EXPECT_EQ(c.retcode, 128 + 15);
+    EXPECT_EQ(c.signal, "TERM");
+}
+
+TEST_P(Oneshot, StreamsStdoutAndStderrLinesApart) {
+    struct Seen {
+        std::vector<std::pair<int, std::string>> events;
+        static void on_event(otto_op *, const otto_event *ev, void *ud) {
+            size_t len = 0;
+            const char *d = otto_event_data(ev, &len);
+            static_cast<Seen *>(ud)->events.emplace_back(otto_event_kind(ev), std::string(d, len));
+        }
+    } seen;
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    otto_run_opts_set_event_cb(opts.get(), &Seen::on_event, &seen);
+    otto_op *raw_op = nullptr;
+    ASSERT_EQ(otto_host_oneshot(&raw_op, host(), "echo a; sleep 0.1; echo b >&2; sleep 0.1; printf c", opts.get(),
+                                nullptr, nullptr),
+              OTTO_OK);
+    Op op(raw_op);
+    ASSERT_EQ(otto_op_wait(op.get(), kHangMs), OTTO_OK);
+    auto c = copy_cmd(otto_op_cmd_result(op.get()));
+    // App-mode dispatch, before the op is freed (afterwards none of its
+    // callbacks would run).
+    size_t ran = 0;
+    otto_context_dispatch(&ran, ctx(), 0);
+    ASSERT_EQ(seen.events.size(), 3u);
+    EXPECT_EQ(seen.events[0], std::make_pair(int{OTTO_EVENT_OUTPUT_LINE}, std::string("a")));
+    EXPECT_EQ(seen.events[1], std::make_pair(int{OTTO_EVENT_STDERR_LINE}, std::string("b")));
+    EXPECT_EQ(seen.events[2], std::make_pair(int{OTTO_EVENT_OUTPUT_LINE}, std::string("c")));
+    EXPECT_EQ(c.output, "a\nc");
+}
+
+OTTO_SESSION_SUITE(Oneshot);
+
+}  // namespace
+}  // namespace otto_test

@@ -1,0 +1,160 @@
+// Streaming output events, FIFO queueing, and large output
+// (SESSION-PROTOCOL §5.7, §5.9-§5.11, §15).
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "session_fixture.hpp"
+
+namespace otto_test {
+namespace {
+
+class Streaming : public SessionTest {};
+
+struct Lines {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    std::vector<size_t> indexes;
+    static void on_event(otto_op *, const otto_event *ev, void *user_data) {
+        auto *self = static_cast<Lines *>(user_data);
+        size_t len = 0;
+        const char *data = otto_event_data(ev, &len);
+        std::lock_guard lock(self->mutex);
+        EXPECT_EQ(otto_event_kind(ev), OTTO_EVENT_OUTPUT_LINE);
+        self->lines.emplace_back(data, len);
+        self->indexes.push_back(otto_event_command_index(ev));
+    }
+};
+
+std::string join(const std::vector<std::string> &lines) {
+    std::string s;
+    for (size_t i = 0; i < lines.size(); ++i) s += (i ? "\n" : "") + lines[i];
+    return s;
+}
+
+TEST_P(Streaming, LinesArriveAsEventsAndJoinToTheOutput) {
+    Lines lines;
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Lines::on_event, &lines), OTTO_OK);
+    otto_commands *list_raw = nullptr;
+    ASSERT_EQ(otto_commands_new(&list_raw), OTTO_OK);
+    Commands list(list_raw);
+    otto_commands_add(nullptr, list.get(), "echo; echo one; echo; echo; echo two; echo");
+    otto_commands_add(nullptr, list.get(), "printf 'no newline'");
+    otto_op *op_raw = nullptr;
+    ASSERT_EQ(otto_host_run_commands(&op_raw, host(), list.get(), opts.get(), nullptr, nullptr), OTTO_OK);
+    Op op(op_raw);
+    auto r = wait_run(op.get());
+    // App-mode dispatch: the events wait for us.
+    size_t ran = 0;
+    ASSERT_EQ(otto_context_dispatch(&ran, ctx(), 0), OTTO_OK);
+    EXPECT_EQ(r.commands[0].output, "one\n\n\ntwo");
+    EXPECT_EQ(lines.lines, (std::vector<std::string>{"one", "", "", "two", "no newline"}));
+    EXPECT_EQ(lines.indexes, (std::vector<size_t>{0, 0, 0, 0, 1}));
+    EXPECT_EQ(join({lines.lines.begin(), lines.lines.begin() + 4}), r.commands[0].output);
+}
+
+TEST_P(Streaming, ConcurrentRunsOnOneSessionAreQueuedNeverInterleaved) {
+    std::vector<Op> ops;
+    for (int i = 0; i < 20; ++i) {
+        std::string cmd = "echo begin" + std::to_string(i) + "; sleep 0.0" + std::to_string(i % 10) + "; echo end" +
+                          std::to_string(i) + "; (exit " + std::to_string(i) + ")";
+        otto_op *raw = nullptr;
+        ASSERT_EQ(otto_host_run(&raw, host(), cmd.c_str(), nullptr, nullptr, nullptr), OTTO_OK);
+        ops.emplace_back(raw);
+    }
+    for (int i = 0; i < 20; ++i) {
+        auto c = wait_run(ops[i].get()).only();
+        EXPECT_EQ(c.output, "begin" + std::to_string(i) + "\nend" + std::to_string(i));
+        EXPECT_EQ(c.retcode, i);
+    }
+}
+
+TEST_P(Streaming, SubmissionsFromManyThreadsAreAllServed) {
+    std::vector<std::thread> threads;
+    std::atomic<int> good{0};
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 5; ++i) {
+                std::string word = "t" + std::to_string(t) + "i" + std::to_string(i);
+                otto_op *raw = nullptr;
+                if (otto_host_run(&raw, host(), ("echo " + word).c_str(), nullptr, nullptr, nullptr) != OTTO_OK)
+                    continue;
+                Op op(raw);
+                if (otto_op_wait(op.get(), kHangMs) != OTTO_OK) continue;
+                const otto_cmd_result *c = otto_op_cmd_result(op.get());
+                size_t len = 0;
+                const char *out = otto_cmd_result_output(c, &len);
+                if (std::string(out, len) == word) ++good;
+            }
+        });
+    }
+    for (auto &t : threads) t.join();
+    EXPECT_EQ(good.load(), 40);
+}
+
+TEST_P(Streaming, OutputWithAnotherSessionsTokenSplitAcrossReads) {
+    // A long output where the line with a foreign marker straddles reads.
+    auto c = run(host(), "i=0; while [ $i -lt 2000 ]; do echo \"line $i __OTTO_aaaaaaaaaaaa_END__0__\"; i=$((i+1)); done")
+                 .only();
+    EXPECT_EQ(c.status, OTTO_STATUS_SUCCESS);
+    size_t lines = 1;
+    for (char ch : c.output) lines += ch == '\n';
+    EXPECT_EQ(lines, 2000u);
+    EXPECT_EQ(c.output.substr(0, 35), "line 0 __OTTO_aaaaaaaaaaaa_END__0__");
+}
+
+// 100 MB of output streamed to a caller that keeps none of it: every byte
+// arrives as events and the process does not grow by anything near it.
+TEST_P(Streaming, HundredMegabytesStreamWithBoundedMemory) {
+    struct Counter {
+        std::atomic<uint64_t> bytes{0};
+        std::atomic<uint64_t> lines{0};
+        static void on_event(otto_op *, const otto_event *ev, void *user_data) {
+            auto *self = static_cast<Counter *>(user_data);
+            size_t len = 0;
+            otto_event_data(ev, &len);
+            self->bytes += len;
+            self->lines += 1;
+        }
+    } counter;
+    auto loop_ctx = make_context(OTTO_DISPATCH_LOOP);
+    auto h = make_host(loop_ctx.get(), kind());
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Counter::on_event, &counter), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 0), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), 600), OTTO_OK);
+    auto rss_kib = [] {
+        std::ifstream status("/proc/self/status");
+        std::string key;
+        long value = 0;
+        while (status >> key) {
+            if (key == "VmRSS:") {
+                status >> value;
+                return value;
+            }
+        }
+        return 0L;
+    };
+    ASSERT_EQ(run(h.get(), "true").only().status, OTTO_STATUS_SUCCESS);
+    long before = rss_kib();
+    // 1,000,000 lines of 99 characters plus a newline: 100,000,000 bytes.
+    const std::string line(99, 'x');
+    auto c = run(h.get(), "yes '" + line + "' | head -n 1000000", opts.get()).only();
+    long after = rss_kib();
+    EXPECT_EQ(c.status, OTTO_STATUS_SUCCESS);
+    EXPECT_EQ(counter.lines.load(), 1000000u);
+    EXPECT_EQ(counter.bytes.load(), 99000000u);
+    EXPECT_EQ(c.output.rfind("[otto: output truncated: kept 0 bytes", 0), 0u) << c.output.substr(0, 200);
+    EXPECT_LT(after - before, 48 * 1024) << "RSS grew by " << (after - before) << " KiB";
+}
+
+OTTO_SESSION_SUITE(Streaming);
+
+}  // namespace
+}  // namespace otto_test

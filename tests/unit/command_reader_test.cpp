@@ -1,0 +1,238 @@
+// SESSION-PROTOCOL §5 and §6 on arbitrary splits of the byte stream.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "session/command_reader.hpp"
+
+namespace otto {
+namespace {
+
+const Token kToken("0123456789ab");
+const std::string T = kToken.text();
+const std::string BEGIN = T + "BEGIN__";
+std::string end_marker(int code) { return T + "END__" + std::to_string(code) + "__"; }
+
+struct Collector final : CommandReader::Sink {
+    std::vector<std::string> lines;
+    std::vector<std::string> responses;
+    void on_output_line(std::string_view line) override { lines.emplace_back(line); }
+    void on_expect_matched(const Expect &e) override { responses.push_back(e.response); }
+};
+
+struct Outcome {
+    bool done = false;
+    int code = -1;
+    bool rejected = false;
+    std::string output;
+    std::vector<std::string> lines;
+    std::vector<std::string> responses;
+    std::string left;  // bytes left in the buffer
+};
+
+enum class Split { Whole, Bytes, Random };
+
+Outcome read(const std::string &stream, Split split, const std::vector<Expect> *expects = nullptr,
+             uint64_t retain = CommandReader::kDefaultRetainLimit, unsigned seed = 1) {
+    CommandReader reader(kToken, expects, retain);
+    LineBuffer buffer;
+    Collector sink;
+    Outcome out;
+    std::mt19937 rng(seed);
+    size_t pos = 0;
+    while (pos < stream.size() && !out.done) {
+        size_t n = stream.size() - pos;
+        if (split == Split::Bytes) n = 1;
+        if (split == Split::Random) n = std::min(n, size_t{1} + rng() % 7);
+        buffer.append(stream.data() + pos, n);
+        pos += n;
+        out.done = reader.feed(buffer, sink);
+    }
+    out.code = reader.exit_code();
+    out.rejected = reader.rejected();
+    out.output = reader.output();
+    out.lines = sink.lines;
+    out.responses = sink.responses;
+    out.left = std::string(buffer.view()) + stream.substr(pos);
+    return out;
+}
+
+std::string join(const std::vector<std::string> &lines) {
+    std::string s;
+    for (size_t i = 0; i < lines.size(); ++i) s += (i ? "\n" : "") + lines[i];
+    return s;
+}
+
+class EverySplit : public ::testing::TestWithParam<Split> {};
+
+TEST_P(EverySplit, OutputBetweenBeginAndEndWithPromptsAndCarriageReturns) {
+    std::string stream = "> > > " + BEGIN + "\r\nhello\r\nworld\r\n" + end_marker(0) + "\r\nbash-5.2$ ";
+    Outcome o = read(stream, GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.code, 0);
+    EXPECT_FALSE(o.rejected);
+    EXPECT_EQ(o.output, "hello\nworld");
+    EXPECT_EQ(join(o.lines), o.output);
+    EXPECT_EQ(o.left, "\r\nbash-5.2$ ");  // bytes after END stay buffered
+}
+
+TEST_P(EverySplit, NoTrailingNewlinePutsEndOnTheLastLine) {
+    Outcome o = read(BEGIN + "\na\nb\nc" + end_marker(0) + "\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, "a\nb\nc");
+    EXPECT_EQ(o.lines, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST_P(EverySplit, EmptyLinesAreHeldBackAndEdgesDropped) {
+    Outcome o = read(BEGIN + "\n\n\nx\n\n\ny\n\n\n" + end_marker(3) + "\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.code, 3);
+    EXPECT_EQ(o.output, "x\n\n\ny");
+    EXPECT_EQ(o.lines, (std::vector<std::string>{"x", "", "", "y"}));
+    EXPECT_EQ(join(o.lines), o.output);
+}
+
+TEST_P(EverySplit, LinesWithTheTokenNeverShow) {
+    std::string stray = T + "READY__";
+    Outcome o = read(BEGIN + "\nkeep\n" + stray + "\nnoise " + T + " here\nalso\n" + end_marker(0) + "\n",
+                     GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, "keep\nalso");
+    for (auto &l : o.lines) EXPECT_EQ(l.find(T), std::string::npos);
+}
+
+TEST_P(EverySplit, AnotherSessionsMarkersAreOrdinaryOutput) {
+    std::string other = "__OTTO_ffffffffffff_END__0__";
+    Outcome o = read(BEGIN + "\n" + other + "\n" + end_marker(0) + "\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, other);
+}
+
+TEST_P(EverySplit, EchoedFrameBeforeBeginIsDiscarded) {
+    std::string echoed = "{ echo \"" + T + "\"\"BEGIN__\"\r\nls\r\necho \"" + T + "\"\"END__$?__\"\r\n}\r\n";
+    Outcome o = read(echoed + BEGIN + "\r\nfile\r\n" + end_marker(0) + "\r\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, "file");
+}
+
+TEST_P(EverySplit, EndWithoutBeginIsARejectedFrame) {
+    std::string stream = "> bash: syntax error near unexpected token `fi'\r\nbash-5.2# " + end_marker(2) +
+                         "\r\nbash-5.2# bash: syntax error near unexpected token `}'\r\n";
+    Outcome o = read(stream, GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_TRUE(o.rejected);
+    EXPECT_EQ(o.code, 2);
+    EXPECT_EQ(o.output, "> bash: syntax error near unexpected token `fi'");
+    EXPECT_TRUE(o.lines.empty());  // lines before BEGIN are never streamed
+}
+
+TEST_P(EverySplit, BinaryAndAnsiBytesPassThrough) {
+    std::string payload = std::string("\xff\xfe\x01", 3) + "\x1b[31mred\x1b[0m";
+    Outcome o = read(BEGIN + "\n" + payload + "\n" + end_marker(0) + "\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, payload);
+}
+
+TEST_P(EverySplit, ExpectFiresOnThePartialLineAndMatchedTextStays) {
+    std::vector<Expect> expects{{Pattern::compile("Password:", 0), "s3cret\n", 0}};
+    Outcome o = read(BEGIN + "\nPassword:got=s3cret\n" + end_marker(0) + "\n", GetParam(), &expects);
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.responses, std::vector<std::string>{"s3cret\n"});
+    EXPECT_EQ(o.output, "Password:got=s3cret");
+}
+
+TEST_P(EverySplit, ExpectsAreArmedOnlyAfterBegin) {
+    std::vector<Expect> expects{{Pattern::compile("again", 0), "y\n", 0}};
+    Outcome o = read("again\n" + BEGIN + "\nagain and again\nagain\n" + end_marker(0) + "\nagain", GetParam(),
+                     &expects);
+    ASSERT_TRUE(o.done);
+    // Twice on the first output line (never the same bytes twice), once on
+    // the second; never before BEGIN, never after END.
+    EXPECT_EQ(o.responses.size(), 3u);
+}
+
+TEST_P(EverySplit, ExpectsNeverMatchAcrossLines) {
+    std::vector<Expect> expects{{Pattern::compile("a\\nb", 0), "x", 0}, {Pattern::compile("a.b", 0), "y", 0}};
+    Outcome o = read(BEGIN + "\na\nb\n" + end_marker(0) + "\n", GetParam(), &expects);
+    ASSERT_TRUE(o.done);
+    EXPECT_TRUE(o.responses.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Splits, EverySplit, ::testing::Values(Split::Whole, Split::Bytes, Split::Random));
+
+TEST(CommandReader, EarliestMatchWinsTiesGoToListOrder) {
+    std::vector<Expect> expects{{Pattern::compile("world", 0), "second", 0},
+                                {Pattern::compile("hello", 0), "first", 0},
+                                {Pattern::compile("hel+o", 0), "tie", 0}};
+    Outcome o = read(BEGIN + "\nhello world\n" + end_marker(0) + "\n", Split::Whole, &expects);
+    EXPECT_EQ(o.responses, (std::vector<std::string>{"first", "second"}));
+}
+
+TEST(CommandReader, RandomSplitsAgree) {
+    std::string stream = "> " + BEGIN + "\r\n";
+    for (int i = 0; i < 300; ++i) stream += "line " + std::to_string(i) + (i % 17 == 0 ? "\r\n\r\n" : "\r\n");
+    stream += "tail" + end_marker(7) + "\r\n$ ";
+    Outcome whole = read(stream, Split::Whole);
+    for (unsigned seed = 1; seed < 20; ++seed) {
+        Outcome o = read(stream, Split::Random, nullptr, CommandReader::kDefaultRetainLimit, seed);
+        EXPECT_EQ(o.output, whole.output);
+        EXPECT_EQ(o.lines, whole.lines);
+        EXPECT_EQ(o.code, 7);
+    }
+    EXPECT_EQ(join(whole.lines), whole.output);
+}
+
+TEST(CommandReader, RetentionLimitKeepsTheHeadWhileStreamingEverything) {
+    std::string stream = BEGIN + "\n";
+    for (int i = 0; i < 100; ++i) stream += "0123456789\n";
+    stream += end_marker(0) + "\n";
+    Outcome o = read(stream, Split::Random, nullptr, 55);
+    EXPECT_EQ(o.lines.size(), 100u);
+    EXPECT_EQ(o.output.rfind("0123456789\n0123456789\n0123456789\n0123456789\n0123456789\n[otto: output truncated", 0),
+              0u)
+        << o.output;
+    Outcome none = read(stream, Split::Whole, nullptr, 0);
+    EXPECT_EQ(none.lines.size(), 100u);
+    EXPECT_EQ(none.output.find("[otto: output truncated: kept 0 bytes"), 0u) << none.output;
+}
+
+TEST(CommandReader, RecoveryDrainKeepsOutputAndDropsTheDyingEndLine) {
+    CommandReader reader(kToken, nullptr, CommandReader::kDefaultRetainLimit);
+    LineBuffer buffer;
+    Collector sink;
+    std::string before = BEGIN + "\r\npartial\r\nfoo";
+    buffer.append(before.data(), before.size());
+    EXPECT_FALSE(reader.feed(buffer, sink));
+    std::string after = end_marker(130) + "\r\nbash$ " + T + "RECOVER__130__\r\nbash$ ";
+    buffer.append(after.data(), after.size());
+    auto code = reader.feed_until_recovered(buffer);
+    ASSERT_TRUE(code);
+    EXPECT_EQ(*code, 130);
+    EXPECT_EQ(reader.output(), "partial\nfoo");
+}
+
+TEST(CommandReader, LinearInOutputSize) {
+    // A long line without newline with an expect armed: each feed scans only
+    // the new bytes plus a bounded window, so this finishes quickly even with
+    // a pattern that never matches.
+    std::vector<Expect> expects{{Pattern::compile("never(?=matches)", 0), "x", 0}};
+    CommandReader reader(kToken, &expects, CommandReader::kDefaultRetainLimit);
+    LineBuffer buffer;
+    Collector sink;
+    std::string begin = BEGIN + "\n";
+    buffer.append(begin.data(), begin.size());
+    std::string chunk(4096, 'x');
+    for (int i = 0; i < 4096; ++i) {  // 16 MiB on one line
+        buffer.append(chunk.data(), chunk.size());
+        ASSERT_FALSE(reader.feed(buffer, sink));
+    }
+    std::string end = "\n" + end_marker(0) + "\n";
+    buffer.append(end.data(), end.size());
+    EXPECT_TRUE(reader.feed(buffer, sink));
+    EXPECT_EQ(reader.output().size(), 16u << 20);
+}
+
+}  // namespace
+}  // namespace otto
