@@ -65,6 +65,14 @@ step() {
     fi
 }
 
+# The program must bind to the installed library, not to the build tree's.
+check_loads_installed() {
+    command -v ldd >/dev/null || return 0
+    local deps
+    deps=$(ldd "$1") || fail "ldd $1"
+    [[ $deps == *"libotto.so.$major => $libdir/"* ]] || fail "$1 does not load libotto from $libdir: $deps"
+}
+
 # --- install ----------------------------------------------------------------
 # DESTDIR would move the files away from the prefix the checks look at.
 unset DESTDIR
@@ -109,6 +117,7 @@ grep -q "otto $version from $libdir/cmake/otto" "$tmp/step.log" || {
     fail "find_package(otto) did not find the package installed in $prefix"
 }
 step "build the find_package consumer" "$CMAKE" --build "$tmp/cmake-consumer"
+check_loads_installed "$tmp/cmake-consumer/consumer"
 echo "-- run the find_package consumer"
 timeout "$run_timeout" "$tmp/cmake-consumer/consumer" || fail "the find_package consumer failed"
 
@@ -121,10 +130,7 @@ echo "   pkg-config --cflags --libs otto: ${pc_flags[*]}"
 # Only pkg-config's flags, plus an rpath so the program finds the library.
 step "compile the pkg-config consumer" \
     "$cc" "$consumer_dir/consumer.c" -o "$tmp/pc-consumer" "${pc_flags[@]}" "-Wl,-rpath,$libdir"
-if command -v ldd >/dev/null; then
-    ldd "$tmp/pc-consumer" | grep -q "libotto.so.$major => $libdir/" ||
-        fail "the pkg-config consumer does not load libotto from $libdir: $(ldd "$tmp/pc-consumer")"
-fi
+check_loads_installed "$tmp/pc-consumer"
 echo "-- run the pkg-config consumer"
 timeout "$run_timeout" "$tmp/pc-consumer" || fail "the pkg-config consumer failed"
 
