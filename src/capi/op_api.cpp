@@ -27,7 +27,10 @@ extern "C" {
 int otto_op_wait(otto_op *op, int32_t timeout_ms) {
     return guarded([&]() -> int {
         require(op, "op");
-        if (op->done()) return OTTO_OK;
+        if (op->settled()) return OTTO_OK;
+        // On the loop thread a done op is being delivered right now (this is
+        // its own callback, say): it will never be more done than this.
+        if (op->engine().on_loop_thread() && op->done()) return OTTO_OK;
         if (timeout_ms != 0 && op->engine().on_loop_thread())
             fail(OTTO_EDEADLK, "otto_op_wait would block the loop thread (called from a loop-thread callback)");
         int rc = op->wait(timeout_ms);

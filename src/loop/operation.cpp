@@ -27,6 +27,11 @@ bool Operation::done() const {
     return done_;
 }
 
+bool Operation::settled() const {
+    std::lock_guard lock(mutex_);
+    return settled_;
+}
+
 int Operation::error() const {
     std::lock_guard lock(mutex_);
     return error_;
@@ -39,7 +44,7 @@ const char *Operation::error_message() const {
 
 int Operation::wait(int timeout_ms) {
     std::unique_lock lock(mutex_);
-    auto is_done = [this] { return done_; };
+    auto is_done = [this] { return settled_; };
     if (timeout_ms < 0) {
         finished_.wait(lock, is_done);
         return OTTO_OK;
@@ -101,11 +106,17 @@ bool Operation::complete(int code, std::string message, OpPayload payload) {
         error_message_ = std::move(message);
         payload_ = std::move(payload);
     }
-    finished_.notify_all();
     cancel_hook_ = nullptr;
     on_drained_ = nullptr;
     engine_->untrack(this);
     invoke_completion();
+    // Waiters wake only now: once otto_op_wait() returns, the op is in the
+    // completion queue or its callback has run or is queued for dispatch.
+    {
+        std::lock_guard lock(mutex_);
+        settled_ = true;
+    }
+    finished_.notify_all();
     return true;
 }
 

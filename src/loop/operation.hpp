@@ -46,6 +46,8 @@ public:
 
     // --- any thread ---------------------------------------------------------
     bool done() const;
+    // Done and delivered (queued or called back): what otto_op_wait awaits.
+    bool settled() const;
     int error() const;  // OTTO_EPENDING until done
     const char *error_message() const;
     // OTTO_OK once done, OTTO_ETIMEDOUT if `timeout_ms` ran out first.
@@ -93,7 +95,8 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable finished_;
-    bool done_ = false;
+    bool done_ = false;     // the outcome is set
+    bool settled_ = false;  // ... and delivered: waiters may return
     int error_ = OTTO_EPENDING;
     std::string error_message_;
     OpPayload payload_;

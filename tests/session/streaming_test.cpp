@@ -151,7 +151,14 @@ TEST_P(Streaming, HundredMegabytesStreamWithBoundedMemory) {
     EXPECT_EQ(counter.lines.load(), 1000000u);
     EXPECT_EQ(counter.bytes.load(), 99000000u);
     EXPECT_EQ(c.output.rfind("[otto: output truncated: kept 0 bytes", 0), 0u) << c.output.substr(0, 200);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // The sanitizers' allocators hold freed memory back (quarantine, shadow):
+    // the process size says nothing there, the plain build checks it.
+    (void)before;
+    (void)after;
+#else
     EXPECT_LT(after - before, 48 * 1024) << "RSS grew by " << (after - before) << " KiB";
+#endif
 }
 
 OTTO_SESSION_SUITE(Streaming);
