@@ -125,6 +125,14 @@ run_tree() {
     local took=$((SECONDS - start))
     if [[ $rc -ne 0 ]]; then
         summary[$tree]="tests FAILED: $passed passed, $failed failed of $total (${took}s)"
+        # ctest's list of failures, one "  <number> - <name> (<why>)" a line,
+        # shortened: parameterized test names can be very long.
+        local names
+        names=$(sed -n '/^The following tests FAILED:/,/^Errors while running CTest/{/^[[:space:]]*[0-9]\+ - /p}' "$log" |
+            sed 's/^[[:space:]]*//' | cut -c1-110 | head -n 20)
+        if [[ -n $names ]]; then
+            summary[$tree]+=$'\n'$(sed 's/^/                  /' <<<"$names")
+        fi
         return 1
     fi
     summary[$tree]="ok: $passed passed, $failed failed of $total (${took}s)"
