@@ -162,7 +162,16 @@ CommandResult Shell::command_result(int32_t status, int32_t retcode, std::string
     return r;
 }
 
-std::string Shell::partial_output() const { return reader_ ? reader_->output() : std::string(); }
+void Shell::fail_command(const std::string &headline) {
+    // The headline, then what the command printed before it was cut short.
+    std::string output = headline;
+    std::string partial = reader_ ? reader_->output() : std::string();
+    if (!partial.empty()) output += "\n" + partial;
+    auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
+    reader_.reset();
+    auto done = std::move(run_done_);
+    done(std::move(result));
+}
 
 void Shell::finish_command() {
     stop_timers();
@@ -231,14 +240,7 @@ void Shell::recovery_finished(bool recovered) {
         kill_transport();
     }
     if (run_done_) {
-        std::string output = "timed out after " + format_seconds(spec_.timeout) + " s";
-        if (!recovered) output += "; session lost";
-        std::string partial = partial_output();
-        if (!partial.empty()) output += "\n" + partial;
-        auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
-        reader_.reset();
-        auto done = std::move(run_done_);
-        done(std::move(result));
+        fail_command("timed out after " + format_seconds(spec_.timeout) + " s" + (recovered ? "" : "; session lost"));
         return;
     }
     reader_.reset();
@@ -374,16 +376,7 @@ void Shell::on_transport_lost(LossReason reason) {
                                             "); last output: \"" + printable_tail(buffer_.view()) + "\""));
             break;
         }
-        case Activity::Command: {
-            std::string output = died;
-            std::string partial = partial_output();
-            if (!partial.empty()) output += "\n" + partial;
-            auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
-            reader_.reset();
-            auto done = std::move(run_done_);
-            done(std::move(result));
-            break;
-        }
+        case Activity::Command: fail_command(died); break;
         case Activity::Recover: recovery_finished(false); break;
         case Activity::Expect: {
             std::string source = expect_pattern_->source();

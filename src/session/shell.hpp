@@ -134,7 +134,8 @@ private:
     void apply_input_pause();
 
     CommandResult command_result(int32_t status, int32_t retcode, std::string output) const;
-    std::string partial_output() const;
+    // Completes the running command as an Error result (timeout, loss).
+    void fail_command(const std::string &headline);
 
     uv_loop_t *loop_;
     ShellConfig config_;

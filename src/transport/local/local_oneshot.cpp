@@ -40,13 +40,8 @@ LocalOneshot::~LocalOneshot() {
 }
 
 void LocalOneshot::spawn(std::vector<std::string> argv) {
-    std::vector<char *> args;
-    for (auto &a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    auto env_strings = environment_with({"BASH_ENV", "ENV"}, {});
-    std::vector<char *> env;
-    for (auto &e : env_strings) env.push_back(e.data());
-    env.push_back(nullptr);
+    CStringArray args(argv);
+    CStringArray env(environment_with({"BASH_ENV", "ENV"}, {}));
 
     uv_pipe_init(loop_, out_.pipe.get(), 0);
     out_.pipe.mark_initialized();
@@ -63,7 +58,7 @@ void LocalOneshot::spawn(std::vector<std::string> argv) {
     stdio[2].data.stream = err_.pipe.stream();
 
     uv_process_options_t options{};
-    options.file = args[0];
+    options.file = args.data()[0];
     options.args = args.data();
     options.env = env.data();
     options.stdio_count = 3;

@@ -63,15 +63,9 @@ Error LocalShellTransport::spawn() {
         args = {"setsid", "-c"};
     }
     args.insert(args.end(), options_.argv.begin(), options_.argv.end());
-    std::vector<char *> argv;
-    for (auto &a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
+    CStringArray argv(args);
     // §12.1: no BASH_ENV or ENV, so nothing runs before the handshake.
-    auto env_strings = environment_with({"BASH_ENV", "ENV"}, {"TERM=dumb"});
-    std::vector<char *> env;
-    for (auto &e : env_strings) env.push_back(e.data());
-    env.push_back(nullptr);
+    CStringArray env(environment_with({"BASH_ENV", "ENV"}, {"TERM=dumb"}));
 
     int child_fds[3] = {-1, -1, -1};
     int parent_out = -1, parent_in = -1;
@@ -123,7 +117,7 @@ Error LocalShellTransport::spawn() {
         stdio[i].data.fd = child_fds[i];
     }
     uv_process_options_t spawn_options{};
-    spawn_options.file = argv[0];
+    spawn_options.file = argv.data()[0];
     spawn_options.args = argv.data();
     spawn_options.env = env.data();
     spawn_options.stdio_count = 3;

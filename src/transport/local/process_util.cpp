@@ -53,6 +53,11 @@ void for_each_process(Visit visit) {
 
 }  // namespace
 
+CStringArray::CStringArray(std::vector<std::string> strings) : strings_(std::move(strings)) {
+    for (auto &s : strings_) pointers_.push_back(s.data());
+    pointers_.push_back(nullptr);
+}
+
 std::vector<std::string> environment_with(const std::vector<std::string> &remove,
                                           const std::vector<std::string> &set) {
     std::vector<std::string> env;

@@ -9,6 +9,20 @@
 
 namespace otto {
 
+// Strings kept alive together with the NULL-terminated char* array that
+// exec-style APIs (uv_spawn's args and env) take.
+class CStringArray {
+public:
+    explicit CStringArray(std::vector<std::string> strings);
+    CStringArray(const CStringArray &) = delete;
+    CStringArray &operator=(const CStringArray &) = delete;
+    char **data() { return pointers_.data(); }
+
+private:
+    std::vector<std::string> strings_;
+    std::vector<char *> pointers_;
+};
+
 // The current environment without `remove`, plus `set` ("NAME=value")
 // entries replacing any of the same name.
 std::vector<std::string> environment_with(const std::vector<std::string> &remove,
