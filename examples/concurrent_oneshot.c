@@ -22,6 +22,9 @@
  *
  * Exits 0 only when every one-shot succeeded with the expected output.
  */
+#define EXAMPLE_NAME "concurrent_oneshot"
+#include "example_support.h"
+
 #include <otto.h>
 
 #include <stdio.h>
@@ -29,27 +32,6 @@
 #include <string.h>
 
 #define N_ONESHOTS 3
-
-/* Generous bound on each wait: only there so a hang becomes a clear failure. */
-#define WAIT_MS 30000
-
-static void fail_call(const char *what, int rc)
-{
-    fprintf(stderr, "concurrent_oneshot: %s failed: %s (%s)\n", what, otto_strerror(rc),
-            otto_last_error_message());
-}
-
-/* Copies the output without trailing whitespace, like Python's rstrip(). */
-static void rstrip_copy(char *dst, size_t cap, const char *src, size_t len)
-{
-    while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r' ||
-                       src[len - 1] == ' ' || src[len - 1] == '\t'))
-        len--;
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(dst, src, len);
-    dst[len] = '\0';
-}
 
 int main(void)
 {

@@ -20,38 +20,14 @@
  *
  * Exits 0 only when each session reports its own directory.
  */
+#define EXAMPLE_NAME "named_sessions"
+#include "example_support.h"
+
 #include <otto.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Generous bound on each wait: only there so a hang becomes a clear failure. */
-#define WAIT_MS 30000
-
-static void fail_call(const char *what, int rc)
-{
-    fprintf(stderr, "named_sessions: %s failed: %s (%s)\n", what, otto_strerror(rc),
-            otto_last_error_message());
-}
-
-/* Waits for `op` and checks that it did not fail. Returns 1 when it did not. */
-static int wait_ok(otto_op *op, const char *what)
-{
-    int rc = otto_op_wait(op, WAIT_MS);
-
-    if (rc != OTTO_OK) {
-        fprintf(stderr, "named_sessions: waiting for %s: %s\n", what, otto_strerror(rc));
-        return 0;
-    }
-    rc = otto_op_error(op);
-    if (rc != OTTO_OK) {
-        fprintf(stderr, "named_sessions: %s failed: %s (%s)\n", what, otto_strerror(rc),
-                otto_op_error_message(op));
-        return 0;
-    }
-    return 1;
-}
 
 /* Opens the named session `name` and takes its handle into `*out`. */
 static int open_session(otto_session **out, otto_host *host, const char *name)

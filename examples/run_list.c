@@ -13,14 +13,14 @@
  *
  * Exits 0 only when everything shown held.
  */
+#define EXAMPLE_NAME "run_list"
+#include "example_support.h"
+
 #include <otto.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Generous bound on each wait: only there so a hang becomes a clear failure. */
-#define WAIT_MS 30000
 
 /* What one command of a list is expected to give. */
 struct expected {
@@ -29,24 +29,6 @@ struct expected {
     int32_t retcode;
     const char *output; /* after stripping trailing whitespace */
 };
-
-static void fail_call(const char *what, int rc)
-{
-    fprintf(stderr, "run_list: %s failed: %s (%s)\n", what, otto_strerror(rc),
-            otto_last_error_message());
-}
-
-/* Copies the output without trailing whitespace, like Python's rstrip(). */
-static void rstrip_copy(char *dst, size_t cap, const char *src, size_t len)
-{
-    while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r' ||
-                       src[len - 1] == ' ' || src[len - 1] == '\t'))
-        len--;
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(dst, src, len);
-    dst[len] = '\0';
-}
 
 /*
  * Runs the `n` commands of `want` as one list on the host's default session,

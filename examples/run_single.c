@@ -19,34 +19,14 @@
  *
  * Exits 0 only when everything shown above held.
  */
+#define EXAMPLE_NAME "run_single"
+#include "example_support.h"
+
 #include <otto.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Generous bound on each wait: only there so a hang becomes a clear failure. */
-#define WAIT_MS 30000
-
-/* Reports a failed synchronous call (its explanation is per thread). */
-static int fail_call(const char *what, int rc)
-{
-    fprintf(stderr, "run_single: %s failed: %s (%s)\n", what, otto_strerror(rc),
-            otto_last_error_message());
-    return 0;
-}
-
-/* Copies the output without trailing whitespace, like Python's rstrip(). */
-static void rstrip_copy(char *dst, size_t cap, const char *src, size_t len)
-{
-    while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r' ||
-                       src[len - 1] == ' ' || src[len - 1] == '\t'))
-        len--;
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(dst, src, len);
-    dst[len] = '\0';
-}
 
 /*
  * Runs `command` in the host's persistent shell, waits for it, prints its

@@ -19,6 +19,9 @@
  * Exits 0 only when the REPL answered as expected and the session was usable
  * afterwards.
  */
+#define EXAMPLE_NAME "send_expect"
+#include "example_support.h"
+
 #include <otto.h>
 
 #include <stdio.h>
@@ -27,33 +30,6 @@
 
 /* The expect timeout of the reference, in seconds. */
 #define EXPECT_TIMEOUT 5.0
-
-/* Generous bound on each wait: only there so a hang becomes a clear failure. */
-#define WAIT_MS 30000
-
-static void fail_call(const char *what, int rc)
-{
-    fprintf(stderr, "send_expect: %s failed: %s (%s)\n", what, otto_strerror(rc),
-            otto_last_error_message());
-}
-
-/* Waits for `op` and checks that it did not fail. Returns 1 when it did not. */
-static int wait_ok(otto_op *op, const char *what)
-{
-    int rc = otto_op_wait(op, WAIT_MS);
-
-    if (rc != OTTO_OK) {
-        fprintf(stderr, "send_expect: waiting for %s: %s\n", what, otto_strerror(rc));
-        return 0;
-    }
-    rc = otto_op_error(op);
-    if (rc != OTTO_OK) {
-        fprintf(stderr, "send_expect: %s failed: %s (%s)\n", what, otto_strerror(rc),
-                otto_op_error_message(op));
-        return 0;
-    }
-    return 1;
-}
 
 /* Sends the NUL-terminated `text` to the default session and waits. */
 static int send_text(otto_host *host, const char *text)
