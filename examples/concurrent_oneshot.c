@@ -23,18 +23,16 @@
  * Exits 0 only when every one-shot succeeded with the expected output.
  */
 #define EXAMPLE_NAME "concurrent_oneshot"
-#include "example_support.h"
-
 #include <otto.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_support.h"
+
 #define N_ONESHOTS 3
 
-int main(void)
-{
+int main(void) {
     static const char *const commands[N_ONESHOTS] = {"echo one", "echo two", "echo three"};
     static const char *const expected[N_ONESHOTS] = {"one", "two", "three"};
     otto_context *ctx = NULL;
@@ -73,13 +71,12 @@ int main(void)
 
         rc = otto_context_next_completion(&op, ctx, WAIT_MS);
         if (rc != OTTO_OK) {
-            fprintf(stderr, "concurrent_oneshot: waiting for a completion: %s (%s)\n",
-                    otto_strerror(rc), otto_last_error_message());
+            fprintf(stderr, "concurrent_oneshot: waiting for a completion: %s (%s)\n", otto_strerror(rc),
+                    otto_last_error_message());
             goto out;
         }
         for (i = 0; i < submitted; i++) {
-            if (ops[i] == op)
-                break;
+            if (ops[i] == op) break;
         }
         if (i == submitted || done[i]) {
             fprintf(stderr, "concurrent_oneshot: unexpected op from the completion queue\n");
@@ -101,8 +98,8 @@ int main(void)
 
         rc = otto_op_error(ops[i]);
         if (rc != OTTO_OK) {
-            fprintf(stderr, "\nconcurrent_oneshot: '%s' failed: %s (%s)\n", commands[i],
-                    otto_strerror(rc), otto_op_error_message(ops[i]));
+            fprintf(stderr, "\nconcurrent_oneshot: '%s' failed: %s (%s)\n", commands[i], otto_strerror(rc),
+                    otto_op_error_message(ops[i]));
             ok = 0;
             continue;
         }
@@ -115,26 +112,23 @@ int main(void)
         output = otto_cmd_result_output(res, &len);
         rstrip_copy(text, sizeof text, output, len);
         printf(" '%s'", text);
-        if (otto_cmd_result_status(res) != OTTO_STATUS_SUCCESS ||
-            otto_cmd_result_retcode(res) != 0 || strcmp(text, expected[i]) != 0) {
+        if (otto_cmd_result_status(res) != OTTO_STATUS_SUCCESS || otto_cmd_result_retcode(res) != 0 ||
+            strcmp(text, expected[i]) != 0) {
             fprintf(stderr,
                     "\nconcurrent_oneshot: '%s' gave status=%s retcode=%d output='%s', "
                     "expected Success, 0, '%s'\n",
-                    commands[i], otto_status_name(otto_cmd_result_status(res)),
-                    (int)otto_cmd_result_retcode(res), text, expected[i]);
+                    commands[i], otto_status_name(otto_cmd_result_status(res)), (int)otto_cmd_result_retcode(res), text,
+                    expected[i]);
             ok = 0;
         }
     }
     printf("\n");
 
 out:
-    for (i = 0; i < N_ONESHOTS; i++)
-        otto_op_free(ops[i]);
+    for (i = 0; i < N_ONESHOTS; i++) otto_op_free(ops[i]);
     otto_host_free(host);
     otto_context_free(ctx);
-    if (ok)
-        printf("concurrent_oneshot: OK\n");
-    else
-        fprintf(stderr, "concurrent_oneshot: FAILED\n");
+    if (ok) printf("concurrent_oneshot: OK\n");
+    else fprintf(stderr, "concurrent_oneshot: FAILED\n");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,7 +8,6 @@
 #define OTTO_EXAMPLE_SUPPORT_H
 
 #include <otto.h>
-
 #include <stdio.h>
 #include <string.h>
 
@@ -21,16 +20,13 @@
 
 /* Reports a failed synchronous call (its explanation is per thread).
  * Returns 0 so that callers can `return fail_call(...)`. */
-static inline int fail_call(const char *what, int rc)
-{
-    fprintf(stderr, EXAMPLE_NAME ": %s failed: %s (%s)\n", what, otto_strerror(rc),
-            otto_last_error_message());
+static inline int fail_call(const char *what, int rc) {
+    fprintf(stderr, EXAMPLE_NAME ": %s failed: %s (%s)\n", what, otto_strerror(rc), otto_last_error_message());
     return 0;
 }
 
 /* Waits for `op` and checks that it did not fail. Returns 1 when it did not. */
-static inline int wait_ok(otto_op *op, const char *what)
-{
+static inline int wait_ok(otto_op *op, const char *what) {
     int rc = otto_op_wait(op, WAIT_MS);
 
     if (rc != OTTO_OK) {
@@ -39,21 +35,17 @@ static inline int wait_ok(otto_op *op, const char *what)
     }
     rc = otto_op_error(op);
     if (rc != OTTO_OK) {
-        fprintf(stderr, EXAMPLE_NAME ": %s failed: %s (%s)\n", what, otto_strerror(rc),
-                otto_op_error_message(op));
+        fprintf(stderr, EXAMPLE_NAME ": %s failed: %s (%s)\n", what, otto_strerror(rc), otto_op_error_message(op));
         return 0;
     }
     return 1;
 }
 
 /* Copies the output without trailing whitespace, like Python's rstrip(). */
-static inline void rstrip_copy(char *dst, size_t cap, const char *src, size_t len)
-{
-    while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r' ||
-                       src[len - 1] == ' ' || src[len - 1] == '\t'))
+static inline void rstrip_copy(char *dst, size_t cap, const char *src, size_t len) {
+    while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r' || src[len - 1] == ' ' || src[len - 1] == '\t'))
         len--;
-    if (len >= cap)
-        len = cap - 1;
+    if (len >= cap) len = cap - 1;
     memcpy(dst, src, len);
     dst[len] = '\0';
 }

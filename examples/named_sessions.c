@@ -21,17 +21,15 @@
  * Exits 0 only when each session reports its own directory.
  */
 #define EXAMPLE_NAME "named_sessions"
-#include "example_support.h"
-
 #include <otto.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_support.h"
+
 /* Opens the named session `name` and takes its handle into `*out`. */
-static int open_session(otto_session **out, otto_host *host, const char *name)
-{
+static int open_session(otto_session **out, otto_host *host, const char *name) {
     otto_op *op = NULL;
     int rc, ok = 0;
 
@@ -43,10 +41,8 @@ static int open_session(otto_session **out, otto_host *host, const char *name)
     if (wait_ok(op, name)) {
         /* A new reference to the session; the op can go. */
         rc = otto_op_take_session(out, op);
-        if (rc == OTTO_OK)
-            ok = 1;
-        else
-            fail_call("otto_op_take_session", rc);
+        if (rc == OTTO_OK) ok = 1;
+        else fail_call("otto_op_take_session", rc);
     }
     otto_op_free(op);
     return ok;
@@ -57,9 +53,7 @@ static int open_session(otto_session **out, otto_host *host, const char *name)
  * both, and checks that each succeeded. When `outputs` is not NULL, copies
  * each output (without trailing whitespace) into it.
  */
-static int run_on_both(otto_session *const sessions[2], const char *const commands[2],
-                       char outputs[2][256])
-{
+static int run_on_both(otto_session *const sessions[2], const char *const commands[2], char outputs[2][256]) {
     otto_op *ops[2] = {NULL, NULL};
     size_t i;
     int rc, ok = 1;
@@ -89,20 +83,16 @@ static int run_on_both(otto_session *const sessions[2], const char *const comman
             break;
         }
         output = otto_cmd_result_output(res, &len);
-        printf("  %s: %s -> status=%s retcode=%d\n", otto_session_name(sessions[i]),
-               commands[i], otto_status_name(otto_cmd_result_status(res)),
-               (int)otto_cmd_result_retcode(res));
+        printf("  %s: %s -> status=%s retcode=%d\n", otto_session_name(sessions[i]), commands[i],
+               otto_status_name(otto_cmd_result_status(res)), (int)otto_cmd_result_retcode(res));
         if (otto_cmd_result_status(res) != OTTO_STATUS_SUCCESS) {
-            fprintf(stderr, "named_sessions: '%s' did not succeed: '%.*s'\n", commands[i],
-                    (int)len, output);
+            fprintf(stderr, "named_sessions: '%s' did not succeed: '%.*s'\n", commands[i], (int)len, output);
             ok = 0;
             break;
         }
         if (outputs != NULL) {
-            while (len > 0 && (output[len - 1] == '\n' || output[len - 1] == '\r'))
-                len--;
-            if (len > 255)
-                len = 255;
+            while (len > 0 && (output[len - 1] == '\n' || output[len - 1] == '\r')) len--;
+            if (len > 255) len = 255;
             memcpy(outputs[i], output, len);
             outputs[i][len] = '\0';
         }
@@ -112,8 +102,7 @@ static int run_on_both(otto_session *const sessions[2], const char *const comman
     return ok;
 }
 
-int main(void)
-{
+int main(void) {
     static const char *const cds[2] = {"cd /tmp", "cd /var"};
     static const char *const pwds[2] = {"pwd", "pwd"};
     otto_context *ctx = NULL;
@@ -134,14 +123,10 @@ int main(void)
         goto out;
     }
 
-    if (!open_session(&sessions[0], host, "worker1") ||
-        !open_session(&sessions[1], host, "worker2"))
-        goto out;
-    printf("opened '%s' and '%s'\n", otto_session_name(sessions[0]),
-           otto_session_name(sessions[1]));
+    if (!open_session(&sessions[0], host, "worker1") || !open_session(&sessions[1], host, "worker2")) goto out;
+    printf("opened '%s' and '%s'\n", otto_session_name(sessions[0]), otto_session_name(sessions[1]));
 
-    if (!run_on_both(sessions, cds, NULL) || !run_on_both(sessions, pwds, dirs))
-        goto out;
+    if (!run_on_both(sessions, cds, NULL) || !run_on_both(sessions, pwds, dirs)) goto out;
     printf("('%s', '%s')\n", dirs[0], dirs[1]);
     if (strcmp(dirs[0], "/tmp") != 0 || strcmp(dirs[1], "/var") != 0) {
         fprintf(stderr, "named_sessions: expected ('/tmp', '/var')\n");
@@ -162,18 +147,15 @@ int main(void)
             }
         }
         for (i = 0; closed && i < 2; i++) {
-            if (!wait_ok(closes[i], "closing a session"))
-                closed = 0;
+            if (!wait_ok(closes[i], "closing a session")) closed = 0;
         }
         otto_op_free(closes[0]);
         otto_op_free(closes[1]);
-        if (!closed)
-            goto out;
+        if (!closed) goto out;
     }
     for (i = 0; i < 2; i++) {
         if (otto_session_is_alive(sessions[i])) {
-            fprintf(stderr, "named_sessions: '%s' is still alive after closing\n",
-                    otto_session_name(sessions[i]));
+            fprintf(stderr, "named_sessions: '%s' is still alive after closing\n", otto_session_name(sessions[i]));
             goto out;
         }
     }
@@ -185,9 +167,7 @@ out:
     otto_session_free(sessions[1]);
     otto_host_free(host);
     otto_context_free(ctx);
-    if (ok)
-        printf("named_sessions: OK\n");
-    else
-        fprintf(stderr, "named_sessions: FAILED\n");
+    if (ok) printf("named_sessions: OK\n");
+    else fprintf(stderr, "named_sessions: FAILED\n");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -14,18 +14,17 @@
  * Exits 0 only when everything shown held.
  */
 #define EXAMPLE_NAME "run_list"
-#include "example_support.h"
-
 #include <otto.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "example_support.h"
+
 /* What one command of a list is expected to give. */
 struct expected {
     const char *command;
-    int32_t status;     /* OTTO_STATUS_* */
+    int32_t status; /* OTTO_STATUS_* */
     int32_t retcode;
     const char *output; /* after stripping trailing whitespace */
 };
@@ -35,9 +34,7 @@ struct expected {
  * prints the aggregate status and every result, and checks them against
  * `want` and `want_status`. Returns 1 when everything matched.
  */
-static int run_list_and_check(otto_host *host, const struct expected *want, size_t n,
-                              int32_t want_status)
-{
+static int run_list_and_check(otto_host *host, const struct expected *want, size_t n, int32_t want_status) {
     otto_commands *commands = NULL;
     otto_op *op = NULL;
     const otto_run_result *result;
@@ -72,8 +69,7 @@ static int run_list_and_check(otto_host *host, const struct expected *want, size
     }
     rc = otto_op_error(op);
     if (rc != OTTO_OK) {
-        fprintf(stderr, "run_list: the list failed: %s (%s)\n", otto_strerror(rc),
-                otto_op_error_message(op));
+        fprintf(stderr, "run_list: the list failed: %s (%s)\n", otto_strerror(rc), otto_op_error_message(op));
         goto out;
     }
 
@@ -88,8 +84,8 @@ static int run_list_and_check(otto_host *host, const struct expected *want, size
 
     ok = 1;
     if (status != want_status) {
-        fprintf(stderr, "run_list: aggregate status %s, expected %s\n",
-                otto_status_name(status), otto_status_name(want_status));
+        fprintf(stderr, "run_list: aggregate status %s, expected %s\n", otto_status_name(status),
+                otto_status_name(want_status));
         ok = 0;
     }
     if (count != n) {
@@ -114,17 +110,13 @@ static int run_list_and_check(otto_host *host, const struct expected *want, size
         retcode = otto_cmd_result_retcode(cs);
         output = otto_cmd_result_output(cs, &len);
         rstrip_copy(text, sizeof text, output, len);
-        printf("  [%zu] %-14s status=%-7s retcode=%d output='%s'\n", i,
-               otto_cmd_result_command(cs), otto_status_name(cs_status), (int)retcode,
-               text);
+        printf("  [%zu] %-14s status=%-7s retcode=%d output='%s'\n", i, otto_cmd_result_command(cs),
+               otto_status_name(cs_status), (int)retcode, text);
 
-        if (strcmp(otto_cmd_result_command(cs), want[i].command) != 0 ||
-            cs_status != want[i].status || retcode != want[i].retcode ||
-            strcmp(text, want[i].output) != 0) {
-            fprintf(stderr,
-                    "run_list: result %zu: expected '%s' status=%s retcode=%d output='%s'\n",
-                    i, want[i].command, otto_status_name(want[i].status),
-                    (int)want[i].retcode, want[i].output);
+        if (strcmp(otto_cmd_result_command(cs), want[i].command) != 0 || cs_status != want[i].status ||
+            retcode != want[i].retcode || strcmp(text, want[i].output) != 0) {
+            fprintf(stderr, "run_list: result %zu: expected '%s' status=%s retcode=%d output='%s'\n", i,
+                    want[i].command, otto_status_name(want[i].status), (int)want[i].retcode, want[i].output);
             ok = 0;
         }
     }
@@ -134,8 +126,7 @@ out:
     return ok;
 }
 
-int main(void)
-{
+int main(void) {
     /* The reference list: both commands succeed. */
     static const struct expected both_succeed[] = {
         {"echo first", OTTO_STATUS_SUCCESS, 0, "first"},
@@ -165,22 +156,17 @@ int main(void)
     }
 
     printf("-- a list that succeeds\n");
-    if (!run_list_and_check(host, both_succeed, sizeof both_succeed / sizeof both_succeed[0],
-                            OTTO_STATUS_SUCCESS))
+    if (!run_list_and_check(host, both_succeed, sizeof both_succeed / sizeof both_succeed[0], OTTO_STATUS_SUCCESS))
         goto out;
 
     printf("-- a failing command does not stop the list\n");
-    if (!run_list_and_check(host, one_fails, sizeof one_fails / sizeof one_fails[0],
-                            OTTO_STATUS_FAILED))
-        goto out;
+    if (!run_list_and_check(host, one_fails, sizeof one_fails / sizeof one_fails[0], OTTO_STATUS_FAILED)) goto out;
 
     ok = 1;
 out:
     otto_host_free(host);
     otto_context_free(ctx);
-    if (ok)
-        printf("run_list: OK\n");
-    else
-        fprintf(stderr, "run_list: FAILED\n");
+    if (ok) printf("run_list: OK\n");
+    else fprintf(stderr, "run_list: FAILED\n");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

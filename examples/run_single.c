@@ -20,21 +20,19 @@
  * Exits 0 only when everything shown above held.
  */
 #define EXAMPLE_NAME "run_single"
-#include "example_support.h"
-
 #include <otto.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "example_support.h"
 
 /*
  * Runs `command` in the host's persistent shell, waits for it, prints its
  * result and checks that it succeeded with `expected` as its (stripped)
  * output; `expected` NULL means "any output". Returns 1 when all held.
  */
-static int run_and_check(otto_host *host, const char *command, const char *expected)
-{
+static int run_and_check(otto_host *host, const char *command, const char *expected) {
     otto_op *op = NULL;
     const otto_cmd_result *res;
     const char *output;
@@ -45,8 +43,7 @@ static int run_and_check(otto_host *host, const char *command, const char *expec
 
     /* Submit: returns at once with the op. No callback, so we wait on it. */
     rc = otto_host_run(&op, host, command, NULL, NULL, NULL);
-    if (rc != OTTO_OK)
-        return fail_call("otto_host_run", rc);
+    if (rc != OTTO_OK) return fail_call("otto_host_run", rc);
 
     rc = otto_op_wait(op, WAIT_MS);
     if (rc != OTTO_OK) {
@@ -56,8 +53,7 @@ static int run_and_check(otto_host *host, const char *command, const char *expec
     /* The op itself may have failed (canceled, shell could not start...). */
     rc = otto_op_error(op);
     if (rc != OTTO_OK) {
-        fprintf(stderr, "run_single: '%s' failed: %s (%s)\n", command, otto_strerror(rc),
-                otto_op_error_message(op));
+        fprintf(stderr, "run_single: '%s' failed: %s (%s)\n", command, otto_strerror(rc), otto_op_error_message(op));
         goto out;
     }
 
@@ -83,8 +79,7 @@ static int run_and_check(otto_host *host, const char *command, const char *expec
         goto out;
     }
     if (expected != NULL && strcmp(text, expected) != 0) {
-        fprintf(stderr, "run_single: '%s' printed '%s', expected '%s'\n", command, text,
-                expected);
+        fprintf(stderr, "run_single: '%s' printed '%s', expected '%s'\n", command, text, expected);
         goto out;
     }
     ok = 1;
@@ -93,8 +88,7 @@ out:
     return ok;
 }
 
-int main(void)
-{
+int main(void) {
     otto_context *ctx = NULL;
     otto_host *host = NULL;
     int rc, ok = 0;
@@ -113,23 +107,18 @@ int main(void)
     }
 
     /* Running a single command. */
-    if (!run_and_check(host, "echo hello", "hello"))
-        goto out;
+    if (!run_and_check(host, "echo hello", "hello")) goto out;
 
     /* The session persists: `cd` in one run is visible to the next one. */
-    if (!run_and_check(host, "cd /tmp", NULL))
-        goto out;
-    if (!run_and_check(host, "pwd", "/tmp"))
-        goto out;
+    if (!run_and_check(host, "cd /tmp", NULL)) goto out;
+    if (!run_and_check(host, "pwd", "/tmp")) goto out;
 
     ok = 1;
 out:
     /* Closes the host's shell and releases the handle, then stops the loop. */
     otto_host_free(host);
     otto_context_free(ctx);
-    if (ok)
-        printf("run_single: OK\n");
-    else
-        fprintf(stderr, "run_single: FAILED\n");
+    if (ok) printf("run_single: OK\n");
+    else fprintf(stderr, "run_single: FAILED\n");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

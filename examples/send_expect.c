@@ -20,20 +20,18 @@
  * afterwards.
  */
 #define EXAMPLE_NAME "send_expect"
-#include "example_support.h"
-
 #include <otto.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "example_support.h"
 
 /* The expect timeout of the reference, in seconds. */
 #define EXPECT_TIMEOUT 5.0
 
 /* Sends the NUL-terminated `text` to the default session and waits. */
-static int send_text(otto_host *host, const char *text)
-{
+static int send_text(otto_host *host, const char *text) {
     otto_op *op = NULL;
     int rc, ok;
 
@@ -52,8 +50,7 @@ static int send_text(otto_host *host, const char *text)
  * receives the finished op, whose otto_op_expect_match() holds the bytes up
  * to and including the match; free it with otto_op_free().
  */
-static int expect(otto_op **out, otto_host *host, const char *pattern)
-{
+static int expect(otto_op **out, otto_host *host, const char *pattern) {
     otto_op *op = NULL;
     int rc;
 
@@ -73,21 +70,17 @@ static int expect(otto_op **out, otto_host *host, const char *pattern)
 
 /* 1 when one of the lines in the `len` bytes at `data` is exactly `line`
  * (a trailing '\r' of a terminal line ending is ignored). */
-static int has_line(const char *data, size_t len, const char *line)
-{
+static int has_line(const char *data, size_t len, const char *line) {
     size_t n = strlen(line), start = 0, end;
 
     while (start < len) {
         for (end = start; end < len && data[end] != '\n'; end++)
             ;
-        if (end == len)
-            break; /* the unterminated tail (the prompt) is not a line */
+        if (end == len) break; /* the unterminated tail (the prompt) is not a line */
         {
             size_t line_len = end - start;
-            if (line_len > 0 && data[end - 1] == '\r')
-                line_len--;
-            if (line_len == n && memcmp(data + start, line, n) == 0)
-                return 1;
+            if (line_len > 0 && data[end - 1] == '\r') line_len--;
+            if (line_len == n && memcmp(data + start, line, n) == 0) return 1;
         }
         start = end + 1;
     }
@@ -95,39 +88,31 @@ static int has_line(const char *data, size_t len, const char *line)
 }
 
 /* 1 when `needle` occurs in the `len` bytes at `hay` (which may hold NULs). */
-static int contains(const char *hay, size_t len, const char *needle)
-{
+static int contains(const char *hay, size_t len, const char *needle) {
     size_t n = strlen(needle), i;
 
     for (i = 0; n <= len && i <= len - n; i++) {
-        if (memcmp(hay + i, needle, n) == 0)
-            return 1;
+        if (memcmp(hay + i, needle, n) == 0) return 1;
     }
     return 0;
 }
 
 /* Prints `len` bytes with control characters escaped, for readability. */
-static void print_escaped(const char *label, const char *data, size_t len)
-{
+static void print_escaped(const char *label, const char *data, size_t len) {
     size_t i;
 
     printf("%s: '", label);
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)data[i];
-        if (c == '\n')
-            fputs("\\n", stdout);
-        else if (c == '\r')
-            fputs("\\r", stdout);
-        else if (c < 0x20 || c == 0x7f)
-            printf("\\x%02x", c);
-        else
-            putchar(c);
+        if (c == '\n') fputs("\\n", stdout);
+        else if (c == '\r') fputs("\\r", stdout);
+        else if (c < 0x20 || c == 0x7f) printf("\\x%02x", c);
+        else putchar(c);
     }
     printf("'\n");
 }
 
-int main(void)
-{
+int main(void) {
     otto_context *ctx = NULL;
     otto_host *host = NULL;
     otto_op *op = NULL;
@@ -147,8 +132,7 @@ int main(void)
     }
 
     /* Start the REPL in the default session and wait for its first prompt. */
-    if (!send_text(host, "python3 -i -c ''\n") || !expect(&op, host, ">>> "))
-        goto out;
+    if (!send_text(host, "python3 -i -c ''\n") || !expect(&op, host, ">>> ")) goto out;
     match = otto_op_expect_match(op, &len);
     print_escaped("first prompt", match, len);
     otto_op_free(op);
@@ -156,8 +140,7 @@ int main(void)
 
     /* Ask it to print something; everything up to the next prompt comes
      * back as the match. */
-    if (!send_text(host, "print('otto_test')\n") || !expect(&op, host, ">>> "))
-        goto out;
+    if (!send_text(host, "print('otto_test')\n") || !expect(&op, host, ">>> ")) goto out;
     match = otto_op_expect_match(op, &len);
     print_escaped("after print", match, len);
     if (match == NULL || !contains(match, len, "otto_test")) {
@@ -174,8 +157,7 @@ int main(void)
     op = NULL;
 
     /* Leave the REPL: the default session's shell is back in charge. */
-    if (!send_text(host, "exit()\n"))
-        goto out;
+    if (!send_text(host, "exit()\n")) goto out;
 
     /* The same session runs ordinary commands again. */
     {
@@ -187,22 +169,18 @@ int main(void)
             fail_call("otto_host_run", rc);
             goto out;
         }
-        if (!wait_ok(op, "echo back"))
-            goto out;
+        if (!wait_ok(op, "echo back")) goto out;
         res = otto_op_cmd_result(op);
         if (res == NULL) {
             fprintf(stderr, "send_expect: 'echo back' has no single result\n");
             goto out;
         }
         output = otto_cmd_result_output(res, &len);
-        printf("echo back: status=%s retcode=%d\n",
-               otto_status_name(otto_cmd_result_status(res)),
+        printf("echo back: status=%s retcode=%d\n", otto_status_name(otto_cmd_result_status(res)),
                (int)otto_cmd_result_retcode(res));
         print_escaped("echo back output", output, len);
-        while (len > 0 && (output[len - 1] == '\n' || output[len - 1] == '\r'))
-            len--;
-        if (otto_cmd_result_status(res) != OTTO_STATUS_SUCCESS || len != 4 ||
-            memcmp(output, "back", 4) != 0) {
+        while (len > 0 && (output[len - 1] == '\n' || output[len - 1] == '\r')) len--;
+        if (otto_cmd_result_status(res) != OTTO_STATUS_SUCCESS || len != 4 || memcmp(output, "back", 4) != 0) {
             fprintf(stderr, "send_expect: 'echo back' did not print 'back'\n");
             goto out;
         }
@@ -213,9 +191,7 @@ out:
     otto_op_free(op);
     otto_host_free(host);
     otto_context_free(ctx);
-    if (ok)
-        printf("send_expect: OK\n");
-    else
-        fprintf(stderr, "send_expect: FAILED\n");
+    if (ok) printf("send_expect: OK\n");
+    else fprintf(stderr, "send_expect: FAILED\n");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

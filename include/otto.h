@@ -68,8 +68,7 @@ extern "C" {
 #define OTTO_VERSION_PATCH 0
 #define OTTO_VERSION_STRING "0.1.0"
 /* One number for comparisons: 0x00MMmmpp. */
-#define OTTO_VERSION_NUMBER \
-    ((OTTO_VERSION_MAJOR << 16) | (OTTO_VERSION_MINOR << 8) | OTTO_VERSION_PATCH)
+#define OTTO_VERSION_NUMBER ((OTTO_VERSION_MAJOR << 16) | (OTTO_VERSION_MINOR << 8) | OTTO_VERSION_PATCH)
 
 /* The library's own version. Any output pointer may be NULL. Returns a
  * static string such as "0.1.0". */
@@ -88,30 +87,30 @@ OTTO_API int otto_version_check(uint32_t header_version);
 /* Values never change; new codes are appended. */
 typedef enum otto_error_code_e {
     OTTO_OK = 0,
-    OTTO_EINVAL = -1,       /* invalid argument */
-    OTTO_ENOTFOUND = -2,    /* no such host, session or file */
-    OTTO_ETIMEDOUT = -3,    /* a wait or an expect ran out of time */
-    OTTO_ECANCELED = -4,    /* the op was canceled (or its context freed) */
-    OTTO_EAUTH = -5,        /* authentication failed */
-    OTTO_EHOSTKEY = -6,     /* host key unknown or changed */
-    OTTO_ECONNECT = -7,     /* could not connect or start the transport */
-    OTTO_ECLOSED = -8,      /* the handle or its context is closed */
-    OTTO_EBUSY = -9,        /* resource busy */
-    OTTO_EDEADLK = -10,     /* a blocking call on the loop thread */
-    OTTO_EABORT = -11,      /* a user callback asked to stop */
-    OTTO_ENOMEM = -12,      /* out of memory */
-    OTTO_EVERSION = -13,    /* header and library versions disagree */
-    OTTO_EINTERNAL = -14,   /* a bug in otto; the message says where */
-    OTTO_EPARSE = -15,      /* malformed lab or configuration */
-    OTTO_ELABNOTFOUND = -16,/* no lab file or lab name matched */
-    OTTO_EDEAD = -17,       /* the session is dead (not alive) */
-    OTTO_EIO = -18,         /* the transport was lost during the op */
-    OTTO_EHANDSHAKE = -19,  /* the shell never became ready */
-    OTTO_ENOTRUN = -20,     /* dry run: nothing was done */
-    OTTO_ENOTSUP = -21,     /* not supported by this host kind */
-    OTTO_ERESERVATION = -22,/* a reservation is missing */
-    OTTO_ERESBACKEND = -23, /* the reservations file could not be used */
-    OTTO_EPENDING = -24     /* the op has not finished yet */
+    OTTO_EINVAL = -1,        /* invalid argument */
+    OTTO_ENOTFOUND = -2,     /* no such host, session or file */
+    OTTO_ETIMEDOUT = -3,     /* a wait or an expect ran out of time */
+    OTTO_ECANCELED = -4,     /* the op was canceled (or its context freed) */
+    OTTO_EAUTH = -5,         /* authentication failed */
+    OTTO_EHOSTKEY = -6,      /* host key unknown or changed */
+    OTTO_ECONNECT = -7,      /* could not connect or start the transport */
+    OTTO_ECLOSED = -8,       /* the handle or its context is closed */
+    OTTO_EBUSY = -9,         /* resource busy */
+    OTTO_EDEADLK = -10,      /* a blocking call on the loop thread */
+    OTTO_EABORT = -11,       /* a user callback asked to stop */
+    OTTO_ENOMEM = -12,       /* out of memory */
+    OTTO_EVERSION = -13,     /* header and library versions disagree */
+    OTTO_EINTERNAL = -14,    /* a bug in otto; the message says where */
+    OTTO_EPARSE = -15,       /* malformed lab or configuration */
+    OTTO_ELABNOTFOUND = -16, /* no lab file or lab name matched */
+    OTTO_EDEAD = -17,        /* the session is dead (not alive) */
+    OTTO_EIO = -18,          /* the transport was lost during the op */
+    OTTO_EHANDSHAKE = -19,   /* the shell never became ready */
+    OTTO_ENOTRUN = -20,      /* dry run: nothing was done */
+    OTTO_ENOTSUP = -21,      /* not supported by this host kind */
+    OTTO_ERESERVATION = -22, /* a reservation is missing */
+    OTTO_ERESBACKEND = -23,  /* the reservations file could not be used */
+    OTTO_EPENDING = -24      /* the op has not finished yet */
 } otto_error_code_t;
 
 /* A static, thread-safe description of an error code ("invalid argument").
@@ -134,10 +133,10 @@ OTTO_API void otto_string_free(char *str);
 /* Handles                                                                  */
 /* ------------------------------------------------------------------------ */
 
-typedef struct otto_context otto_context;   /* owns the loop thread */
-typedef struct otto_host otto_host;         /* one host of the lab */
-typedef struct otto_session otto_session;   /* a named shell session */
-typedef struct otto_op otto_op;             /* an operation (a future) */
+typedef struct otto_context otto_context; /* owns the loop thread */
+typedef struct otto_host otto_host;       /* one host of the lab */
+typedef struct otto_session otto_session; /* a named shell session */
+typedef struct otto_op otto_op;           /* an operation (a future) */
 
 typedef struct otto_context_opts otto_context_opts;
 typedef struct otto_host_opts otto_host_opts;
@@ -184,10 +183,10 @@ typedef enum otto_log_level_e {
 
 /* What a log entry is about. */
 typedef enum otto_log_kind_e {
-    OTTO_LOG_KIND_INFO = 0,     /* a remark of otto's (connects, replacements) */
-    OTTO_LOG_KIND_COMMAND = 1,  /* a command or send about to be written */
-    OTTO_LOG_KIND_OUTPUT = 2,   /* one line of a command's output */
-    OTTO_LOG_KIND_WARNING = 3   /* something the user should know about */
+    OTTO_LOG_KIND_INFO = 0,    /* a remark of otto's (connects, replacements) */
+    OTTO_LOG_KIND_COMMAND = 1, /* a command or send about to be written */
+    OTTO_LOG_KIND_OUTPUT = 2,  /* one line of a command's output */
+    OTTO_LOG_KIND_WARNING = 3  /* something the user should know about */
 } otto_log_kind_t;
 
 OTTO_API int otto_context_opts_new(otto_context_opts **out);
@@ -200,8 +199,7 @@ OTTO_API int otto_context_opts_set_dispatch(otto_context_opts *opts, int32_t mod
 OTTO_API int otto_context_opts_set_dry_run(otto_context_opts *opts, int dry_run);
 /* Receives the context's log entries at `min_level` and above (default
  * OTTO_LOG_INFO), dispatched like every other callback. */
-OTTO_API int otto_context_opts_set_log_cb(otto_context_opts *opts, otto_log_cb cb,
-                                          void *user_data);
+OTTO_API int otto_context_opts_set_log_cb(otto_context_opts *opts, otto_log_cb cb, void *user_data);
 OTTO_API int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level);
 
 /* Creates a context and starts its loop thread. `opts` may be NULL; it is
@@ -231,8 +229,7 @@ OTTO_API int otto_context_dispatch(size_t *count, otto_context *ctx, int32_t tim
  * `timeout_ms`. Only ops submitted without a completion callback are
  * queued. `*op` is the caller's own op (no new reference is created).
  * Returns OTTO_ETIMEDOUT when none finished in time. */
-OTTO_API int otto_context_next_completion(otto_op **op, otto_context *ctx,
-                                          int32_t timeout_ms);
+OTTO_API int otto_context_next_completion(otto_op **op, otto_context *ctx, int32_t timeout_ms);
 
 /* Interrupts one waiting otto_context_dispatch/next_completion (which then
  * returns early) and makes the notify fd readable until the next such call. */
@@ -242,17 +239,10 @@ OTTO_API int otto_context_wakeup(otto_context *ctx);
 /* Hosts                                                                    */
 /* ------------------------------------------------------------------------ */
 
-typedef enum otto_host_kind_e {
-    OTTO_HOST_LOCAL = 0,
-    OTTO_HOST_SSH = 1,
-    OTTO_HOST_TELNET = 2
-} otto_host_kind_t;
+typedef enum otto_host_kind_e { OTTO_HOST_LOCAL = 0, OTTO_HOST_SSH = 1, OTTO_HOST_TELNET = 2 } otto_host_kind_t;
 
 /* How commands are framed; sets the per-line limit (1022 for ash). */
-typedef enum otto_command_frame_e {
-    OTTO_FRAME_BASH = 0,
-    OTTO_FRAME_ASH = 1
-} otto_command_frame_t;
+typedef enum otto_command_frame_e { OTTO_FRAME_BASH = 0, OTTO_FRAME_ASH = 1 } otto_command_frame_t;
 
 /* Which commands and output reach the context log. */
 typedef enum otto_log_mode_e {
@@ -283,8 +273,7 @@ OTTO_API int otto_host_opts_set_id(otto_host_opts *opts, const char *id);
 OTTO_API int otto_host_opts_set_pty(otto_host_opts *opts, int pty);
 /* Local host: the shell program and its arguments, e.g. {"/bin/dash"}.
  * Default {"bash", "--norc", "--noprofile"}. Copied. */
-OTTO_API int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv,
-                                      size_t argc);
+OTTO_API int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv, size_t argc);
 /* Keep the shell's history (default 0: otto suppresses it). */
 OTTO_API int otto_host_opts_set_shell_history(otto_host_opts *opts, int keep);
 /* OTTO_FRAME_BASH (default) or OTTO_FRAME_ASH. */
@@ -297,8 +286,7 @@ OTTO_API int otto_host_opts_set_timing(otto_host_opts *opts, int32_t which, doub
 
 /* Creates the local host: the machine otto runs on, through a local shell.
  * `opts` may be NULL; it is copied. Nothing starts until the first op. */
-OTTO_API int otto_host_new_local(otto_host **out, otto_context *ctx,
-                                 const otto_host_opts *opts);
+OTTO_API int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_host_opts *opts);
 
 /* Closes the host (as otto_host_close without an op) and releases the
  * caller's handle. Accepts NULL. */
@@ -322,8 +310,8 @@ OTTO_API uint64_t otto_host_shell_replacements(const otto_host *host);
 /* ------------------------------------------------------------------------ */
 
 /* Flags of an expect. */
-#define OTTO_EXPECT_SECRET 1u    /* the response never reaches the log (it never does verbatim) */
-#define OTTO_EXPECT_CASELESS 2u  /* match ignoring ASCII case */
+#define OTTO_EXPECT_SECRET 1u   /* the response never reaches the log (it never does verbatim) */
+#define OTTO_EXPECT_CASELESS 2u /* match ignoring ASCII case */
 
 /* Run options: a command list's shared settings. Copied at submission. */
 OTTO_API int otto_run_opts_new(otto_run_opts **out);
@@ -339,11 +327,9 @@ OTTO_API int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds);
  * PCRE2 `pattern` matches the current output line, `response` is written
  * verbatim (add the newline yourself). Used by commands without expects of
  * their own. */
-OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern,
-                                      const char *response, uint32_t flags);
+OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, const char *response, uint32_t flags);
 /* Streaming: `cb` receives each output line as an event. */
-OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb,
-                                        void *user_data);
+OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb, void *user_data);
 /* Bytes of output kept in each result (default 64 MiB); past it the result
  * keeps the head plus a notice while events still carry every line. 0 keeps
  * nothing: for callers that only stream. */
@@ -356,8 +342,7 @@ OTTO_API void otto_commands_free(otto_commands *commands);
 /* Appends a command; `index` (may be NULL) receives its position. */
 OTTO_API int otto_commands_add(size_t *index, otto_commands *commands, const char *command);
 OTTO_API int otto_commands_set_timeout(otto_commands *commands, size_t index, double seconds);
-OTTO_API int otto_commands_add_expect(otto_commands *commands, size_t index,
-                                      const char *pattern, const char *response,
+OTTO_API int otto_commands_add_expect(otto_commands *commands, size_t index, const char *pattern, const char *response,
                                       uint32_t flags);
 OTTO_API size_t otto_commands_count(const otto_commands *commands);
 
@@ -375,50 +360,44 @@ OTTO_API size_t otto_commands_count(const otto_commands *commands);
 /* Runs one command in the persistent shell. Result: otto_op_run_result(). A
  * command that ran and failed is a result (Failed), not an op error; a
  * timeout or a lost shell is a result with status Error. */
-OTTO_API int otto_host_run(otto_op **out, otto_host *host, const char *command,
-                           const otto_run_opts *opts, otto_op_cb cb, void *user_data);
+OTTO_API int otto_host_run(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
+                           otto_op_cb cb, void *user_data);
 /* Runs a list in order; a failure does not stop it. */
-OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host,
-                                    const otto_commands *commands,
-                                    const otto_run_opts *opts, otto_op_cb cb,
-                                    void *user_data);
+OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host, const otto_commands *commands,
+                                    const otto_run_opts *opts, otto_op_cb cb, void *user_data);
 /* Runs one command in a fresh process with no shared state; stdout and
  * stderr are kept apart. Concurrent one-shots run concurrently. On the local
  * host the command line goes to `/bin/sh -c`. Result:
  * otto_op_cmd_result(). Of `opts`, the timeout, event callback and output
  * limit apply. */
-OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command,
-                               const otto_run_opts *opts, otto_op_cb cb, void *user_data);
+OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
+                               otto_op_cb cb, void *user_data);
 /* Writes `len` raw bytes to the default session (no newline added). */
-OTTO_API int otto_host_send(otto_op **out, otto_host *host, const char *data, size_t len,
-                            otto_op_cb cb, void *user_data);
+OTTO_API int otto_host_send(otto_op **out, otto_host *host, const char *data, size_t len, otto_op_cb cb,
+                            void *user_data);
 /* Waits up to `timeout` seconds for the PCRE2 `pattern` in the default
  * session's output. Result: otto_op_expect_match(): the bytes up to and
  * including the match. On timeout the op fails with OTTO_ETIMEDOUT and
  * nothing is consumed. */
-OTTO_API int otto_host_expect(otto_op **out, otto_host *host, const char *pattern,
-                              double timeout, otto_op_cb cb, void *user_data);
+OTTO_API int otto_host_expect(otto_op **out, otto_host *host, const char *pattern, double timeout, otto_op_cb cb,
+                              void *user_data);
 /* Opens (or returns the live) named session `name`. Concurrent opens of one
  * name share one shell and complete with the same session handle. Take it
  * with otto_op_take_session(). */
-OTTO_API int otto_host_open_session(otto_op **out, otto_host *host, const char *name,
-                                    otto_op_cb cb, void *user_data);
+OTTO_API int otto_host_open_session(otto_op **out, otto_host *host, const char *name, otto_op_cb cb, void *user_data);
 
-OTTO_API int otto_session_run(otto_op **out, otto_session *session, const char *command,
-                              const otto_run_opts *opts, otto_op_cb cb, void *user_data);
-OTTO_API int otto_session_run_commands(otto_op **out, otto_session *session,
-                                       const otto_commands *commands,
-                                       const otto_run_opts *opts, otto_op_cb cb,
-                                       void *user_data);
-OTTO_API int otto_session_send(otto_op **out, otto_session *session, const char *data,
-                               size_t len, otto_op_cb cb, void *user_data);
-OTTO_API int otto_session_expect(otto_op **out, otto_session *session, const char *pattern,
-                                 double timeout, otto_op_cb cb, void *user_data);
+OTTO_API int otto_session_run(otto_op **out, otto_session *session, const char *command, const otto_run_opts *opts,
+                              otto_op_cb cb, void *user_data);
+OTTO_API int otto_session_run_commands(otto_op **out, otto_session *session, const otto_commands *commands,
+                                       const otto_run_opts *opts, otto_op_cb cb, void *user_data);
+OTTO_API int otto_session_send(otto_op **out, otto_session *session, const char *data, size_t len, otto_op_cb cb,
+                               void *user_data);
+OTTO_API int otto_session_expect(otto_op **out, otto_session *session, const char *pattern, double timeout,
+                                 otto_op_cb cb, void *user_data);
 /* Closes the session's shell and removes it from its host's registry if it
  * is still the registered session of that name. Idempotent. A dead session
  * stays dead: open the name again for a replacement. */
-OTTO_API int otto_session_close(otto_op **out, otto_session *session, otto_op_cb cb,
-                                void *user_data);
+OTTO_API int otto_session_close(otto_op **out, otto_session *session, otto_op_cb cb, void *user_data);
 /* Releases the caller's reference; the last reference also closes the
  * session. Accepts NULL. */
 OTTO_API void otto_session_free(otto_session *session);
@@ -506,8 +485,7 @@ OTTO_API const char *otto_status_name(int32_t status);
 OTTO_API int32_t otto_run_result_status(const otto_run_result *result);
 OTTO_API size_t otto_run_result_count(const otto_run_result *result);
 /* NULL when `index` is out of range. Borrowed like the run result. */
-OTTO_API const otto_cmd_result *otto_run_result_get(const otto_run_result *result,
-                                                    size_t index);
+OTTO_API const otto_cmd_result *otto_run_result_get(const otto_run_result *result, size_t index);
 /* The result when exactly one command ran; OTTO_EINVAL otherwise. */
 OTTO_API int otto_run_result_only(const otto_cmd_result **out, const otto_run_result *result);
 

@@ -15,6 +15,8 @@ packages=(
     libuv1-dev libssh-dev libcjson-dev libtelnet-dev libpcre2-dev
     # test framework and checkers
     libgtest-dev valgrind
+    # the style check (tests/style)
+    clang-format
     # nm, objdump (packaging tests) and ldd
     binutils libc-bin
     # the shells and tools the session tests drive: bash, dash, busybox ash,

@@ -41,8 +41,7 @@ const char *otto_version(int32_t *major, int32_t *minor, int32_t *patch) {
 int otto_version_check(uint32_t header_version) {
     uint32_t header_major = header_version >> 16;
     if (header_major != OTTO_VERSION_MAJOR || header_version > OTTO_VERSION_NUMBER) {
-        otto::set_last_error(OTTO_EVERSION, "the program was built against otto " +
-                                                std::to_string(header_major) + "." +
+        otto::set_last_error(OTTO_EVERSION, "the program was built against otto " + std::to_string(header_major) + "." +
                                                 std::to_string((header_version >> 8) & 0xff) + "." +
                                                 std::to_string(header_version & 0xff) + " but the library is " +
                                                 OTTO_VERSION_STRING);

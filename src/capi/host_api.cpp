@@ -139,16 +139,15 @@ int otto_host_run(otto_op **out, otto_host *host, const char *command, const ott
     });
 }
 
-int otto_host_run_commands(otto_op **out, otto_host *host, const otto_commands *commands,
-                           const otto_run_opts *opts, otto_op_cb cb, void *user_data) {
+int otto_host_run_commands(otto_op **out, otto_host *host, const otto_commands *commands, const otto_run_opts *opts,
+                           otto_op_cb cb, void *user_data) {
     return guarded([&]() -> int {
-        return run_on_host(out, require(host, "host"), require(commands, "commands"), nullptr, opts, cb,
-                           user_data);
+        return run_on_host(out, require(host, "host"), require(commands, "commands"), nullptr, opts, cb, user_data);
     });
 }
 
-int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
-                      otto_op_cb cb, void *user_data) {
+int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts, otto_op_cb cb,
+                      void *user_data) {
     return guarded([&]() -> int {
         require(host, "host");
         require(command, "command");
@@ -180,7 +179,8 @@ int otto_host_send(otto_op **out, otto_host *host, const char *data, size_t len,
         std::shared_ptr<otto::Host> target = host->shared_from_this();
         return otto::submit_op(out, host->engine_ptr(), OpKind::Send, cb, user_data, {},
                                [target, bytes = std::move(bytes)](std::shared_ptr<otto::Operation> op) mutable {
-                                   target->submit_default(std::make_shared<otto::SendJob>(std::move(op), std::move(bytes)));
+                                   target->submit_default(
+                                       std::make_shared<otto::SendJob>(std::move(op), std::move(bytes)));
                                });
     });
 }
@@ -196,7 +196,8 @@ int otto_host_expect(otto_op **out, otto_host *host, const char *pattern, double
         std::shared_ptr<otto::Host> target = host->shared_from_this();
         return otto::submit_op(out, host->engine_ptr(), OpKind::Expect, cb, user_data, {},
                                [target, compiled, timeout](std::shared_ptr<otto::Operation> op) {
-                                   target->submit_default(std::make_shared<otto::ExpectJob>(std::move(op), compiled, timeout));
+                                   target->submit_default(
+                                       std::make_shared<otto::ExpectJob>(std::move(op), compiled, timeout));
                                });
     });
 }
@@ -281,9 +282,7 @@ void otto_session_free(otto_session *session) {
     if (session != nullptr) session->release_user_reference();
 }
 
-const char *otto_session_name(const otto_session *session) {
-    return session != nullptr ? session->name().c_str() : "";
-}
+const char *otto_session_name(const otto_session *session) { return session != nullptr ? session->name().c_str() : ""; }
 
 int otto_session_is_alive(const otto_session *session) { return session != nullptr && session->alive() ? 1 : 0; }
 

@@ -34,7 +34,8 @@ int otto_op_wait(otto_op *op, int32_t timeout_ms) {
         if (timeout_ms != 0 && op->engine().on_loop_thread())
             fail(OTTO_EDEADLK, "otto_op_wait would block the loop thread (called from a loop-thread callback)");
         int rc = op->wait(timeout_ms);
-        if (rc == OTTO_ETIMEDOUT) fail(OTTO_ETIMEDOUT, "the op did not finish within " + std::to_string(timeout_ms) + " ms");
+        if (rc == OTTO_ETIMEDOUT)
+            fail(OTTO_ETIMEDOUT, "the op did not finish within " + std::to_string(timeout_ms) + " ms");
         return rc;
     });
 }

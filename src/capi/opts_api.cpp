@@ -48,8 +48,8 @@ void otto_context_opts_free(otto_context_opts *opts) { delete opts; }
 int otto_context_opts_set_dispatch(otto_context_opts *opts, int32_t mode) {
     return update(opts, [&] {
         if (mode != OTTO_DISPATCH_APP && mode != OTTO_DISPATCH_LOOP)
-            fail(OTTO_EINVAL, "dispatch mode must be OTTO_DISPATCH_APP or OTTO_DISPATCH_LOOP, got " +
-                                  std::to_string(mode));
+            fail(OTTO_EINVAL,
+                 "dispatch mode must be OTTO_DISPATCH_APP or OTTO_DISPATCH_LOOP, got " + std::to_string(mode));
         opts->options.dispatch = static_cast<otto::DispatchMode>(mode);
     });
 }

@@ -38,9 +38,7 @@ int32_t otto_run_result_status(const otto_run_result *result) {
     return result != nullptr ? result->status : OTTO_STATUS_ERROR;
 }
 
-size_t otto_run_result_count(const otto_run_result *result) {
-    return result != nullptr ? result->commands.size() : 0;
-}
+size_t otto_run_result_count(const otto_run_result *result) { return result != nullptr ? result->commands.size() : 0; }
 
 const otto_cmd_result *otto_run_result_get(const otto_run_result *result, size_t index) {
     if (result == nullptr || index >= result->commands.size()) return nullptr;
@@ -52,8 +50,8 @@ int otto_run_result_only(const otto_cmd_result **out, const otto_run_result *res
         *require(out, "out") = nullptr;
         require(result, "result");
         if (result->commands.size() != 1)
-            fail(OTTO_EINVAL, "the run holds " + std::to_string(result->commands.size()) +
-                                  " command results, not exactly one");
+            fail(OTTO_EINVAL,
+                 "the run holds " + std::to_string(result->commands.size()) + " command results, not exactly one");
         *out = &result->commands.front();
         return OTTO_OK;
     });

@@ -139,8 +139,8 @@ void Host::run_oneshot(std::shared_ptr<Operation> op, OneshotSpec spec) {
     }
     if (dry_run()) {
         log(OTTO_LOG_INFO, OTTO_LOG_KIND_COMMAND, "", "[dry run] " + spec.command);
-        auto result = std::make_shared<CommandResult>(
-            unsent_result(spec.command, OTTO_STATUS_NOTRUN, "dry run: not executed"));
+        auto result =
+            std::make_shared<CommandResult>(unsent_result(spec.command, OTTO_STATUS_NOTRUN, "dry run: not executed"));
         op->complete_ok(std::shared_ptr<const CommandResult>(std::move(result)));
         return;
     }
@@ -150,8 +150,7 @@ void Host::run_oneshot(std::shared_ptr<Operation> op, OneshotSpec spec) {
     bool log_output = config_.log_mode == OTTO_LOG_MODE_NORMAL;
     auto handle_slot = std::make_shared<const OneshotHandle *>(nullptr);
     auto lines = [weak_op, weak, log_output](otto_event_kind_t stream, std::string_view line) {
-        if (auto self = weak.lock(); self && log_output)
-            self->log(OTTO_LOG_INFO, OTTO_LOG_KIND_OUTPUT, "", line);
+        if (auto self = weak.lock(); self && log_output) self->log(OTTO_LOG_INFO, OTTO_LOG_KIND_OUTPUT, "", line);
         if (auto o = weak_op.lock()) o->emit_event(stream, line, 0);
     };
     auto done = [weak_op, weak, handle_slot](CommandResult result) {

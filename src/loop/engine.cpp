@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "loop/records.hpp"
 #include "loop/operation.hpp"
+#include "loop/records.hpp"
 
 namespace otto {
 
@@ -80,11 +80,10 @@ void Engine::release_hold() {
     }
 }
 
-void Engine::log(int level, int kind, std::string_view host, std::string_view session,
-                 std::string_view text) {
+void Engine::log(int level, int kind, std::string_view host, std::string_view session, std::string_view text) {
     if (!logs(level)) return;
-    auto entry = std::make_shared<otto_log_entry>(otto_log_entry{
-        level, kind, std::string(host), std::string(session), std::string(text)});
+    auto entry = std::make_shared<otto_log_entry>(
+        otto_log_entry{level, kind, std::string(host), std::string(session), std::string(text)});
     dispatcher_.deliver([cb = options_.log_callback, ud = options_.log_user_data, entry] { cb(entry.get(), ud); });
 }
 

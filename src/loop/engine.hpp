@@ -67,8 +67,7 @@ public:
 
     // Loop thread: a log entry, filtered by level and delivered like any
     // other callback.
-    void log(int level, int kind, std::string_view host, std::string_view session,
-             std::string_view text);
+    void log(int level, int kind, std::string_view host, std::string_view session, std::string_view text);
     bool logs(int level) const { return options_.log_callback != nullptr && level >= options_.log_level; }
 
 private:

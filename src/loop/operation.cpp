@@ -15,10 +15,9 @@ constexpr size_t kEventHighWater = 4u << 20;
 constexpr size_t kEventLowWater = 1u << 20;
 }  // namespace
 
-Operation::Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback,
-                     void *user_data, EventSink events)
-    : engine_(std::move(engine)), kind_(kind), callback_(callback), user_data_(user_data),
-      events_(events) {}
+Operation::Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback, void *user_data,
+                     EventSink events)
+    : engine_(std::move(engine)), kind_(kind), callback_(callback), user_data_(user_data), events_(events) {}
 
 Operation::~Operation() = default;
 
@@ -49,8 +48,7 @@ int Operation::wait(int timeout_ms) {
         finished_.wait(lock, is_done);
         return OTTO_OK;
     }
-    return finished_.wait_for(lock, std::chrono::milliseconds(timeout_ms), is_done) ? OTTO_OK
-                                                                                    : OTTO_ETIMEDOUT;
+    return finished_.wait_for(lock, std::chrono::milliseconds(timeout_ms), is_done) ? OTTO_OK : OTTO_ETIMEDOUT;
 }
 
 void Operation::adopt_user_reference() {
@@ -129,9 +127,7 @@ void Operation::invoke_completion() {
     auto self = shared_from_this();
     if (callback_ != nullptr) {
         engine_->dispatcher().deliver([self] {
-            self->run_user_callback([&] {
-                self->callback_(static_cast<otto_op *>(self.get()), self->user_data_);
-            });
+            self->run_user_callback([&] { self->callback_(static_cast<otto_op *>(self.get()), self->user_data_); });
         });
     } else if (user_held_.load()) {
         engine_->dispatcher().push_completion(self);
@@ -149,9 +145,8 @@ void Operation::emit_event(otto_event_kind_t kind, std::string_view data, size_t
     queued_event_bytes_.fetch_add(data.size());
     engine_->dispatcher().deliver([self, kind, text = std::string(data), command_index] {
         otto_event ev{kind, text.data(), text.size(), command_index};
-        self->run_user_callback([&] {
-            self->events_.callback(static_cast<otto_op *>(self.get()), &ev, self->events_.user_data);
-        });
+        self->run_user_callback(
+            [&] { self->events_.callback(static_cast<otto_op *>(self.get()), &ev, self->events_.user_data); });
         self->event_dispatched(text.size());
     });
 }

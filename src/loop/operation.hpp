@@ -19,13 +19,18 @@ namespace otto {
 
 class Engine;
 
-enum class OpKind { Run = OTTO_OP_RUN, Oneshot = OTTO_OP_ONESHOT, Send = OTTO_OP_SEND,
-                    Expect = OTTO_OP_EXPECT, OpenSession = OTTO_OP_OPEN_SESSION, Close = OTTO_OP_CLOSE };
+enum class OpKind {
+    Run = OTTO_OP_RUN,
+    Oneshot = OTTO_OP_ONESHOT,
+    Send = OTTO_OP_SEND,
+    Expect = OTTO_OP_EXPECT,
+    OpenSession = OTTO_OP_OPEN_SESSION,
+    Close = OTTO_OP_CLOSE
+};
 
 // What a finished op carries besides its error.
 using OpPayload = std::variant<std::monostate, std::shared_ptr<const otto_run_result>,
-                               std::shared_ptr<const otto_cmd_result>, std::string,
-                               std::shared_ptr<otto_session>>;
+                               std::shared_ptr<const otto_cmd_result>, std::string, std::shared_ptr<otto_session>>;
 
 struct EventSink {
     otto_event_cb callback = nullptr;
@@ -34,8 +39,7 @@ struct EventSink {
 
 class Operation : public std::enable_shared_from_this<Operation> {
 public:
-    Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback, void *user_data,
-              EventSink events = {});
+    Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback, void *user_data, EventSink events = {});
     virtual ~Operation();
     Operation(const Operation &) = delete;
     Operation &operator=(const Operation &) = delete;

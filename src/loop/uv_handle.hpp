@@ -17,8 +17,7 @@ public:
     UvHandle(const UvHandle &) = delete;
     UvHandle &operator=(const UvHandle &) = delete;
     UvHandle(UvHandle &&other) noexcept
-        : handle_(std::exchange(other.handle_, nullptr)),
-          initialized_(std::exchange(other.initialized_, false)) {}
+        : handle_(std::exchange(other.handle_, nullptr)), initialized_(std::exchange(other.initialized_, false)) {}
 
     T *get() const { return handle_; }
     uv_handle_t *base() const { return reinterpret_cast<uv_handle_t *>(handle_); }

@@ -12,8 +12,7 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 }  // namespace
 
-CommandReader::CommandReader(const Token &token, const std::vector<Expect> *expects,
-                             uint64_t retain_limit)
+CommandReader::CommandReader(const Token &token, const std::vector<Expect> *expects, uint64_t retain_limit)
     : token_(token), expects_(expects), retain_limit_(retain_limit) {}
 
 bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
@@ -50,8 +49,7 @@ std::optional<int> CommandReader::feed_until_recovered(LineBuffer &buffer) {
     return recovered_code_;
 }
 
-void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_t line_length,
-                                 Sink *sink) {
+void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_t line_length, Sink *sink) {
     auto next_line = [&](size_t consumed) {
         buffer.consume(consumed);
         newline_scan_ = 0;

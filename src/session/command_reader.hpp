@@ -79,9 +79,9 @@ private:
     int exit_code_ = -1;
 
     // Position within the current (partial) line.
-    size_t newline_scan_ = 0;   // bytes known to hold no '\n'
-    size_t expect_resume_ = 0;  // end of the last expect match on this line
-    size_t expect_scanned_ = 0; // bytes of this line already searched
+    size_t newline_scan_ = 0;    // bytes known to hold no '\n'
+    size_t expect_resume_ = 0;   // end of the last expect match on this line
+    size_t expect_scanned_ = 0;  // bytes of this line already searched
 
     // Output assembly (§5.4 and §5.7 share it, so streamed == output).
     size_t held_empty_lines_ = 0;

@@ -76,8 +76,7 @@ std::string command_frame(const Token &token, std::string_view command) {
 
 std::string recover_probe(const Token &token) { return token.split_echo("RECOVER__$?__") + "\n"; }
 
-std::optional<std::string> refusal_reason(std::string_view command, const Token &token,
-                                          const LineLimit &limit) {
+std::optional<std::string> refusal_reason(std::string_view command, const Token &token, const LineLimit &limit) {
     if (command.find('\0') != std::string_view::npos)
         return "refused: the command contains a NUL byte, which a shell cannot receive; remove it";
 
@@ -97,8 +96,8 @@ std::optional<std::string> refusal_reason(std::string_view command, const Token 
     else if (ends_with("\\")) dangling = "\\";
     if (dangling != nullptr) {
         return std::string("refused: the command's last line ends with `") + dangling +
-               "`, which would join otto's end-marker line; complete the command or remove the trailing `" +
-               dangling + "`";
+               "`, which would join otto's end-marker line; complete the command or remove the trailing `" + dangling +
+               "`";
     }
 
     if (limit.max_chars > 0) {

@@ -28,7 +28,6 @@ std::string command_frame(const Token &token, std::string_view command);
 std::string recover_probe(const Token &token);
 
 // Why `command` must not be sent (§4.3, §10), or nullopt if it may.
-std::optional<std::string> refusal_reason(std::string_view command, const Token &token,
-                                          const LineLimit &limit);
+std::optional<std::string> refusal_reason(std::string_view command, const Token &token, const LineLimit &limit);
 
 }  // namespace otto

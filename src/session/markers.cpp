@@ -29,8 +29,7 @@ std::string Token::split_echo(std::string_view suffix) const {
     return s;
 }
 
-std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const Token &token,
-                                                   std::string_view kind) {
+std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const Token &token, std::string_view kind) {
     const std::string &t = token.text();
     size_t from = 0;
     while (from < text.size()) {
@@ -57,8 +56,8 @@ std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const 
 size_t skip_csi(std::string_view text, size_t pos) {
     while (pos + 1 < text.size() && text[pos] == '\x1b' && text[pos + 1] == '[') {
         size_t p = pos + 2;
-        while (p < text.size() && text[p] >= 0x30 && text[p] <= 0x3f) ++p;  // parameters
-        while (p < text.size() && text[p] >= 0x20 && text[p] <= 0x2f) ++p;  // intermediates
+        while (p < text.size() && text[p] >= 0x30 && text[p] <= 0x3f) ++p;     // parameters
+        while (p < text.size() && text[p] >= 0x20 && text[p] <= 0x2f) ++p;     // intermediates
         if (p >= text.size() || text[p] < 0x40 || text[p] > 0x7e) return pos;  // incomplete
         pos = p + 1;
     }

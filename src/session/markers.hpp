@@ -41,8 +41,7 @@ struct NumberedMarker {
 
 // Finds the first `<T><kind><digits>__` in `text` (kind is "END__" or
 // "RECOVER__").
-std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const Token &token,
-                                                   std::string_view kind);
+std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const Token &token, std::string_view kind);
 
 // Skips ANSI CSI sequences (ESC [ params intermediates final) from `pos`.
 size_t skip_csi(std::string_view text, size_t pos);

@@ -34,14 +34,13 @@ Pattern Pattern::compile(std::string_view source, uint32_t expect_flags) {
     if (expect_flags & OTTO_EXPECT_CASELESS) options |= PCRE2_CASELESS;
     int error_code = 0;
     PCRE2_SIZE error_offset = 0;
-    pcre2_code *code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
-                                     options, &error_code, &error_offset, nullptr);
+    pcre2_code *code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), options, &error_code,
+                                     &error_offset, nullptr);
     if (code == nullptr) {
         PCRE2_UCHAR message[256];
         pcre2_get_error_message(error_code, message, sizeof message);
         fail(OTTO_EINVAL, "expect pattern \"" + std::string(source) + "\" does not compile: " +
-                              reinterpret_cast<const char *>(message) + " at offset " +
-                              std::to_string(error_offset));
+                              reinterpret_cast<const char *>(message) + " at offset " + std::to_string(error_offset));
     }
     auto compiled = std::make_shared<Compiled>();
     compiled->code = code;
@@ -83,8 +82,8 @@ std::optional<Pattern::Match> Pattern::search(std::string_view subject, size_t s
         match_data_ = std::make_unique<MatchData>();
         match_data_->data = pcre2_match_data_create_from_pattern(compiled_->code, nullptr);
     }
-    int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                         start_offset, 0, match_data_->data, compiled_->context);
+    int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), start_offset, 0,
+                         match_data_->data, compiled_->context);
     if (rc < 0) return std::nullopt;  // no match, or a limit was hit
     PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(match_data_->data);
     if (ovector[1] <= ovector[0]) return std::nullopt;

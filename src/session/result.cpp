@@ -8,8 +8,7 @@ int32_t aggregate_status(const std::vector<CommandResult> &commands) {
     return OTTO_STATUS_SUCCESS;
 }
 
-CommandResult unsent_result(const std::string &command, int32_t status, std::string output,
-                            bool timed_out) {
+CommandResult unsent_result(const std::string &command, int32_t status, std::string output, bool timed_out) {
     CommandResult r;
     r.command = command;
     r.status = status;

@@ -28,16 +28,13 @@ namespace otto {
 using CommandResult = ::otto_cmd_result;
 using RunResult = ::otto_run_result;
 
-inline bool status_is_ok(int32_t status) {
-    return status == OTTO_STATUS_SUCCESS || status == OTTO_STATUS_SKIPPED;
-}
+inline bool status_is_ok(int32_t status) { return status == OTTO_STATUS_SUCCESS || status == OTTO_STATUS_SKIPPED; }
 
 // Aggregate status: the first non-ok one, else Success.
 int32_t aggregate_status(const std::vector<CommandResult> &commands);
 
 // A result for a command that was never written to a shell.
-CommandResult unsent_result(const std::string &command, int32_t status, std::string output,
-                            bool timed_out = false);
+CommandResult unsent_result(const std::string &command, int32_t status, std::string output, bool timed_out = false);
 
 const char *status_name(int32_t status);
 

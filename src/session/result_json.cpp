@@ -18,11 +18,20 @@ bool is_utf8(std::string_view s) {
         auto c = static_cast<unsigned char>(s[i]);
         size_t extra;
         uint32_t cp;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xe0) == 0xc0) { extra = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { extra = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { extra = 3; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
+            extra = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            extra = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            extra = 3;
+            cp = c & 0x07;
+        } else return false;
         if (i + extra >= s.size()) return false;
         for (size_t k = 1; k <= extra; ++k) {
             auto cc = static_cast<unsigned char>(s[i + k]);

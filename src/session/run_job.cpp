@@ -92,9 +92,8 @@ void RunJob::run_next(Session &session) {
 
     session.log_command(item.command);
     auto self = std::static_pointer_cast<RunJob>(shared_from_this());
-    session.shell()->run(spec, [self, &session](CommandResult result) {
-        self->after_command(session, std::move(result));
-    });
+    session.shell()->run(spec,
+                         [self, &session](CommandResult result) { self->after_command(session, std::move(result)); });
 }
 
 void RunJob::on_output_line(Session &session, std::string_view line) {
@@ -121,8 +120,8 @@ void RunJob::after_command(Session &session, CommandResult result) {
         return;
     }
     // The shell died under this command (§16.4).
-    bool more = std::any_of(results_.begin() + static_cast<std::ptrdiff_t>(next_), results_.end(),
-                            [](auto &r) { return !r; });
+    bool more =
+        std::any_of(results_.begin() + static_cast<std::ptrdiff_t>(next_), results_.end(), [](auto &r) { return !r; });
     if (!more) {
         finish(session);
         return;

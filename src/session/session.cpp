@@ -87,9 +87,7 @@ void Session::cancel(const Job *job) {
     job_finished(*active_);
 }
 
-void Session::open(std::function<void(Error)> done) {
-    ensure_ready(std::move(done));
-}
+void Session::open(std::function<void(Error)> done) { ensure_ready(std::move(done)); }
 
 void Session::ensure_ready(std::function<void(Error)> then, bool allow_replacement) {
     if (closed()) {
@@ -210,16 +208,15 @@ void Session::log_command(std::string_view text) {
 }
 
 void Session::on_output_line(std::string_view line) {
-    if (host_->config().log_mode == OTTO_LOG_MODE_NORMAL)
-        host_->log(OTTO_LOG_INFO, OTTO_LOG_KIND_OUTPUT, name_, line);
+    if (host_->config().log_mode == OTTO_LOG_MODE_NORMAL) host_->log(OTTO_LOG_INFO, OTTO_LOG_KIND_OUTPUT, name_, line);
     if (active_) active_->on_output_line(*this, line);
 }
 
 void Session::on_expect_fired(const Expect &expect) {
     // Responses are often passwords: never logged verbatim (§6.6).
     host_->log(OTTO_LOG_DEBUG, OTTO_LOG_KIND_INFO, name_,
-               "expect \"" + expect.pattern.source() + "\" matched; wrote a " +
-                   std::to_string(expect.response.size()) + "-byte response");
+               "expect \"" + expect.pattern.source() + "\" matched; wrote a " + std::to_string(expect.response.size()) +
+                   "-byte response");
 }
 
 void Session::on_state_changed(ShellState state) {

@@ -19,8 +19,10 @@ std::string printable_tail(std::string_view bytes) {
     for (unsigned char c : bytes) {
         if (c == '\n') out += "\\n";
         else if (c == '\r') out += "\\r";
-        else if (c == '"' || c == '\\') { out += '\\'; out += static_cast<char>(c); }
-        else if (c < 0x20 || c >= 0x7f) {
+        else if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c >= 0x7f) {
             static constexpr char kHex[] = "0123456789abcdef";
             out += "\\x";
             out += kHex[c >> 4];
@@ -32,8 +34,8 @@ std::string printable_tail(std::string_view bytes) {
 }  // namespace
 
 Shell::Shell(uv_loop_t *loop, ShellConfig config, ShellObserver *observer)
-    : loop_(loop), config_(config), observer_(observer), token_(Token::generate()), deadline_(loop),
-      resend_(loop), deferred_(loop) {}
+    : loop_(loop), config_(config), observer_(observer), token_(Token::generate()), deadline_(loop), resend_(loop),
+      deferred_(loop) {}
 
 Shell::~Shell() {
     if (transport_) kill_transport();
@@ -61,9 +63,7 @@ void Shell::kill_transport() {
     transport->close(false, [token = hold_loop()] {});
 }
 
-std::shared_ptr<void> Shell::hold_loop() const {
-    return config_.hold_loop ? config_.hold_loop() : nullptr;
-}
+std::shared_ptr<void> Shell::hold_loop() const { return config_.hold_loop ? config_.hold_loop() : nullptr; }
 
 // --- handshake (§3) ---------------------------------------------------------
 
@@ -78,11 +78,11 @@ void Shell::start(std::shared_ptr<ShellTransport> transport, ReadyCallback ready
     // Resending is required: login(1) flushes typed-ahead input (§3.3).
     resend_handshake_probe();
     deadline_.start(config_.timings.handshake, [this] {
-        handshake_failed(Error(OTTO_EHANDSHAKE,
-                               "shell never became ready within " + format_seconds(config_.timings.handshake) +
-                                   " s (wrong credentials, a login shell that is not POSIX, or a slow login "
-                                   "banner); last output: \"" +
-                                   printable_tail(buffer_.view()) + "\""));
+        handshake_failed(
+            Error(OTTO_EHANDSHAKE, "shell never became ready within " + format_seconds(config_.timings.handshake) +
+                                       " s (wrong credentials, a login shell that is not POSIX, or a slow login "
+                                       "banner); last output: \"" +
+                                       printable_tail(buffer_.view()) + "\""));
     });
 }
 

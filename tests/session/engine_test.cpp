@@ -371,8 +371,8 @@ Context logging_context(LogSink *sink, bool dry_run = false) {
 TEST(Log, CommandsOutputAndReplacementsAreLoggedWithTheirHost) {
     LogSink sink;
     auto ctx = logging_context(&sink);
-    auto host = make_host(ctx.get(), all_host_kinds().front(),
-                          [](otto_host_opts *o) { otto_host_opts_set_id(o, "bench"); });
+    auto host =
+        make_host(ctx.get(), all_host_kinds().front(), [](otto_host_opts *o) { otto_host_opts_set_id(o, "bench"); });
     EXPECT_STREQ(otto_host_id(host.get()), "bench");
     EXPECT_EQ(otto_host_kind(host.get()), OTTO_HOST_LOCAL);
     run(host.get(), "echo logged-output");

@@ -15,9 +15,9 @@ struct HostKind {
     std::string name;
     // Sets the options that make this kind; tests may add their own after.
     std::function<void(otto_host_opts *)> configure;
-    bool pty = true;            // a terminal: ^C, echo, prompts, line limit
-    size_t line_limit = 4000;   // 0: none
-    bool ash = false;           // BusyBox ash (§4.6 background-job hazard)
+    bool pty = true;           // a terminal: ^C, echo, prompts, line limit
+    size_t line_limit = 4000;  // 0: none
+    bool ash = false;          // BusyBox ash (§4.6 background-job hazard)
     // The shell program, for tests that wrap it to count or slow its starts.
     std::vector<std::string> shell;
 };
@@ -25,13 +25,15 @@ struct HostKind {
 std::vector<HostKind> all_host_kinds();
 
 // Builds a host of `kind`; `extra` may set more options.
-Host make_host(otto_context *ctx, const HostKind &kind,
-               const std::function<void(otto_host_opts *)> &extra = {});
+Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void(otto_host_opts *)> &extra = {});
 
 // A shell command line (for -c) that appends a line to `counter` and sleeps
 // `delay` seconds before exec-ing the kind's shell: counts and slows starts.
 std::vector<std::string> counting_shell(const HostKind &kind, const std::string &counter, double delay);
 
 std::string kind_name(const ::testing::TestParamInfo<HostKind> &info);
+
+// Test logs show a kind by its name.
+inline void PrintTo(const HostKind &kind, std::ostream *os) { *os << kind.name; }
 
 }  // namespace otto_test

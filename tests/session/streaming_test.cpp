@@ -98,8 +98,9 @@ TEST_P(Streaming, SubmissionsFromManyThreadsAreAllServed) {
 
 TEST_P(Streaming, OutputWithAnotherSessionsTokenSplitAcrossReads) {
     // A long output where the line with a foreign marker straddles reads.
-    auto c = run(host(), "i=0; while [ $i -lt 2000 ]; do echo \"line $i __OTTO_aaaaaaaaaaaa_END__0__\"; i=$((i+1)); done")
-                 .only();
+    auto c =
+        run(host(), "i=0; while [ $i -lt 2000 ]; do echo \"line $i __OTTO_aaaaaaaaaaaa_END__0__\"; i=$((i+1)); done")
+            .only();
     EXPECT_EQ(c.status, OTTO_STATUS_SUCCESS);
     size_t lines = 1;
     for (char ch : c.output) lines += ch == '\n';

@@ -54,8 +54,7 @@ Run wait_run(otto_op *op) {
 
 Run run(otto_host *host, const std::string &command, otto_run_opts *opts) {
     otto_op *raw = nullptr;
-    EXPECT_EQ(otto_host_run(&raw, host, command.c_str(), opts, nullptr, nullptr), OTTO_OK)
-        << otto_last_error_message();
+    EXPECT_EQ(otto_host_run(&raw, host, command.c_str(), opts, nullptr, nullptr), OTTO_OK) << otto_last_error_message();
     Op op(raw);
     return wait_run(op.get());
 }

@@ -1,11 +1,11 @@
 // SESSION-PROTOCOL §5 and §6 on arbitrary splits of the byte stream.
+#include "session/command_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 #include <vector>
-
-#include "session/command_reader.hpp"
 
 namespace otto {
 namespace {
@@ -96,8 +96,7 @@ TEST_P(EverySplit, EmptyLinesAreHeldBackAndEdgesDropped) {
 
 TEST_P(EverySplit, LinesWithTheTokenNeverShow) {
     std::string stray = T + "READY__";
-    Outcome o = read(BEGIN + "\nkeep\n" + stray + "\nnoise " + T + " here\nalso\n" + end_marker(0) + "\n",
-                     GetParam());
+    Outcome o = read(BEGIN + "\nkeep\n" + stray + "\nnoise " + T + " here\nalso\n" + end_marker(0) + "\n", GetParam());
     ASSERT_TRUE(o.done);
     EXPECT_EQ(o.output, "keep\nalso");
     for (auto &l : o.lines) EXPECT_EQ(l.find(T), std::string::npos);
@@ -145,8 +144,8 @@ TEST_P(EverySplit, ExpectFiresOnThePartialLineAndMatchedTextStays) {
 
 TEST_P(EverySplit, ExpectsAreArmedOnlyAfterBegin) {
     std::vector<Expect> expects{{Pattern::compile("again", 0), "y\n", 0}};
-    Outcome o = read("again\n" + BEGIN + "\nagain and again\nagain\n" + end_marker(0) + "\nagain", GetParam(),
-                     &expects);
+    Outcome o =
+        read("again\n" + BEGIN + "\nagain and again\nagain\n" + end_marker(0) + "\nagain", GetParam(), &expects);
     ASSERT_TRUE(o.done);
     // Twice on the first output line (never the same bytes twice), once on
     // the second; never before BEGIN, never after END.

@@ -1,7 +1,7 @@
 // SESSION-PROTOCOL §3.1, §4.1, §4.3, §7.2, §10: what otto types.
-#include <gtest/gtest.h>
-
 #include "session/frame.hpp"
+
+#include <gtest/gtest.h>
 
 namespace otto {
 namespace {
@@ -32,8 +32,7 @@ TEST(Frame, HandshakeProbeIsOneGuardedLineUnderTheAshLimit) {
         EXPECT_EQ(probe.find("HISTSIZE=0"), std::string::npos);
         EXPECT_EQ(probe.find("HISTFILE=/dev/null") != std::string::npos, !keep);
     }
-    EXPECT_NE(handshake_probe(kToken, false).find("{ command set +o history; } 2>/dev/null || :"),
-              std::string::npos);
+    EXPECT_NE(handshake_probe(kToken, false).find("{ command set +o history; } 2>/dev/null || :"), std::string::npos);
 }
 
 TEST(Frame, RecoverProbeUsesItsOwnMarker) {
@@ -41,8 +40,8 @@ TEST(Frame, RecoverProbeUsesItsOwnMarker) {
 }
 
 TEST(Refusal, AcceptsOrdinaryCommands) {
-    for (const char *ok : {"echo hi", "sleep 5 &", "echo a;", "", "a \\\\", "echo \\|",
-                           "cat <<EOF\nx\nEOF", "echo a |\n grep a"}) {
+    for (const char *ok :
+         {"echo hi", "sleep 5 &", "echo a;", "", "a \\\\", "echo \\|", "cat <<EOF\nx\nEOF", "echo a |\n grep a"}) {
         EXPECT_FALSE(refusal_reason(ok, kToken, kPty)) << ok;
     }
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "session/line_buffer.hpp"
+
+#include <gtest/gtest.h>
 
 namespace otto {
 namespace {

@@ -1,9 +1,9 @@
 // SESSION-PROTOCOL §2 and §3.2: tokens, split rendering, marker recognition.
+#include "session/markers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
-
-#include "session/markers.hpp"
 
 namespace otto {
 namespace {

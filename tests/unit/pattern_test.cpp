@@ -1,9 +1,10 @@
 // Expect patterns: PCRE2 over bytes, windows that keep `^` and lookbehind
 // honest, and refusals that name the pattern.
+#include "session/pattern.hpp"
+
 #include <gtest/gtest.h>
 
 #include "otto.h"
-#include "session/pattern.hpp"
 #include "util/error.hpp"
 
 namespace otto {

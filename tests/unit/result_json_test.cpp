@@ -1,10 +1,10 @@
 // Every result renders as JSON; bytes that are not UTF-8 go as base64.
+#include "session/result_json.hpp"
+
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
 #include <memory>
-
-#include "session/result_json.hpp"
 
 namespace otto {
 namespace {

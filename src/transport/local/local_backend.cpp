@@ -6,8 +6,7 @@
 
 namespace otto {
 
-LocalBackend::LocalBackend(uv_loop_t *loop, const HostConfig &config,
-                           std::function<std::shared_ptr<void>()> hold_loop)
+LocalBackend::LocalBackend(uv_loop_t *loop, const HostConfig &config, std::function<std::shared_ptr<void>()> hold_loop)
     : loop_(loop), config_(config), hold_loop_(std::move(hold_loop)) {}
 
 LocalBackend::~LocalBackend() = default;

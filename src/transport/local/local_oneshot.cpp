@@ -32,8 +32,8 @@ std::shared_ptr<LocalOneshot> LocalOneshot::start(uv_loop_t *loop, std::vector<s
 
 LocalOneshot::LocalOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done,
                            std::shared_ptr<void> hold)
-    : loop_(loop), spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)),
-      hold_(std::move(hold)), timeout_(loop), grace_(loop), deferred_(loop), started_(Clock::now()) {}
+    : loop_(loop), spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), hold_(std::move(hold)),
+      timeout_(loop), grace_(loop), deferred_(loop), started_(Clock::now()) {}
 
 LocalOneshot::~LocalOneshot() {
     if (pid_ > 0 && !exited_) signal_session(pid_, SIGKILL);
@@ -92,15 +92,14 @@ void LocalOneshot::start_reading(Stream &stream, otto_event_kind_t kind) {
             auto *self = static_cast<LocalOneshot *>(handle->data);
             *buf = uv_buf_init(self->read_buffer_, sizeof self->read_buffer_);
         },
-        kind == OTTO_EVENT_OUTPUT_LINE
-            ? static_cast<uv_read_cb>([](uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
-                  if (auto *self = static_cast<LocalOneshot *>(s->data))
-                      self->on_data(self->out_, OTTO_EVENT_OUTPUT_LINE, n, buf);
-              })
-            : static_cast<uv_read_cb>([](uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
-                  if (auto *self = static_cast<LocalOneshot *>(s->data))
-                      self->on_data(self->err_, OTTO_EVENT_STDERR_LINE, n, buf);
-              }));
+        kind == OTTO_EVENT_OUTPUT_LINE ? static_cast<uv_read_cb>([](uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+            if (auto *self = static_cast<LocalOneshot *>(s->data))
+                self->on_data(self->out_, OTTO_EVENT_OUTPUT_LINE, n, buf);
+        })
+                                       : static_cast<uv_read_cb>([](uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+                                             if (auto *self = static_cast<LocalOneshot *>(s->data))
+                                                 self->on_data(self->err_, OTTO_EVENT_STDERR_LINE, n, buf);
+                                         }));
 }
 
 void LocalOneshot::on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf) {
@@ -155,8 +154,8 @@ void LocalOneshot::finish() {
         r.status = OTTO_STATUS_ERROR;
         r.retcode = -1;
         r.timed_out = true;
-        r.output = "timed out after " + format_seconds(spec_.timeout) + " s" +
-                   (r.output.empty() ? "" : "\n" + r.output);
+        r.output =
+            "timed out after " + format_seconds(spec_.timeout) + " s" + (r.output.empty() ? "" : "\n" + r.output);
     } else if (term_signal_ != 0) {
         r.status = OTTO_STATUS_FAILED;
         r.retcode = 128 + term_signal_;

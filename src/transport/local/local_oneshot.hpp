@@ -26,9 +26,8 @@ public:
     // Starts the process. `done` runs once, on a later turn of the loop,
     // unless cancel() comes first. `hold` keeps the loop alive until the
     // process is reaped.
-    static std::shared_ptr<LocalOneshot> start(uv_loop_t *loop, std::vector<std::string> argv,
-                                               const OneshotSpec &spec, OneshotLineSink lines, Done done,
-                                               std::shared_ptr<void> hold);
+    static std::shared_ptr<LocalOneshot> start(uv_loop_t *loop, std::vector<std::string> argv, const OneshotSpec &spec,
+                                               OneshotLineSink lines, Done done, std::shared_ptr<void> hold);
 
     LocalOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done, std::shared_ptr<void> hold);
     ~LocalOneshot() override;

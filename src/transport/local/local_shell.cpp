@@ -34,8 +34,7 @@ struct LocalShellTransport::WriteRequest {
     std::weak_ptr<LocalShellTransport> owner;
 };
 
-std::shared_ptr<LocalShellTransport> LocalShellTransport::start(uv_loop_t *loop,
-                                                                const LocalShellOptions &options,
+std::shared_ptr<LocalShellTransport> LocalShellTransport::start(uv_loop_t *loop, const LocalShellOptions &options,
                                                                 Error &error) {
     auto transport = std::make_shared<LocalShellTransport>(loop, options);
     error = transport->spawn();

@@ -22,12 +22,10 @@ struct LocalShellOptions {
     double close_term_wait = 5.0;  // after SIGTERM
 };
 
-class LocalShellTransport final : public ShellTransport,
-                                  public std::enable_shared_from_this<LocalShellTransport> {
+class LocalShellTransport final : public ShellTransport, public std::enable_shared_from_this<LocalShellTransport> {
 public:
     // Starts the shell. Throws nothing; an error comes back in `error`.
-    static std::shared_ptr<LocalShellTransport> start(uv_loop_t *loop, const LocalShellOptions &options,
-                                                      Error &error);
+    static std::shared_ptr<LocalShellTransport> start(uv_loop_t *loop, const LocalShellOptions &options, Error &error);
 
     LocalShellTransport(uv_loop_t *loop, LocalShellOptions options);
     ~LocalShellTransport() override;

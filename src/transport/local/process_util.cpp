@@ -58,8 +58,7 @@ CStringArray::CStringArray(std::vector<std::string> strings) : strings_(std::mov
     pointers_.push_back(nullptr);
 }
 
-std::vector<std::string> environment_with(const std::vector<std::string> &remove,
-                                          const std::vector<std::string> &set) {
+std::vector<std::string> environment_with(const std::vector<std::string> &remove, const std::vector<std::string> &set) {
     std::vector<std::string> env;
     for (char **e = environ; e != nullptr && *e != nullptr; ++e) {
         std::string entry(*e);

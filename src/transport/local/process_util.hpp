@@ -25,8 +25,7 @@ private:
 
 // The current environment without `remove`, plus `set` ("NAME=value")
 // entries replacing any of the same name.
-std::vector<std::string> environment_with(const std::vector<std::string> &remove,
-                                          const std::vector<std::string> &set);
+std::vector<std::string> environment_with(const std::vector<std::string> &remove, const std::vector<std::string> &set);
 
 // Pids of the direct children of `parent`.
 std::vector<pid_t> children_of(pid_t parent);

@@ -8,8 +8,7 @@
 
 static int check(int rc, const char *what) {
     if (rc != OTTO_OK) {
-        fprintf(stderr, "consumer: %s failed: %s (%s)\n", what, otto_strerror(rc),
-                otto_last_error_message());
+        fprintf(stderr, "consumer: %s failed: %s (%s)\n", what, otto_strerror(rc), otto_last_error_message());
     }
     return rc == OTTO_OK;
 }
@@ -38,8 +37,7 @@ int main(void) {
         goto done;
     }
     if (otto_cmd_result_status(result) != OTTO_STATUS_SUCCESS) {
-        fprintf(stderr, "consumer: status %s, expected Success\n",
-                otto_status_name(otto_cmd_result_status(result)));
+        fprintf(stderr, "consumer: status %s, expected Success\n", otto_status_name(otto_cmd_result_status(result)));
         goto done;
     }
     output = otto_cmd_result_output(result, &len);
@@ -47,8 +45,7 @@ int main(void) {
         fprintf(stderr, "consumer: output \"%.*s\", expected \"hello\"\n", (int)len, output);
         goto done;
     }
-    printf("consumer: otto %s ran `echo hello`: %.*s\n", otto_version(NULL, NULL, NULL), (int)len,
-           output);
+    printf("consumer: otto %s ran `echo hello`: %.*s\n", otto_version(NULL, NULL, NULL), (int)len, output);
     ok = 1;
 
 done:
