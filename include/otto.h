@@ -210,8 +210,10 @@ OTTO_API int otto_context_new(otto_context **out, const otto_context_opts *opts)
  * closes every host, stops and joins the loop thread, then, in
  * OTTO_DISPATCH_APP mode, runs the callbacks still waiting for dispatch on
  * the calling thread. Handles that outlive the context stay valid until
- * freed, and their calls fail with OTTO_ECLOSED. Accepts NULL. Returns
- * OTTO_EDEADLK (and does nothing) on the loop thread. */
+ * freed, and their calls fail with OTTO_ECLOSED. No other thread may be
+ * inside a call on `ctx` itself (dispatch, completion poll) meanwhile: wake
+ * it with otto_context_wakeup() and let it return first. Accepts NULL.
+ * Returns OTTO_EDEADLK (and does nothing) on the loop thread. */
 OTTO_API int otto_context_free(otto_context *ctx);
 
 /* A file descriptor that is readable while callbacks wait for dispatch or

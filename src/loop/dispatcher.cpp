@@ -58,13 +58,21 @@ void Dispatcher::deliver(std::function<void()> callback) {
 }
 
 size_t Dispatcher::dispatch(int timeout_ms) {
-    std::lock_guard serial(dispatching_);
-    std::deque<std::function<void()>> batch;
+    // Wait without holding the serial lock, so a thread blocked here never
+    // stops another (or otto_context_free) from dispatching.
     {
         std::unique_lock lock(mutex_);
         wait_locked(lock, timeout_ms, [this] { return !callbacks_.empty(); });
-        batch.swap(callbacks_);
         woken_ = false;
+        update_notify_fd_locked();
+    }
+    // Taking a batch and running it happen under one serial lock: batches run
+    // one after the other, in queue order, so an op's callbacks stay ordered.
+    std::lock_guard serial(dispatching_);
+    std::deque<std::function<void()>> batch;
+    {
+        std::lock_guard lock(mutex_);
+        batch.swap(callbacks_);
         update_notify_fd_locked();
     }
     for (auto &callback : batch) callback();

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -132,6 +133,17 @@ TEST(Engine, WakeupInterruptsABlockingPollAndMarksTheFd) {
     ASSERT_EQ(otto_context_dispatch(&ran, ctx.get(), -1), OTTO_OK);  // returns at once: woken
     EXPECT_EQ(ran, 0u);
     EXPECT_FALSE(readable(otto_context_notify_fd(ctx.get())));
+}
+
+TEST(Engine, AThreadWaitingInDispatchDoesNotBlockOthers) {
+    auto ctx = make_context();
+    std::thread waiting([&] { otto_context_dispatch(nullptr, ctx.get(), -1); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto other = std::async(std::launch::async, [&] { return otto_context_dispatch(nullptr, ctx.get(), 0); });
+    EXPECT_EQ(other.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    otto_context_wakeup(ctx.get());
+    waiting.join();
+    EXPECT_EQ(other.get(), OTTO_OK);
 }
 
 struct Chain {
