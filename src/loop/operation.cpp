@@ -71,28 +71,26 @@ void Operation::release_user_reference() {
 
 void Operation::request_cancel() {
     if (cancel_requested_.exchange(true)) return;
-    if (done()) return;
-    engine_->post([self = shared_from_this()] {
-        if (self->done()) return;
-        if (auto hook = std::move(self->cancel_hook_)) {
-            self->cancel_hook_ = nullptr;
-            hook();
-        }
-    });
+    if (!done()) run_cancel_hook_soon();
 }
 
 void Operation::set_cancel_hook(std::function<void()> hook) {
     cancel_hook_ = std::move(hook);
     // A cancel requested before the hook existed is honoured now.
-    if (cancel_hook_ && cancel_requested_.load() && !done()) {
-        engine_->post([self = shared_from_this()] {
-            if (self->done()) return;
-            if (auto h = std::move(self->cancel_hook_)) {
-                self->cancel_hook_ = nullptr;
-                h();
-            }
-        });
-    }
+    if (cancel_hook_ && cancel_requested_.load() && !done()) run_cancel_hook_soon();
+}
+
+void Operation::run_cancel_hook_soon() {
+    engine_->post([self = shared_from_this()] {
+        if (self->done()) return;
+        if (auto hook = std::exchange(self->cancel_hook_, nullptr)) hook();
+    });
+}
+
+void Operation::run_drain_hook_soon() {
+    engine_->post([self = shared_from_this()] {
+        if (auto hook = std::exchange(self->on_drained_, nullptr)) hook();
+    });
 }
 
 bool Operation::complete(int code, std::string message, OpPayload payload) {
@@ -157,26 +155,12 @@ void Operation::when_events_drained(std::function<void()> on_drained) {
     on_drained_ = std::move(on_drained);
     drain_wanted_.store(true);
     // It may have drained between the check and now.
-    if (queued_event_bytes_.load() < kEventLowWater && drain_wanted_.exchange(false)) {
-        engine_->post([self = shared_from_this()] {
-            if (auto fn = std::move(self->on_drained_)) {
-                self->on_drained_ = nullptr;
-                fn();
-            }
-        });
-    }
+    if (queued_event_bytes_.load() < kEventLowWater && drain_wanted_.exchange(false)) run_drain_hook_soon();
 }
 
 void Operation::event_dispatched(size_t bytes) {
     size_t left = queued_event_bytes_.fetch_sub(bytes) - bytes;
-    if (left < kEventLowWater && drain_wanted_.exchange(false)) {
-        engine_->post([self = shared_from_this()] {
-            if (auto fn = std::move(self->on_drained_)) {
-                self->on_drained_ = nullptr;
-                fn();
-            }
-        });
-    }
+    if (left < kEventLowWater && drain_wanted_.exchange(false)) run_drain_hook_soon();
 }
 
 }  // namespace otto

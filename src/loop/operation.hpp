@@ -90,6 +90,9 @@ private:
     void invoke_completion();
     void run_user_callback(const std::function<void()> &call);
     void event_dispatched(size_t bytes);
+    // Run the cancel / drain hook on the loop (they are loop-thread state).
+    void run_cancel_hook_soon();
+    void run_drain_hook_soon();
 
     const std::shared_ptr<Engine> engine_;
     const OpKind kind_;
