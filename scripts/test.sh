@@ -41,7 +41,7 @@ ctest_args=("$@")
 asan_options=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
 asan_options+=:check_initialization_order=1:strict_init_order=1
 ubsan_options=print_stacktrace=1:halt_on_error=1
-tsan_options=halt_on_error=1:second_deadlock_stack=1
+tsan_options=halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp
 
 # Labels left out of the sanitizer trees, where running them means nothing:
 #   packaging  checks the installed product (symbols, SONAME, consumers
