@@ -1,0 +1,83 @@
+// The test lab: real servers on loopback for otto's tests, demo and
+// benchmarks. It starts OpenSSH sshd instances (and, later, telnet
+// servers) with generated keys, records their pids, and stops them by pid.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace otto_lab {
+
+struct SshServer {
+    int port = 0;
+    pid_t pid = 0;
+    std::string config;           // sshd_config path
+    std::string log;              // sshd's log (-E)
+    std::string host_key_public;  // "ssh-ed25519 AAAA..."
+};
+
+struct User {
+    std::string name;
+    std::string key;       // private key file (ed25519, no passphrase)
+    std::string password;  // empty: key only
+};
+
+struct Options {
+    int ssh_servers = 1;
+    int max_sessions = 10;  // sshd MaxSessions
+    bool agent = false;     // start an ssh-agent holding the user's key
+    std::string dir;        // empty: a fresh temporary directory
+    std::string log_level = "ERROR";
+};
+
+class Lab {
+public:
+    // Starts everything or throws std::runtime_error naming what failed.
+    static std::unique_ptr<Lab> start(const Options &options);
+    // Reads a lab written by write_json() (for `otto-lab down`).
+    static std::unique_ptr<Lab> load(const std::string &json_path);
+    ~Lab();
+
+    const std::string &dir() const { return dir_; }
+    const std::vector<SshServer> &ssh() const { return ssh_; }
+    // The invoking user, who logs in with the lab's key.
+    const User &user() const { return user_; }
+    // A dedicated password-only user with an empty home (only when root).
+    const std::optional<User> &password_user() const { return password_user_; }
+    // SSH_AUTH_SOCK of the lab's agent, if started.
+    const std::string &agent_socket() const { return agent_socket_; }
+    // A known_hosts file listing every server's key.
+    std::string known_hosts() const;
+
+    void write_json(const std::string &path) const;
+
+    // Faults: signal one server (SIGSTOP, SIGCONT, SIGKILL...).
+    void signal_server(size_t index, int sig);
+    // Starts a stopped or killed server again on the same port.
+    void restart_server(size_t index);
+    // Stops everything now (also done by the destructor).
+    void stop();
+
+private:
+    Lab() = default;
+    void start_ssh(size_t index);
+
+    std::string dir_;
+    bool owns_dir_ = false;
+    Options options_;
+    std::vector<SshServer> ssh_;
+    User user_;
+    std::optional<User> password_user_;
+    std::string agent_socket_;
+    pid_t agent_pid_ = 0;
+    bool stopped_ = false;
+};
+
+// A free TCP port on 127.0.0.1 (bind to port 0, read it back, release).
+int free_port();
+
+}  // namespace otto_lab
