@@ -263,8 +263,31 @@ typedef enum otto_timing_e {
     OTTO_TIMING_RECOVER_RESEND = 5,   /* RECOVER probe resend [0.5] */
     OTTO_TIMING_RECOVER = 6,          /* RECOVER deadline [5.0] */
     OTTO_TIMING_CLOSE_EXIT = 7,       /* wait after `exit` [1.0] */
-    OTTO_TIMING_CLOSE_TERM = 8        /* wait after SIGTERM [5.0] */
+    OTTO_TIMING_CLOSE_TERM = 8,       /* wait after SIGTERM [5.0] */
+    OTTO_TIMING_CONNECT = 9,          /* SSH/telnet: name resolution and TCP connect [10] */
+    OTTO_TIMING_KEY_EXCHANGE = 10,    /* SSH: banner and key exchange [10] */
+    OTTO_TIMING_AUTH = 11,            /* SSH: authentication [10] */
+    OTTO_TIMING_CHANNEL_OPEN = 12     /* SSH: opening a channel with its PTY and shell or command [10] */
 } otto_timing_t;
+
+/* SSH host key checking against a known_hosts file. */
+typedef enum otto_host_key_policy_e {
+    /* Unknown hosts are trusted on first use and their key appended to the
+     * known_hosts file; a changed key is refused. */
+    OTTO_HOST_KEY_ACCEPT_NEW = 0,
+    /* The key must already be in the known_hosts file. */
+    OTTO_HOST_KEY_STRICT = 1,
+    /* No check at all (one warning per host). */
+    OTTO_HOST_KEY_OFF = 2
+} otto_host_key_policy_t;
+
+/* Algorithm lists an SSH host may pin (comma-separated, OpenSSH names). */
+typedef enum otto_ssh_algorithms_e {
+    OTTO_SSH_KEY_EXCHANGE = 0,
+    OTTO_SSH_CIPHERS = 1,
+    OTTO_SSH_HOST_KEYS = 2,
+    OTTO_SSH_MACS = 3
+} otto_ssh_algorithms_t;
 
 OTTO_API int otto_host_opts_new(otto_host_opts **out);
 /* Accepts NULL. */
@@ -273,8 +296,10 @@ OTTO_API void otto_host_opts_free(otto_host_opts *opts);
 OTTO_API int otto_host_opts_set_id(otto_host_opts *opts, const char *id);
 /* Local host: run the shell on a PTY (default, 1) or on pipes (0). */
 OTTO_API int otto_host_opts_set_pty(otto_host_opts *opts, int pty);
-/* Local host: the shell program and its arguments, e.g. {"/bin/dash"}.
- * Default {"bash", "--norc", "--noprofile"}. Copied. */
+/* The shell program and its arguments, e.g. {"/bin/dash"}. Local host:
+ * default {"bash", "--norc", "--noprofile"}. SSH: default the user's login
+ * shell; a shell given here runs instead, as the channel's command on the
+ * PTY. Copied. */
 OTTO_API int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv, size_t argc);
 /* Keep the shell's history (default 0: otto suppresses it). */
 OTTO_API int otto_host_opts_set_shell_history(otto_host_opts *opts, int keep);
@@ -286,9 +311,49 @@ OTTO_API int otto_host_opts_set_log_mode(otto_host_opts *opts, int32_t mode);
  * allowed for OTTO_TIMING_COMMAND). */
 OTTO_API int otto_host_opts_set_timing(otto_host_opts *opts, int32_t which, double seconds);
 
+/* SSH and telnet: the server's TCP port (default 22 for SSH, 23 for
+ * telnet). */
+OTTO_API int otto_host_opts_set_port(otto_host_opts *opts, int32_t port);
+/* SSH: the password for password and keyboard-interactive authentication;
+ * telnet: the login password. Copied; never logged. NULL clears it. */
+OTTO_API int otto_host_opts_set_password(otto_host_opts *opts, const char *password);
+/* SSH: a private key file (ed25519, ecdsa or rsa, unencrypted; encrypted keys
+ * belong in ssh-agent). Keys are tried in the order added. When none is
+ * added, ~/.ssh/id_ed25519, id_ecdsa and id_rsa are tried if they exist. */
+OTTO_API int otto_host_opts_add_identity(otto_host_opts *opts, const char *path);
+/* SSH: whether to ask ssh-agent (SSH_AUTH_SOCK). Default: only when no
+ * identity was added. */
+OTTO_API int otto_host_opts_set_agent(otto_host_opts *opts, int use_agent);
+/* SSH: the known_hosts file (default ~/.ssh/known_hosts). */
+OTTO_API int otto_host_opts_set_known_hosts(otto_host_opts *opts, const char *path);
+/* SSH: OTTO_HOST_KEY_ACCEPT_NEW (default), _STRICT or _OFF. */
+OTTO_API int otto_host_opts_set_host_key_policy(otto_host_opts *opts, int32_t policy);
+/* SSH: sends a keepalive every `interval` seconds and declares the
+ * connection lost after `count_max` unanswered ones. Default 15 s x 3;
+ * `interval` 0 turns it off. */
+OTTO_API int otto_host_opts_set_keepalive(otto_host_opts *opts, double interval, int32_t count_max);
+/* SSH: channels one connection carries at once (default 10, sshd's default
+ * MaxSessions). Further one-shots queue; further shells open another
+ * connection. */
+OTTO_API int otto_host_opts_set_channel_budget(otto_host_opts *opts, int32_t channels);
+/* SSH: pins an algorithm list (see otto_ssh_algorithms_t). An unsupported
+ * name fails the connection with an error naming it. */
+OTTO_API int otto_host_opts_set_ssh_algorithms(otto_host_opts *opts, int32_t which, const char *list);
+
 /* Creates the local host: the machine otto runs on, through a local shell.
  * `opts` may be NULL; it is copied. Nothing starts until the first op. */
 OTTO_API int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_host_opts *opts);
+
+/* Creates an SSH host: `address` is a DNS name or an IP address (IPv6
+ * without brackets; the port is an option), `user` the login (NULL: the
+ * user running the program). Nothing connects until the first op; then one
+ * connection serves the default session, named sessions (further channels)
+ * and one-shots (exec channels). Authentication tries, in this order: the
+ * identity files, ssh-agent, the password, keyboard-interactive answered
+ * with the password. A lost connection turns the ops in flight into Error
+ * results and the next op reconnects. */
+OTTO_API int otto_host_new_ssh(otto_host **out, otto_context *ctx, const char *address, const char *user,
+                               const otto_host_opts *opts);
 
 /* Closes the host (as otto_host_close without an op) and releases the
  * caller's handle. Accepts NULL. */

@@ -25,6 +25,7 @@ struct otto_context_opts {
 struct otto_host_opts {
     mutable std::mutex mutex;
     otto::HostConfig config;
+    bool id_given = false;  // otherwise each kind picks its default id
 };
 
 // An expect as given: compiled only at submission, so that the error names

@@ -1,5 +1,8 @@
 // Hosts and sessions: creation, closing, and the asynchronous calls that run
 // things on them.
+#include <pwd.h>
+#include <unistd.h>
+
 #include <mutex>
 
 #include "capi/api_guard.hpp"
@@ -52,6 +55,11 @@ RunRequest run_request(const otto_commands *commands, const char *single, const 
     return r;
 }
 
+std::string current_user_name() {
+    if (struct passwd *pw = getpwuid(getuid())) return pw->pw_name;
+    fail(OTTO_EINVAL, "no user given and the current user has no name");
+}
+
 void require_open(const otto::Host &host) {
     if (host.closed()) fail(OTTO_ECLOSED, "host \"" + host.id() + "\" is closed");
 }
@@ -99,6 +107,37 @@ int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_host_opts
             config = opts->config;
         }
         config.kind = OTTO_HOST_LOCAL;
+        auto host = std::make_shared<otto_host>(ctx->engine, std::move(config));
+        ctx->engine->register_closable(host);
+        host->adopt_user_reference();
+        *out = host.get();
+        return OTTO_OK;
+    });
+}
+
+int otto_host_new_ssh(otto_host **out, otto_context *ctx, const char *address, const char *user,
+                      const otto_host_opts *opts) {
+    return guarded([&]() -> int {
+        *require(out, "out") = nullptr;
+        require(ctx, "ctx");
+        require(address, "address");
+        if (*address == '\0') fail(OTTO_EINVAL, "the SSH address must not be empty");
+        if (std::string(address).find_first_of(" \t/@") != std::string::npos)
+            fail(OTTO_EINVAL, std::string("\"") + address +
+                                  "\" is not a host name or IP address (give the user and the port separately)");
+        if (ctx->engine->closed()) fail(OTTO_ECLOSED, "the context is closed");
+        otto::HostConfig config;
+        bool id_given = false;
+        if (opts != nullptr) {
+            std::lock_guard lock(opts->mutex);
+            config = opts->config;
+            id_given = opts->id_given;
+        }
+        config.kind = OTTO_HOST_SSH;
+        config.address = address;
+        config.user = user != nullptr && *user != '\0' ? user : current_user_name();
+        if (config.port <= 0) config.port = 22;
+        if (!id_given) config.id = address;
         auto host = std::make_shared<otto_host>(ctx->engine, std::move(config));
         ctx->engine->register_closable(host);
         host->adopt_user_reference();

@@ -31,11 +31,11 @@ int update(T *opts, Body body) {
     });
 }
 
-void check_expect(const char *pattern, const char *response) {
+void check_expect(const char *pattern, const char *response, uint32_t flags) {
     require(pattern, "pattern");
     require(response, "response");
     // Compile once now so a bad pattern is reported where it was given.
-    otto::Pattern::compile(pattern, 0);
+    otto::Pattern::compile(pattern, flags);
 }
 
 }  // namespace
@@ -81,6 +81,7 @@ int otto_host_opts_set_id(otto_host_opts *opts, const char *id) {
         require(id, "id");
         if (*id == '\0') fail(OTTO_EINVAL, "a host id must not be empty");
         opts->config.id = id;
+        opts->id_given = true;
     });
 }
 
@@ -138,8 +139,79 @@ int otto_host_opts_set_timing(otto_host_opts *opts, int32_t which, double second
             case OTTO_TIMING_RECOVER: c.timings.recover = seconds; break;
             case OTTO_TIMING_CLOSE_EXIT: c.close_exit_wait = seconds; break;
             case OTTO_TIMING_CLOSE_TERM: c.close_term_wait = seconds; break;
+            case OTTO_TIMING_CONNECT: c.connect_timeout = seconds; break;
+            case OTTO_TIMING_KEY_EXCHANGE: c.ssh.kex_timeout = seconds; break;
+            case OTTO_TIMING_AUTH: c.ssh.auth_timeout = seconds; break;
+            case OTTO_TIMING_CHANNEL_OPEN: c.ssh.channel_timeout = seconds; break;
             default: fail(OTTO_EINVAL, "unknown timing " + std::to_string(which));
         }
+    });
+}
+
+int otto_host_opts_set_port(otto_host_opts *opts, int32_t port) {
+    return update(opts, [&] {
+        if (port < 1 || port > 65535) fail(OTTO_EINVAL, "a port must be 1-65535, got " + std::to_string(port));
+        opts->config.port = port;
+    });
+}
+
+int otto_host_opts_set_password(otto_host_opts *opts, const char *password) {
+    return update(opts, [&] { opts->config.password = password != nullptr ? password : ""; });
+}
+
+int otto_host_opts_add_identity(otto_host_opts *opts, const char *path) {
+    return update(opts, [&] {
+        require(path, "path");
+        if (*path == '\0') fail(OTTO_EINVAL, "an identity file path must not be empty");
+        opts->config.ssh.identities.emplace_back(path);
+    });
+}
+
+int otto_host_opts_set_agent(otto_host_opts *opts, int use_agent) {
+    return update(opts, [&] { opts->config.ssh.use_agent = use_agent != 0; });
+}
+
+int otto_host_opts_set_known_hosts(otto_host_opts *opts, const char *path) {
+    return update(opts, [&] {
+        require(path, "path");
+        opts->config.ssh.known_hosts = path;
+    });
+}
+
+int otto_host_opts_set_host_key_policy(otto_host_opts *opts, int32_t policy) {
+    return update(opts, [&] {
+        if (policy < OTTO_HOST_KEY_ACCEPT_NEW || policy > OTTO_HOST_KEY_OFF)
+            fail(OTTO_EINVAL,
+                 "host key policy must be OTTO_HOST_KEY_ACCEPT_NEW, _STRICT or _OFF, got " + std::to_string(policy));
+        opts->config.ssh.host_key_policy = policy;
+    });
+}
+
+int otto_host_opts_set_keepalive(otto_host_opts *opts, double interval, int32_t count_max) {
+    return update(opts, [&] {
+        if (std::isnan(interval) || interval < 0 || std::isinf(interval))
+            fail(OTTO_EINVAL, "the keepalive interval must be 0 (off) or a positive number of seconds");
+        if (count_max < 1)
+            fail(OTTO_EINVAL, "the keepalive count must be at least 1, got " + std::to_string(count_max));
+        opts->config.ssh.keepalive_interval = interval;
+        opts->config.ssh.keepalive_count = count_max;
+    });
+}
+
+int otto_host_opts_set_channel_budget(otto_host_opts *opts, int32_t channels) {
+    return update(opts, [&] {
+        if (channels < 1) fail(OTTO_EINVAL, "the channel budget must be at least 1, got " + std::to_string(channels));
+        opts->config.ssh.channel_budget = channels;
+    });
+}
+
+int otto_host_opts_set_ssh_algorithms(otto_host_opts *opts, int32_t which, const char *list) {
+    return update(opts, [&] {
+        require(list, "list");
+        if (which < OTTO_SSH_KEY_EXCHANGE || which > OTTO_SSH_MACS)
+            fail(OTTO_EINVAL, "unknown algorithm kind " + std::to_string(which));
+        if (*list == '\0') fail(OTTO_EINVAL, "an algorithm list must not be empty");
+        opts->config.ssh.algorithms[which] = list;
     });
 }
 
@@ -155,7 +227,7 @@ int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds) {
 
 int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, const char *response, uint32_t flags) {
     return update(opts, [&] {
-        check_expect(pattern, response);
+        check_expect(pattern, response, flags);
         opts->expects.push_back({pattern, response, flags});
     });
 }
@@ -203,7 +275,7 @@ int otto_commands_add_expect(otto_commands *commands, size_t index, const char *
                              uint32_t flags) {
     return guarded([&]() -> int {
         require(commands, "commands");
-        check_expect(pattern, response);
+        check_expect(pattern, response, flags);
         std::lock_guard lock(commands->mutex);
         auto &item = item_at(commands, index);
         if (!item.expects) item.expects.emplace();

@@ -5,6 +5,7 @@
 #include "loop/deferred.hpp"
 #include "session/session.hpp"
 #include "transport/local/local_backend.hpp"
+#include "transport/ssh/ssh_backend.hpp"
 
 namespace otto {
 
@@ -21,6 +22,13 @@ Host::~Host() = default;
 
 std::unique_ptr<HostBackend> Host::make_backend() {
     switch (config_.kind) {
+        case OTTO_HOST_SSH: {
+            std::weak_ptr<Host> weak = weak_from_this();
+            return std::make_unique<SshBackend>(engine_->uv(), config_,
+                                                [weak](int level, int kind, const std::string &text) {
+                                                    if (auto self = weak.lock()) self->log(level, kind, "", text);
+                                                });
+        }
         case OTTO_HOST_LOCAL:
         default: return std::make_unique<LocalBackend>(engine_->uv(), config_, shell_config().hold_loop);
     }

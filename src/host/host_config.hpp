@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +24,34 @@ struct HostConfig {
     double close_exit_wait = 1.0;
     double close_term_wait = 5.0;
 
+    // The shell: empty means the kind's default (local: bash --norc
+    // --noprofile; SSH: the user's login shell). On SSH a given shell runs
+    // as the channel's command, on the PTY.
+    std::vector<std::string> shell_argv;
     // Local host
     bool pty = true;
-    std::vector<std::string> shell_argv{"bash", "--norc", "--noprofile"};
+
+    // Remote hosts (SSH, telnet)
+    std::string address;
+    std::string user;
+    int port = 0;  // 0: the kind's default
+    std::string password;
+    double connect_timeout = 10.0;
+
+    // SSH
+    struct Ssh {
+        std::vector<std::string> identities;
+        std::optional<bool> use_agent;  // unset: only without identities
+        std::string known_hosts;        // empty: ~/.ssh/known_hosts
+        int host_key_policy = OTTO_HOST_KEY_ACCEPT_NEW;
+        double keepalive_interval = 15.0;
+        int keepalive_count = 3;
+        int channel_budget = 10;
+        std::map<int, std::string> algorithms;
+        double kex_timeout = 10.0;
+        double auth_timeout = 10.0;
+        double channel_timeout = 10.0;
+    } ssh;
 };
 
 }  // namespace otto

@@ -212,7 +212,7 @@ std::unique_ptr<Lab> Lab::start(const Options &options) {
 
     if (options.agent) {
         lab->agent_socket_ = lab->dir_ + "/agent.sock";
-        lab->agent_pid_ = spawn({"ssh-agent", "-D", "-a", lab->agent_socket_}, "/dev/null", log);
+        lab->agent_pid_ = spawn(lab->server_command({"ssh-agent", "-D", "-a", lab->agent_socket_}), "/dev/null", log);
         for (int i = 0; i < 500 && !fs::exists(lab->agent_socket_); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         setenv("SSH_AUTH_SOCK", lab->agent_socket_.c_str(), 1);
@@ -267,7 +267,7 @@ void Lab::start_ssh(size_t index) {
                << "Subsystem sftp internal-sftp\n";
         write_file(server.config, config.str());
         run({kSshd, "-t", "-f", server.config}, dir_ + "/setup.log");
-        server.pid = spawn({kSshd, "-D", "-f", server.config, "-E", server.log});
+        server.pid = spawn(server_command({kSshd, "-D", "-f", server.config, "-E", server.log}));
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (alive(server.pid) && !accepts(server.port) && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -277,6 +277,14 @@ void Lab::start_ssh(size_t index) {
         // Lost a race for the port: another process took it; try another.
     }
     throw std::runtime_error("sshd did not start (see " + server.log + "):\n" + read_file(server.log));
+}
+
+std::vector<std::string> Lab::server_command(std::vector<std::string> argv) const {
+    if (!options_.die_with_parent) return argv;
+    // setpriv(1) sets PR_SET_PDEATHSIG and execs the server: same pid.
+    std::vector<std::string> wrapped{"setpriv", "--pdeathsig", "TERM", "--"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return wrapped;
 }
 
 std::string Lab::known_hosts() const {
@@ -295,7 +303,7 @@ void Lab::restart_server(size_t index) {
     int port = ssh_[index].port;
     // Same port, so that hosts pointing at it reconnect to the new server.
     SshServer &server = ssh_[index];
-    server.pid = spawn({kSshd, "-D", "-f", server.config, "-E", server.log});
+    server.pid = spawn(server_command({kSshd, "-D", "-f", server.config, "-E", server.log}));
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (alive(server.pid) && !accepts(port) && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

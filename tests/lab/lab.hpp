@@ -32,6 +32,10 @@ struct Options {
     bool agent = false;     // start an ssh-agent holding the user's key
     std::string dir;        // empty: a fresh temporary directory
     std::string log_level = "ERROR";
+    // Servers die with the thread that started them (tests): a crashed test
+    // process leaves nothing behind. Off for `otto-lab up`, whose servers
+    // outlive it by design.
+    bool die_with_parent = false;
 };
 
 class Lab {
@@ -65,6 +69,7 @@ public:
 private:
     Lab() = default;
     void start_ssh(size_t index);
+    std::vector<std::string> server_command(std::vector<std::string> argv) const;
 
     std::string dir_;
     bool owns_dir_ = false;

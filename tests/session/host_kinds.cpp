@@ -1,6 +1,10 @@
 #include "host_kinds.hpp"
 
+#include <memory>
+#include <mutex>
 #include <sstream>
+
+#include "lab.hpp"
 
 namespace otto_test {
 
@@ -29,6 +33,40 @@ HostKind local(std::string name, bool pty, std::vector<std::string> shell, bool 
     return k;
 }
 
+// One loopback sshd per test process, started on first use and stopped at
+// exit (and with the process, should it crash).
+otto_lab::Lab &lab() {
+    static std::unique_ptr<otto_lab::Lab> instance;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        otto_lab::Options options;
+        options.die_with_parent = true;
+        options.max_sessions = 64;
+        instance = otto_lab::Lab::start(options);
+    });
+    return *instance;
+}
+
+// An SSH host on the lab's sshd. An empty `shell` means the login shell.
+HostKind ssh(std::string name, std::vector<std::string> shell) {
+    HostKind k;
+    k.name = std::move(name);
+    k.ssh = true;
+    k.pty = true;
+    k.line_limit = 4000;
+    k.shell = shell.empty() ? std::vector<std::string>{"bash", "--norc", "--noprofile"} : shell;
+    k.oneshot_timeout_kills_children = false;
+    k.configure = [shell](otto_host_opts *opts) {
+        otto_lab::Lab &l = lab();
+        EXPECT_EQ(otto_host_opts_set_port(opts, l.ssh().at(0).port), OTTO_OK);
+        EXPECT_EQ(otto_host_opts_add_identity(opts, l.user().key.c_str()), OTTO_OK);
+        EXPECT_EQ(otto_host_opts_set_known_hosts(opts, l.known_hosts().c_str()), OTTO_OK);
+        EXPECT_EQ(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), OTTO_OK);
+        if (!shell.empty()) set_shell(opts, shell);
+    };
+    return k;
+}
+
 }  // namespace
 
 std::vector<HostKind> all_host_kinds() {
@@ -37,8 +75,12 @@ std::vector<HostKind> all_host_kinds() {
         local("local_bash_pipes", false, {"bash", "--norc", "--noprofile"}, false),
         local("local_dash_pty", true, {"dash"}, false),
         local("local_ash_pty", true, {"busybox", "ash"}, true),
+        ssh("ssh_login_shell", {}),
+        ssh("ssh_dash", {"dash"}),
     };
 }
+
+const otto_lab::Lab &test_lab() { return lab(); }
 
 Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void(otto_host_opts *)> &extra) {
     otto_host_opts *raw = nullptr;
@@ -47,7 +89,12 @@ Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void
     kind.configure(opts.get());
     if (extra) extra(opts.get());
     otto_host *host = nullptr;
-    EXPECT_EQ(otto_host_new_local(&host, ctx, opts.get()), OTTO_OK) << otto_last_error_message();
+    if (kind.ssh) {
+        EXPECT_EQ(otto_host_new_ssh(&host, ctx, "127.0.0.1", nullptr, opts.get()), OTTO_OK)
+            << otto_last_error_message();
+    } else {
+        EXPECT_EQ(otto_host_new_local(&host, ctx, opts.get()), OTTO_OK) << otto_last_error_message();
+    }
     return Host(host);
 }
 

@@ -13,6 +13,7 @@ namespace otto_test {
 
 struct HostKind {
     std::string name;
+    bool ssh = false;  // created with otto_host_new_ssh on the test lab
     // Sets the options that make this kind; tests may add their own after.
     std::function<void(otto_host_opts *)> configure;
     bool pty = true;           // a terminal: ^C, echo, prompts, line limit
@@ -20,9 +21,23 @@ struct HostKind {
     bool ash = false;          // BusyBox ash (§4.6 background-job hazard)
     // The shell program, for tests that wrap it to count or slow its starts.
     std::vector<std::string> shell;
+    // A one-shot's timeout ends everything the command started (a local
+    // process session); over SSH only the command's own process is signalled.
+    bool oneshot_timeout_kills_children = true;
 };
 
 std::vector<HostKind> all_host_kinds();
+
+}  // namespace otto_test
+
+namespace otto_lab {
+class Lab;
+}
+
+namespace otto_test {
+
+// The loopback lab the SSH kinds use (started on first use).
+const otto_lab::Lab &test_lab();
 
 // Builds a host of `kind`; `extra` may set more options.
 Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void(otto_host_opts *)> &extra = {});

@@ -50,6 +50,7 @@ TEST_P(Oneshot, TimeoutKillsEverythingItStarted) {
     EXPECT_EQ(c.retcode, -1);
     EXPECT_TRUE(c.timed_out);
     EXPECT_EQ(c.output, "timed out after 0.3 s\npartial\n");
+    if (!kind().oneshot_timeout_kills_children) return;
     // The background child was killed with the rest of the session.
     auto check = oneshot(host(), "sleep 2.5; test -e " + marker + " && echo survived || echo gone");
     EXPECT_EQ(check.output, "gone\n");

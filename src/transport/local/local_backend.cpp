@@ -13,7 +13,8 @@ LocalBackend::~LocalBackend() = default;
 
 void LocalBackend::launch_shell(ShellLauncher::Done done) {
     LocalShellOptions options;
-    options.argv = config_.shell_argv;
+    options.argv =
+        config_.shell_argv.empty() ? std::vector<std::string>{"bash", "--norc", "--noprofile"} : config_.shell_argv;
     options.pty = config_.pty;
     options.close_exit_wait = config_.close_exit_wait;
     options.close_term_wait = config_.close_term_wait;

@@ -1,0 +1,134 @@
+#include "transport/ssh/ssh_oneshot.hpp"
+
+#include <signal.h>
+#include <string.h>
+
+#include "otto.h"
+
+namespace otto {
+
+namespace {
+int signal_number(const std::string &name) {
+    for (int sig = 1; sig < NSIG; ++sig) {
+        const char *abbrev = sigabbrev_np(sig);
+        if (abbrev != nullptr && name == abbrev) return sig;
+    }
+    return 0;
+}
+}  // namespace
+
+SshOneshot::SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done)
+    : spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), timeout_(loop),
+      started_(Clock::now()) {}
+
+SshOneshot::~SshOneshot() {
+    if (channel_) {
+        channel_->set_listener(nullptr);
+        channel_->close();
+    }
+}
+
+void SshOneshot::start() {
+    timeout_.start(spec_.timeout, [this] {
+        auto self = shared_from_this();
+        if (channel_) {
+            // Without a PTY, closing the channel alone would leave the command
+            // running on the server: ask sshd to kill it first.
+            channel_->send_signal("KILL");
+        } else if (give_up_) {
+            give_up_();  // still waiting for a connection or a slot
+        }
+        finish(result_with(OTTO_STATUS_ERROR, -1, "timed out after " + format_seconds(spec_.timeout) + " s", true));
+    });
+}
+
+void SshOneshot::attach(std::shared_ptr<SshChannel> channel, Error error) {
+    if (finished_) {
+        if (channel) channel->close();
+        return;
+    }
+    if (error) {
+        // Could not even start the command: an Error result naming why.
+        finish(result_with(OTTO_STATUS_ERROR, -1, error.message, false));
+        return;
+    }
+    channel_ = std::move(channel);
+    channel_->set_listener(this);
+}
+
+void SshOneshot::on_channel_data(const char *data, size_t size, bool is_stderr) {
+    Stream &s = is_stderr ? err_ : out_;
+    std::string_view bytes(data, size);
+    if (s.dropped == 0 && s.kept.size() + size <= spec_.retain_limit) {
+        s.kept.append(bytes);
+    } else {
+        s.dropped += size;
+    }
+    otto_event_kind_t kind = is_stderr ? OTTO_EVENT_STDERR_LINE : OTTO_EVENT_OUTPUT_LINE;
+    if (line_sink_) s.lines.feed(bytes, [&](std::string_view line) { line_sink_(kind, line); });
+}
+
+void SshOneshot::on_channel_ended(LossReason reason) {
+    if (line_sink_) {
+        out_.lines.flush([&](std::string_view line) { line_sink_(OTTO_EVENT_OUTPUT_LINE, line); });
+        err_.lines.flush([&](std::string_view line) { line_sink_(OTTO_EVENT_STDERR_LINE, line); });
+    }
+    if (exit_signal_) {
+        int sig = signal_number(*exit_signal_);
+        auto r = result_with(OTTO_STATUS_FAILED, sig > 0 ? 128 + sig : -1, "", false);
+        r.signal = *exit_signal_;
+        finish(std::move(r));
+    } else if (exit_status_) {
+        finish(result_with(*exit_status_ == 0 ? OTTO_STATUS_SUCCESS : OTTO_STATUS_FAILED, *exit_status_, "", false));
+    } else {
+        // The channel ended without a status: the connection went away.
+        finish(result_with(OTTO_STATUS_ERROR, -1,
+                           std::string("connection lost before the command finished (") + loss_text(reason) + ")",
+                           false));
+    }
+}
+
+CommandResult SshOneshot::result_with(int32_t status, int32_t retcode, const std::string &headline, bool timed_out) {
+    CommandResult r;
+    r.command = spec_.command;
+    r.status = status;
+    r.retcode = retcode;
+    r.timed_out = timed_out;
+    r.duration = seconds_since(started_);
+    auto text = [](Stream &s) {
+        std::string t = std::move(s.kept);
+        if (s.dropped > 0)
+            t += "\n[otto: output truncated: " + std::to_string(s.dropped) + " more bytes were not kept]";
+        return t;
+    };
+    // A headline (timeout, failure) comes first, then what was printed.
+    std::string printed = text(out_);
+    r.output = headline.empty() ? printed : headline + (printed.empty() ? "" : "\n" + printed);
+    r.stderr_output = text(err_);
+    return r;
+}
+
+void SshOneshot::finish(CommandResult result) {
+    if (finished_) return;
+    auto self = shared_from_this();  // the owner may drop us from inside `done`
+    finished_ = true;
+    timeout_.stop();
+    if (channel_) {
+        channel_->set_listener(nullptr);
+        channel_->close();
+        channel_.reset();
+    }
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done) done(std::move(result));
+}
+
+void SshOneshot::cancel() {
+    done_ = nullptr;
+    line_sink_ = nullptr;
+    if (channel_) channel_->send_signal("KILL");
+    if (!channel_ && give_up_) give_up_();
+    finish({});
+}
+
+}  // namespace otto

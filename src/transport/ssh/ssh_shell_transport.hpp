@@ -1,0 +1,43 @@
+// The persistent shell over SSH: a PTY channel (TERM dumb) on the host's
+// shared connection, seen by the session protocol as any other transport.
+#pragma once
+
+#include <memory>
+
+#include "loop/deferred.hpp"
+#include "loop/timer.hpp"
+#include "transport/shell_transport.hpp"
+#include "transport/ssh/ssh_channel.hpp"
+
+namespace otto {
+
+class SshShellTransport final : public ShellTransport,
+                                private SshChannel::Listener,
+                                public std::enable_shared_from_this<SshShellTransport> {
+public:
+    SshShellTransport(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, double close_wait);
+    ~SshShellTransport() override;
+
+    void set_listener(ShellTransport::Listener *listener) override;
+    void write(std::string bytes, std::function<void(int status)> written) override;
+    void interrupt() override;
+    void pause_reading() override { channel_->pause(); }
+    void resume_reading() override { channel_->resume(); }
+    void close(bool graceful, std::function<void()> closed) override;
+
+private:
+    void on_channel_data(const char *data, size_t size, bool is_stderr) override;
+    void on_channel_ended(LossReason reason) override;
+    void finish_close();
+
+    std::shared_ptr<SshChannel> channel_;
+    double close_wait_;
+    ShellTransport::Listener *listener_ = nullptr;
+    bool closing_ = false;
+    std::function<void()> closed_;
+    std::shared_ptr<SshShellTransport> keep_alive_;
+    Timer close_timer_;
+    Deferred deferred_;
+};
+
+}  // namespace otto
