@@ -53,6 +53,10 @@ std::string handshake_probe(const Token &token, bool keep_history) {
     // No job control: an interactive shell would otherwise print "[1]+ Done"
     // notices into whatever command happens to run when a background job ends.
     probe += guarded("command set +m");
+    // No line editor: readline reads a terminal byte by byte, which made
+    // each framed command cost hundreds of system calls; without it the
+    // shell reads whole lines from the terminal.
+    probe += guarded("command set +o emacs +o vi");
     probe += "case \"${BASH_VERSION:-}\" in ?*) { bind 'set enable-bracketed-paste off'; } 2>/dev/null || :;; esac; ";
     probe += "stty -echo 2>/dev/null; ";
     // The empty echo puts READY at the start of a line even where the shell

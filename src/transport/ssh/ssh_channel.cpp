@@ -10,7 +10,6 @@ SshChannel::SshChannel(std::weak_ptr<SshConnection> connection, ssh_channel chan
     : connection_(std::move(connection)), channel_(channel), shell_(shell) {
     callbacks_.userdata = this;
     callbacks_.channel_data_function = &SshChannel::on_data;
-    callbacks_.channel_eof_function = &SshChannel::on_eof;
     callbacks_.channel_close_function = &SshChannel::on_close;
     callbacks_.channel_exit_status_function = &SshChannel::on_exit_status;
     callbacks_.channel_exit_signal_function = &SshChannel::on_exit_signal;
@@ -28,8 +27,6 @@ int SshChannel::on_data(ssh_session, ssh_channel, void *data, uint32_t len, int 
     self->inbound_.push_back({std::string(static_cast<const char *>(data), len), is_stderr != 0});
     return static_cast<int>(len);
 }
-
-void SshChannel::on_eof(ssh_session, ssh_channel, void *user) { static_cast<SshChannel *>(user)->eof_ = true; }
 
 void SshChannel::on_close(ssh_session, ssh_channel, void *user) {
     static_cast<SshChannel *>(user)->remote_closed_ = true;
@@ -109,7 +106,7 @@ void SshChannel::resume() {
 }
 
 bool SshChannel::has_pending() const {
-    return !inbound_.empty() || (!ended_ && (eof_ || remote_closed_)) || (exit_status_ && !status_delivered_) ||
+    return !inbound_.empty() || (!ended_ && remote_closed_) || (exit_status_ && !status_delivered_) ||
            (exit_signal_ && !status_delivered_);
 }
 
@@ -125,7 +122,9 @@ void SshChannel::deliver() {
         if (exit_signal_) listener_->on_channel_exit_signal(*exit_signal_);
         if (exit_status_ && listener_ != nullptr) listener_->on_channel_exit_status(*exit_status_);
     }
-    if (!ended_ && (eof_ || remote_closed_) && inbound_.empty() && listener_ != nullptr) {
+    // The end is the peer's CLOSE, not its EOF: sshd sends the exit status
+    // between the two.
+    if (!ended_ && remote_closed_ && inbound_.empty() && listener_ != nullptr) {
         ended_ = true;
         listener_->on_channel_ended(LossReason::Eof);
     }

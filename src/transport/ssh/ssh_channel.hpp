@@ -63,7 +63,6 @@ public:
 
 private:
     static int on_data(ssh_session, ssh_channel, void *data, uint32_t len, int is_stderr, void *user);
-    static void on_eof(ssh_session, ssh_channel, void *user);
     static void on_close(ssh_session, ssh_channel, void *user);
     static void on_exit_status(ssh_session, ssh_channel, int status, void *user);
     static void on_exit_signal(ssh_session, ssh_channel, const char *signal, int core, const char *errmsg,
@@ -87,7 +86,6 @@ private:
     std::deque<Chunk> inbound_;
     std::deque<PendingWrite> outbound_;
     bool paused_ = false;
-    bool eof_ = false;
     bool remote_closed_ = false;
     bool ended_ = false;
     LossReason end_reason_ = LossReason::Eof;
