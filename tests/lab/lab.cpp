@@ -223,6 +223,7 @@ std::unique_ptr<Lab> Lab::start(const Options &options) {
     try {
         lab->ssh_.resize(static_cast<size_t>(options.ssh_servers));
         for (size_t i = 0; i < lab->ssh_.size(); ++i) lab->start_ssh(i);
+        lab->write_known_hosts();
     } catch (...) {
         lab->stop();
         throw;
@@ -252,11 +253,17 @@ void Lab::start_ssh(size_t index) {
                << "AuthorizedKeysFile " << dir_ << "/authorized_keys\n"
                << "AllowUsers " << user_.name << (password_user_ ? " " + password_user_->name : "") << "\n"
                << "PermitRootLogin yes\n"
-               << "PubkeyAuthentication yes\n"
-               << "PasswordAuthentication " << (password_user_ ? "yes" : "no") << "\n"
-               << "KbdInteractiveAuthentication no\n"
-               << "UsePAM no\n"
-               << "UseDNS no\n"
+               << "PubkeyAuthentication yes\n";
+        if (options_.keyboard_interactive) {
+            config << "PasswordAuthentication no\n"
+                   << "KbdInteractiveAuthentication yes\n"
+                   << "UsePAM yes\n";
+        } else {
+            config << "PasswordAuthentication " << (password_user_ ? "yes" : "no") << "\n"
+                   << "KbdInteractiveAuthentication no\n"
+                   << "UsePAM no\n";
+        }
+        config << "UseDNS no\n"
                << "StrictModes no\n"
                << "PrintMotd no\n"
                << "PrintLastLog no\n"
@@ -287,15 +294,54 @@ std::vector<std::string> Lab::server_command(std::vector<std::string> argv) cons
     return wrapped;
 }
 
-std::string Lab::known_hosts() const {
-    std::string path = dir_ + "/known_hosts";
+std::string Lab::known_hosts() const { return dir_ + "/known_hosts"; }
+
+void Lab::write_known_hosts() const {
+    // Written once the servers are up (and their ports known); readers never
+    // see it half-written.
     std::string content;
     for (const auto &s : ssh_) content += "[127.0.0.1]:" + std::to_string(s.port) + " " + s.host_key_public + "\n";
-    write_file(path, content);
-    return path;
+    std::string tmp = known_hosts() + ".tmp";
+    write_file(tmp, content);
+    fs::rename(tmp, known_hosts());
 }
 
 void Lab::signal_server(size_t index, int sig) { ::kill(ssh_.at(index).pid, sig); }
+
+void Lab::authorize_key(const std::string &public_key_file) {
+    std::ofstream out(dir_ + "/authorized_keys", std::ios::app);
+    out << read_file(public_key_file);
+}
+
+int Lab::signal_connections(size_t index, int sig) {
+    // Every process below the listener whose command is sshd: the
+    // per-connection privilege-separation processes, not the user's shells.
+    pid_t listener = ssh_.at(index).pid;
+    std::vector<std::pair<pid_t, pid_t>> processes;  // (pid, ppid)
+    for (const auto &entry : fs::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string stat = read_file(entry.path().string() + "/stat");
+        size_t paren = stat.rfind(')');
+        if (paren == std::string::npos) continue;
+        std::istringstream rest(stat.substr(paren + 1));
+        std::string state;
+        long ppid = 0;
+        rest >> state >> ppid;
+        processes.emplace_back(static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid));
+    }
+    std::vector<pid_t> tree{listener};
+    for (size_t i = 0; i < tree.size(); ++i)
+        for (auto &[pid, ppid] : processes)
+            if (ppid == tree[i]) tree.push_back(pid);
+    int count = 0;
+    for (size_t i = 1; i < tree.size(); ++i) {
+        std::string comm = read_file("/proc/" + std::to_string(tree[i]) + "/comm");
+        if (comm.rfind("sshd", 0) != 0) continue;
+        if (::kill(tree[i], sig) == 0) ++count;
+    }
+    return count;
+}
 
 void Lab::restart_server(size_t index) {
     stop_process(ssh_.at(index).pid, ssh_.at(index).config);

@@ -32,6 +32,9 @@ struct Options {
     bool agent = false;     // start an ssh-agent holding the user's key
     std::string dir;        // empty: a fresh temporary directory
     std::string log_level = "ERROR";
+    // Servers authenticate through PAM with keyboard-interactive only (no
+    // plain "password" method): for testing keyboard-interactive logins.
+    bool keyboard_interactive = false;
     // Servers die with the thread that started them (tests): a crashed test
     // process leaves nothing behind. Off for `otto-lab up`, whose servers
     // outlive it by design.
@@ -59,8 +62,15 @@ public:
 
     void write_json(const std::string &path) const;
 
-    // Faults: signal one server (SIGSTOP, SIGCONT, SIGKILL...).
+    // Adds a public key file's key to the keys every server accepts.
+    void authorize_key(const std::string &public_key_file);
+
+    // Faults: signal one server's listener (SIGSTOP, SIGCONT, SIGKILL...).
     void signal_server(size_t index, int sig);
+    // Signals the sshd processes serving the connections one server has
+    // accepted (not the listener): freezes or kills established sessions.
+    // Returns how many processes were signalled.
+    int signal_connections(size_t index, int sig);
     // Starts a stopped or killed server again on the same port.
     void restart_server(size_t index);
     // Stops everything now (also done by the destructor).
@@ -70,6 +80,7 @@ private:
     Lab() = default;
     void start_ssh(size_t index);
     std::vector<std::string> server_command(std::vector<std::string> argv) const;
+    void write_known_hosts() const;
 
     std::string dir_;
     bool owns_dir_ = false;

@@ -47,6 +47,12 @@ otto_lab::Lab &lab() {
     return *instance;
 }
 
+// The user SSH kinds log in as; empty: the invoking user.
+std::string &ssh_user() {
+    static std::string user;
+    return user;
+}
+
 // An SSH host on the lab's sshd. An empty `shell` means the login shell.
 HostKind ssh(std::string name, std::vector<std::string> shell) {
     HostKind k;
@@ -58,6 +64,9 @@ HostKind ssh(std::string name, std::vector<std::string> shell) {
     k.oneshot_timeout_kills_children = false;
     k.configure = [shell](otto_host_opts *opts) {
         otto_lab::Lab &l = lab();
+        // Log in as the lab's clean user where there is one (as root): an
+        // empty home, so no start-up files slow or disturb what is measured.
+        if (l.password_user()) ssh_user() = l.password_user()->name;
         EXPECT_EQ(otto_host_opts_set_port(opts, l.ssh().at(0).port), OTTO_OK);
         EXPECT_EQ(otto_host_opts_add_identity(opts, l.user().key.c_str()), OTTO_OK);
         EXPECT_EQ(otto_host_opts_set_known_hosts(opts, l.known_hosts().c_str()), OTTO_OK);
@@ -101,6 +110,14 @@ Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void
 std::vector<std::string> counting_shell(const HostKind &kind, const std::string &counter, double delay) {
     std::ostringstream script;
     script << "echo start >> '" << counter << "'; sleep " << delay << "; exec";
+    for (auto &a : kind.shell) script << " '" << a << "'";
+    return {"sh", "-c", script.str()};
+}
+
+std::vector<std::string> barrier_shell(const HostKind &kind, const std::string &counter, int starts) {
+    std::ostringstream script;
+    script << "echo start >> '" << counter << "'; while [ \"$(wc -l < '" << counter << "')\" -lt " << starts
+           << " ]; do sleep 0.01; done; exec";
     for (auto &a : kind.shell) script << " '" << a << "'";
     return {"sh", "-c", script.str()};
 }

@@ -46,6 +46,10 @@ Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void
 // `delay` seconds before exec-ing the kind's shell: counts and slows starts.
 std::vector<std::string> counting_shell(const HostKind &kind, const std::string &counter, double delay);
 
+// Like counting_shell, but each start waits until `starts` shells have
+// started: only shells started concurrently ever get going.
+std::vector<std::string> barrier_shell(const HostKind &kind, const std::string &counter, int starts);
+
 std::string kind_name(const ::testing::TestParamInfo<HostKind> &info);
 
 // Test logs show a kind by its name.

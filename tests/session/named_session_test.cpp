@@ -78,18 +78,23 @@ TEST_P(Named, ConcurrentOpensOfOneNameShareOneShell) {
 }
 
 TEST_P(Named, DifferentNamesOpenInParallel) {
+    // Each shell waits until all three have started: were opens of different
+    // names serialised (one lock for the host), the first would never become
+    // ready and the test would fail on its deadline.
     TempDir dir;
-    auto h = counting_host(dir.file("starts"));
+    auto h = make_host(ctx(), kind(), [&](otto_host_opts *o) {
+        auto argv = barrier_shell(kind(), dir.file("starts"), 3);
+        std::vector<const char *> args;
+        for (auto &a : argv) args.push_back(a.c_str());
+        ASSERT_EQ(otto_host_opts_set_shell(o, args.data(), args.size()), OTTO_OK);
+    });
     auto a = open_many(h.get(), "a", 1);
     auto b = open_many(h.get(), "b", 1);
     auto c = open_many(h.get(), "c", 1);
-    // All three builds are under way at once: each sleeps 0.3 s before its
-    // shell starts, and all three have recorded their start before any of
-    // them finishes.
-    ASSERT_EQ(otto_op_wait(a[0].get(), kHangMs), OTTO_OK);
-    EXPECT_EQ(count_lines(dir.file("starts")), 3u);
+    take_all(a);
     take_all(b);
     take_all(c);
+    EXPECT_EQ(count_lines(dir.file("starts")), 3u);
 }
 
 TEST_P(Named, ADeadNamedSessionStaysDeadAndFailsFast) {

@@ -86,6 +86,10 @@ void SshChannel::send_signal(const char *name) {
     if (channel_ != nullptr) ssh_channel_request_send_signal(channel_, name);
 }
 
+void SshChannel::take_arrived() {
+    if (auto c = connection_.lock()) c->pump_now();
+}
+
 void SshChannel::pause() { paused_ = true; }
 
 void SshChannel::resume() {

@@ -45,6 +45,9 @@ public:
     void send_signal(const char *name);
     void pause();
     void resume();
+    // Hands everything that has already reached this process to the
+    // listener, now (a deadline is about to judge what arrived).
+    void take_arrived();
     // Frees the libssh channel: no callback reaches this object afterwards.
     void close();
     bool closed() const { return channel_ == nullptr; }

@@ -31,6 +31,8 @@ SshOneshot::~SshOneshot() {
 void SshOneshot::start() {
     timeout_.start(spec_.timeout, [this] {
         auto self = shared_from_this();
+        if (channel_) channel_->take_arrived();  // output already here counts
+        if (finished_) return;                   // ...and it may have been the end
         if (channel_) {
             // Without a PTY, closing the channel alone would leave the command
             // running on the server: ask sshd to kill it first.

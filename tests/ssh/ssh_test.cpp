@@ -1,0 +1,548 @@
+// SSH hosts against a real OpenSSH sshd: authentication, host keys, the
+// shared connection and its channel budget, keepalive, and faults.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "lab.hpp"
+#include "otto_test.hpp"
+
+namespace otto_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<otto_lab::Lab> start_lab(otto_lab::Options options = {}) {
+    options.die_with_parent = true;
+    return otto_lab::Lab::start(options);
+}
+
+// Options for the lab's user on server `index`: key auth, strict host keys.
+HostOpts lab_opts(const otto_lab::Lab &lab, size_t index = 0) {
+    otto_host_opts *raw = nullptr;
+    EXPECT_EQ(otto_host_opts_new(&raw), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_set_port(raw, lab.ssh().at(index).port), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_add_identity(raw, lab.user().key.c_str()), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_set_known_hosts(raw, lab.known_hosts().c_str()), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_set_host_key_policy(raw, OTTO_HOST_KEY_STRICT), OTTO_OK);
+    return HostOpts(raw);
+}
+
+Host ssh_host(otto_context *ctx, otto_host_opts *opts, const char *user = nullptr) {
+    otto_host *host = nullptr;
+    EXPECT_EQ(otto_host_new_ssh(&host, ctx, "127.0.0.1", user, opts), OTTO_OK) << otto_last_error_message();
+    return Host(host);
+}
+
+// The client port of the connection a shell or command runs over.
+std::string client_port(const std::string &ssh_connection) {
+    std::istringstream in(ssh_connection);
+    std::string ip, port;
+    in >> ip >> port;
+    return port;
+}
+
+std::string make_key(const std::string &dir, const std::string &type) {
+    static std::atomic<int> serial{0};
+    std::string path = dir + "/id_" + type + "_" + std::to_string(serial++);
+    std::string bits = type == "rsa" ? " -b 2048" : "";
+    std::string cmd = "ssh-keygen -q -t " + type + bits + " -N '' -f " + path;
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return path;
+}
+
+std::string file_text(const std::string &path) { return read_file(path); }
+
+// --- authentication ------------------------------------------------------------
+
+TEST(SshAuth, PublicKeysOfEveryTypeLogIn) {
+    auto lab = start_lab();
+    TempDir dir;
+    for (const char *type : {"ed25519", "ecdsa", "rsa"}) {
+        std::string key = make_key(dir.path(), type);
+        lab->authorize_key(key + ".pub");
+        auto ctx = make_context();
+        auto opts = lab_opts(*lab);
+        otto_host_opts *raw = nullptr;
+        otto_host_opts_new(&raw);
+        HostOpts only(raw);
+        otto_host_opts_set_port(only.get(), lab->ssh()[0].port);
+        otto_host_opts_set_known_hosts(only.get(), lab->known_hosts().c_str());
+        otto_host_opts_add_identity(only.get(), key.c_str());
+        auto host = ssh_host(ctx.get(), only.get());
+        auto c = oneshot(host.get(), "echo logged-in");
+        EXPECT_EQ(c.output, "logged-in\n") << type << ": " << c.output;
+    }
+}
+
+TEST(SshAuth, AgentLogsIn) {
+    otto_lab::Options options;
+    options.agent = true;
+    auto lab = start_lab(options);
+    setenv("SSH_AUTH_SOCK", lab->agent_socket().c_str(), 1);
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), lab->ssh()[0].port);
+    otto_host_opts_set_known_hosts(opts.get(), lab->known_hosts().c_str());
+    // No identity file: the default keys (none authorised here) and then the
+    // agent, which holds the lab's key.
+    otto_host_opts_add_identity(opts.get(), "/nonexistent/key-that-is-not-there");
+    otto_host_opts_set_agent(opts.get(), 1);
+    auto host = ssh_host(ctx.get(), opts.get());
+    EXPECT_EQ(oneshot(host.get(), "echo via-agent").output, "via-agent\n");
+    unsetenv("SSH_AUTH_SOCK");
+}
+
+TEST(SshAuth, PasswordLogsInAsTheDedicatedUser) {
+    auto lab = start_lab();
+    if (!lab->password_user()) GTEST_SKIP() << "the password user exists only when the lab runs as root";
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), lab->ssh()[0].port);
+    otto_host_opts_set_known_hosts(opts.get(), lab->known_hosts().c_str());
+    otto_host_opts_set_password(opts.get(), lab->password_user()->password.c_str());
+    auto host = ssh_host(ctx.get(), opts.get(), lab->password_user()->name.c_str());
+    EXPECT_EQ(run(host.get(), "whoami").only().output, lab->password_user()->name);
+    EXPECT_EQ(run(host.get(), "echo $HOME").only().output, "/var/lib/otto-lab/home");
+}
+
+TEST(SshAuth, KeyboardInteractiveIsAnsweredWithThePassword) {
+    otto_lab::Options options;
+    options.keyboard_interactive = true;
+    auto lab = start_lab(options);
+    if (!lab->password_user()) GTEST_SKIP() << "the password user exists only when the lab runs as root";
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), lab->ssh()[0].port);
+    otto_host_opts_set_known_hosts(opts.get(), lab->known_hosts().c_str());
+    otto_host_opts_set_password(opts.get(), lab->password_user()->password.c_str());
+    auto host = ssh_host(ctx.get(), opts.get(), lab->password_user()->name.c_str());
+    EXPECT_EQ(oneshot(host.get(), "whoami").output, lab->password_user()->name + "\n");
+}
+
+TEST(SshAuth, FailureNamesHostUserAndWhatWasTried) {
+    auto lab = start_lab();
+    TempDir dir;
+    std::string stranger = make_key(dir.path(), "ed25519");  // never authorised
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), lab->ssh()[0].port);
+    otto_host_opts_set_known_hosts(opts.get(), lab->known_hosts().c_str());
+    otto_host_opts_add_identity(opts.get(), stranger.c_str());
+    otto_host_opts_add_identity(opts.get(), (dir.path() + "/missing_key").c_str());
+    auto host = ssh_host(ctx.get(), opts.get(), lab->user().name.c_str());
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_EAUTH) << r.error_message;
+    const std::string &m = r.error_message;
+    EXPECT_NE(m.find("127.0.0.1:" + std::to_string(lab->ssh()[0].port)), std::string::npos) << m;
+    EXPECT_NE(m.find("\"" + lab->user().name + "\""), std::string::npos) << m;
+    EXPECT_NE(m.find("publickey " + stranger), std::string::npos) << m;
+    EXPECT_NE(m.find("missing_key (no such file)"), std::string::npos) << m;
+    // The one-shot path reports it as an Error result naming the same cause.
+    auto c = oneshot(host.get(), "true");
+    EXPECT_EQ(c.status, OTTO_STATUS_ERROR);
+    EXPECT_NE(c.output.find("authentication failed"), std::string::npos) << c.output;
+}
+
+// --- host keys -------------------------------------------------------------------
+
+class SshHostKeys : public ::testing::Test {
+protected:
+    void SetUp() override { lab_ = start_lab(); }
+    HostOpts opts_with(const std::string &known_hosts, int policy) {
+        otto_host_opts *raw = nullptr;
+        otto_host_opts_new(&raw);
+        otto_host_opts_set_port(raw, lab_->ssh()[0].port);
+        otto_host_opts_add_identity(raw, lab_->user().key.c_str());
+        otto_host_opts_set_known_hosts(raw, known_hosts.c_str());
+        otto_host_opts_set_host_key_policy(raw, policy);
+        return HostOpts(raw);
+    }
+    std::string wrong_key_file() {
+        std::string key = make_key(dir_.path(), "ed25519");
+        std::string line = "[127.0.0.1]:" + std::to_string(lab_->ssh()[0].port) + " " + file_text(key + ".pub");
+        std::string path = dir_.file("known_hosts_wrong");
+        std::ofstream(path) << line;
+        return path;
+    }
+    std::unique_ptr<otto_lab::Lab> lab_;
+    TempDir dir_;
+};
+
+TEST_F(SshHostKeys, AcceptNewRecordsAnUnknownHost) {
+    std::string file = dir_.file("sub/known_hosts");  // the directory is made too
+    auto ctx = make_context();
+    auto opts = opts_with(file, OTTO_HOST_KEY_ACCEPT_NEW);
+    auto host = ssh_host(ctx.get(), opts.get());
+    EXPECT_EQ(oneshot(host.get(), "echo trusted").output, "trusted\n");
+    std::string recorded = file_text(file);
+    EXPECT_NE(recorded.find("[127.0.0.1]:" + std::to_string(lab_->ssh()[0].port)), std::string::npos) << recorded;
+    // Recorded once, then simply known.
+    auto again = ssh_host(ctx.get(), opts.get());
+    EXPECT_EQ(oneshot(again.get(), "echo again").output, "again\n");
+    size_t lines = 0;
+    for (char c : file_text(file)) lines += c == '\n';
+    EXPECT_EQ(lines, 1u);
+}
+
+TEST_F(SshHostKeys, StrictRefusesAnUnknownHost) {
+    auto ctx = make_context();
+    auto opts = opts_with(dir_.file("empty_known_hosts"), OTTO_HOST_KEY_STRICT);
+    auto host = ssh_host(ctx.get(), opts.get());
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_EHOSTKEY);
+    EXPECT_NE(r.error_message.find("is not in"), std::string::npos) << r.error_message;
+    EXPECT_NE(r.error_message.find("SHA256:"), std::string::npos) << r.error_message;
+}
+
+TEST_F(SshHostKeys, AChangedKeyIsRefusedUnderEveryCheckingPolicy) {
+    for (int policy : {OTTO_HOST_KEY_STRICT, OTTO_HOST_KEY_ACCEPT_NEW}) {
+        std::string file = wrong_key_file();
+        std::string before = file_text(file);
+        auto ctx = make_context();
+        auto opts = opts_with(file, policy);
+        auto host = ssh_host(ctx.get(), opts.get());
+        auto r = run(host.get(), "true");
+        EXPECT_EQ(r.error, OTTO_EHOSTKEY) << policy;
+        EXPECT_NE(r.error_message.find("changed"), std::string::npos) << r.error_message;
+        EXPECT_NE(r.error_message.find("ssh-ed25519 SHA256:"), std::string::npos) << r.error_message;
+        EXPECT_NE(r.error_message.find(file), std::string::npos) << r.error_message;
+        EXPECT_EQ(file_text(file), before);  // never overwritten silently
+    }
+}
+
+TEST_F(SshHostKeys, OffConnectsWhateverTheKey) {
+    auto ctx = make_context();
+    auto opts = opts_with(wrong_key_file(), OTTO_HOST_KEY_OFF);
+    auto host = ssh_host(ctx.get(), opts.get());
+    EXPECT_EQ(oneshot(host.get(), "echo unchecked").output, "unchecked\n");
+}
+
+// --- one connection, channels, budget ------------------------------------------------
+
+TEST(SshConnection, IsLazyAndSharedByTheDefaultNamedSessionsAndOneShots) {
+    auto ctx = make_context();
+    // Creating a host contacts nothing: even a closed port is fine until used.
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts unused(raw);
+    otto_host_opts_set_port(unused.get(), otto_lab::free_port());
+    auto idle = ssh_host(ctx.get(), unused.get());
+
+    auto lab = start_lab();
+    auto opts = lab_opts(*lab);
+    auto host = ssh_host(ctx.get(), opts.get());
+    std::string port = client_port(run(host.get(), "echo $SSH_CONNECTION").only().output);
+    ASSERT_FALSE(port.empty());
+    auto a = open_session(host.get(), "a");
+    auto b = open_session(host.get(), "b");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(client_port(run(a.get(), "echo $SSH_CONNECTION").only().output), port);
+    EXPECT_EQ(client_port(run(b.get(), "echo $SSH_CONNECTION").only().output), port);
+    EXPECT_EQ(client_port(oneshot(host.get(), "echo $SSH_CONNECTION").output), port);
+}
+
+TEST(SshConnection, ShellsBeyondTheBudgetOpenASecondConnection) {
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);
+    ASSERT_EQ(otto_host_opts_set_channel_budget(opts.get(), 2), OTTO_OK);
+    auto host = ssh_host(ctx.get(), opts.get());
+    std::vector<Session> sessions;
+    std::set<std::string> ports;
+    for (int i = 0; i < 4; ++i) {
+        sessions.push_back(open_session(host.get(), "s" + std::to_string(i)));
+        ASSERT_TRUE(sessions.back());
+        ports.insert(client_port(run(sessions.back().get(), "echo $SSH_CONNECTION").only().output));
+    }
+    EXPECT_EQ(ports.size(), 2u);  // 4 shells, 2 per connection
+    for (auto &s : sessions) EXPECT_EQ(run(s.get(), "echo alive").only().output, "alive");
+}
+
+TEST(SshConnection, OneShotsBeyondTheBudgetWaitForASlot) {
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);
+    ASSERT_EQ(otto_host_opts_set_channel_budget(opts.get(), 2), OTTO_OK);
+    auto host = ssh_host(ctx.get(), opts.get());
+    TempDir dir;
+    std::vector<Op> ops;
+    for (int i = 0; i < 8; ++i) {
+        // Each records how many run at once.
+        std::string cmd = "echo x >> " + dir.file("running") + "; sleep 0.2; echo \"$SSH_CONNECTION\"";
+        otto_op *raw = nullptr;
+        ASSERT_EQ(otto_host_oneshot(&raw, host.get(), cmd.c_str(), nullptr, nullptr, nullptr), OTTO_OK);
+        ops.emplace_back(raw);
+    }
+    std::set<std::string> ports;
+    for (auto &op : ops) {
+        ASSERT_EQ(otto_op_wait(op.get(), kHangMs), OTTO_OK);
+        auto c = copy_cmd(otto_op_cmd_result(op.get()));
+        EXPECT_EQ(c.status, OTTO_STATUS_SUCCESS) << c.output;
+        ports.insert(client_port(c.output));
+    }
+    EXPECT_EQ(ports.size(), 1u);  // they queued on the one connection
+    EXPECT_EQ(count_lines(dir.file("running")), 8u);
+}
+
+TEST(SshConnection, ARefusedChannelIsAnErrorNotALoop) {
+    otto_lab::Options options;
+    options.max_sessions = 1;
+    auto lab = start_lab(options);
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);  // budget 10: more than the server allows
+    auto host = ssh_host(ctx.get(), opts.get());
+    EXPECT_EQ(run(host.get(), "echo first").only().output, "first");
+    int error = OTTO_OK;
+    auto second = open_session(host.get(), "second", &error);
+    EXPECT_EQ(error, OTTO_ECONNECT);
+    EXPECT_FALSE(second);
+    EXPECT_EQ(run(host.get(), "echo still-fine").only().output, "still-fine");
+}
+
+// --- faults ---------------------------------------------------------------------------
+
+TEST(SshFaults, AClosedPortFailsAtOnce) {
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), otto_lab::free_port());
+    auto host = ssh_host(ctx.get(), opts.get());
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_ECONNECT);
+    EXPECT_NE(r.error_message.find("connection refused"), std::string::npos) << r.error_message;
+    auto c = oneshot(host.get(), "true");
+    EXPECT_EQ(c.status, OTTO_STATUS_ERROR);
+    EXPECT_EQ(c.retcode, -1);
+}
+
+// A TCP server that does one thing to every connection.
+class BadServer {
+public:
+    enum class Mode { Reset, Silent };
+    explicit BadServer(Mode mode) : mode_(mode) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        socklen_t len = sizeof addr;
+        getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        ::listen(fd_, 16);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~BadServer() {
+        stop_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        thread_.join();
+        for (int c : held_) ::close(c);
+    }
+    int port() const { return port_; }
+
+private:
+    void serve() {
+        while (!stop_) {
+            int c = ::accept(fd_, nullptr, nullptr);
+            if (c < 0) return;
+            if (mode_ == Mode::Reset) {
+                // Read the client's banner, then reset mid-handshake.
+                char buf[256];
+                (void)::recv(c, buf, sizeof buf, 0);
+                linger l{1, 0};
+                setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+                ::close(c);
+            } else {
+                held_.push_back(c);  // accept, never say a word
+            }
+        }
+    }
+    Mode mode_;
+    int fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::vector<int> held_;
+    std::thread thread_;
+};
+
+TEST(SshFaults, AResetDuringTheHandshakeIsAConnectError) {
+    BadServer server(BadServer::Mode::Reset);
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), server.port());
+    auto host = ssh_host(ctx.get(), opts.get());
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_ECONNECT) << r.error_message;
+    EXPECT_NE(r.error_message.find("key exchange"), std::string::npos) << r.error_message;
+}
+
+TEST(SshFaults, ASilentServerHitsTheKeyExchangeDeadline) {
+    BadServer server(BadServer::Mode::Silent);
+    auto ctx = make_context();
+    otto_host_opts *raw = nullptr;
+    otto_host_opts_new(&raw);
+    HostOpts opts(raw);
+    otto_host_opts_set_port(opts.get(), server.port());
+    otto_host_opts_set_timing(opts.get(), OTTO_TIMING_KEY_EXCHANGE, 0.5);
+    auto host = ssh_host(ctx.get(), opts.get());
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_ECONNECT);
+    EXPECT_NE(r.error_message.find("the key exchange timed out after 0.5 s"), std::string::npos) << r.error_message;
+}
+
+TEST(SshFaults, ServerKilledMidCommandIsAnErrorResultAndTheNextOpReconnects) {
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);
+    auto host = ssh_host(ctx.get(), opts.get());
+    ASSERT_EQ(run(host.get(), "true").only().status, OTTO_STATUS_SUCCESS);
+    otto_op *run_raw = nullptr, *shot_raw = nullptr;
+    ASSERT_EQ(otto_host_run(&run_raw, host.get(), "echo before; sleep 30", nullptr, nullptr, nullptr), OTTO_OK);
+    ASSERT_EQ(otto_host_oneshot(&shot_raw, host.get(), "sleep 30", nullptr, nullptr, nullptr), OTTO_OK);
+    Op running(run_raw), shot(shot_raw);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_GT(lab->signal_connections(0, SIGKILL), 0);
+    auto r = wait_run(running.get()).only();
+    EXPECT_EQ(r.status, OTTO_STATUS_ERROR);
+    EXPECT_EQ(r.retcode, -1);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.output.rfind("session died unexpectedly", 0), 0u) << r.output;
+    ASSERT_EQ(otto_op_wait(shot.get(), kHangMs), OTTO_OK);
+    auto s = copy_cmd(otto_op_cmd_result(shot.get()));
+    EXPECT_EQ(s.status, OTTO_STATUS_ERROR);
+    EXPECT_NE(s.output.find("connection lost"), std::string::npos) << s.output;
+    EXPECT_EQ(run(host.get(), "echo reconnected").only().output, "reconnected");
+}
+
+TEST(SshFaults, AStoppedServerTimesOutThenDiesHonestlyAndKeepaliveDropsIt) {
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);
+    ASSERT_EQ(otto_host_opts_set_keepalive(opts.get(), 0.5, 2), OTTO_OK);
+    ASSERT_EQ(otto_host_opts_set_timing(opts.get(), OTTO_TIMING_RECOVER, 1.0), OTTO_OK);
+    auto host = ssh_host(ctx.get(), opts.get());
+    ASSERT_EQ(run(host.get(), "cd /tmp").only().status, OTTO_STATUS_SUCCESS);
+    auto timeout = run_opts_with_timeout(1.0);
+    otto_op *raw = nullptr;
+    ASSERT_EQ(otto_host_run(&raw, host.get(), "sleep 30", timeout.get(), nullptr, nullptr), OTTO_OK);
+    Op op(raw);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_GT(lab->signal_connections(0, SIGSTOP), 0);
+    auto c = wait_run(op.get()).only();
+    EXPECT_EQ(c.status, OTTO_STATUS_ERROR);
+    EXPECT_TRUE(c.timed_out);
+    // No RECOVER answer can come from a stopped server: an honest death.
+    EXPECT_EQ(c.output.rfind("timed out after 1 s; session lost", 0), 0u) << c.output;
+    EXPECT_LT(c.duration, 20.0);
+    lab->signal_connections(0, SIGCONT);
+    // The old connection was dropped; the next op reconnects.
+    auto next = run(host.get(), "pwd").only();
+    EXPECT_EQ(next.status, OTTO_STATUS_SUCCESS);
+    EXPECT_NE(next.output, "/tmp");
+}
+
+TEST(SshFaults, KeepaliveDeclaresASilentConnectionLost) {
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);
+    ASSERT_EQ(otto_host_opts_set_keepalive(opts.get(), 0.3, 2), OTTO_OK);
+    auto host = ssh_host(ctx.get(), opts.get());
+    auto session = open_session(host.get(), "watched");
+    ASSERT_TRUE(session);
+    ASSERT_GT(lab->signal_connections(0, SIGSTOP), 0);
+    // Nothing runs; only the keepalive can notice, within interval x count.
+    for (int i = 0; i < 200 && otto_session_is_alive(session.get()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(otto_session_is_alive(session.get()));
+    lab->signal_connections(0, SIGCONT);
+}
+
+TEST(SshFaults, CloseCancelsOpsInFlightAndIsIdempotent) {
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = lab_opts(*lab);
+    auto host = ssh_host(ctx.get(), opts.get());
+    otto_op *raw = nullptr;
+    ASSERT_EQ(otto_host_run(&raw, host.get(), "sleep 30", nullptr, nullptr, nullptr), OTTO_OK);
+    Op op(raw);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (int i = 0; i < 2; ++i) {
+        otto_op *close_raw = nullptr;
+        ASSERT_EQ(otto_host_close(&close_raw, host.get(), nullptr, nullptr), OTTO_OK);
+        Op closing(close_raw);
+        ASSERT_EQ(otto_op_wait(closing.get(), kHangMs), OTTO_OK);
+    }
+    ASSERT_EQ(otto_op_wait(op.get(), kHangMs), OTTO_OK);
+    EXPECT_EQ(otto_op_error(op.get()), OTTO_ECANCELED);
+    EXPECT_EQ(otto_host_run(&raw, host.get(), "true", nullptr, nullptr, nullptr), OTTO_ECLOSED);
+}
+
+// --- scale ----------------------------------------------------------------------------
+
+size_t thread_count() {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto &entry : fs::directory_iterator("/proc/self/task")) ++n;
+    return n;
+}
+
+TEST(SshScale, TwoHundredConcurrentConnectionsFromOneLoopThread) {
+    otto_lab::Options options;
+    options.ssh_servers = 4;
+    auto lab = start_lab(options);
+    auto ctx = make_context();
+    size_t threads_before = thread_count();
+    // The dedicated user has an empty home: no shell start-up files, whose
+    // cost (and, with some, lock contention) would dominate 200 logins. It
+    // accepts the lab's key like every user of the lab.
+    const char *user = lab->password_user() ? lab->password_user()->name.c_str() : nullptr;
+    std::vector<Host> hosts;
+    std::vector<Op> ops;
+    for (int i = 0; i < 200; ++i) {
+        auto opts = lab_opts(*lab, static_cast<size_t>(i % 4));
+        hosts.push_back(ssh_host(ctx.get(), opts.get(), user));
+        otto_op *raw = nullptr;
+        std::string cmd = "echo " + std::to_string(i);
+        ASSERT_EQ(otto_host_oneshot(&raw, hosts.back().get(), cmd.c_str(), nullptr, nullptr, nullptr), OTTO_OK);
+        ops.emplace_back(raw);
+    }
+    // While the 200 connections are being made, otto's threads stay few:
+    // the loop thread and libuv's small resolver pool, not one per host.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    size_t threads_during = thread_count();
+    int ok = 0;
+    for (int i = 0; i < 200; ++i) {
+        ASSERT_EQ(otto_op_wait(ops[i].get(), kHangMs * 2), OTTO_OK);
+        auto c = copy_cmd(otto_op_cmd_result(ops[i].get()));
+        if (c.status == OTTO_STATUS_SUCCESS && c.output == std::to_string(i) + "\n") {
+            ++ok;
+        } else {
+            ADD_FAILURE() << "host " << i << ": " << c.output;
+        }
+    }
+    EXPECT_EQ(ok, 200);
+    EXPECT_LE(threads_during, threads_before + 4) << "threads grew from " << threads_before;
+}
+
+}  // namespace
+}  // namespace otto_test
