@@ -90,14 +90,18 @@ static double now_us(void) {
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+static double timeval_us(struct timeval tv) { return (double)tv.tv_sec * 1e6 + (double)tv.tv_usec; }
+
 /* User+sys CPU of the whole process (every thread, the loop thread
- * included), in microseconds. */
-static double cpu_us(void) {
+ * included), in microseconds; `sys` (may be NULL) receives the sys part. */
+static double cpu_split_us(double *sys) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    if (sys) *sys = timeval_us(ru.ru_stime);
+    return timeval_us(ru.ru_utime) + timeval_us(ru.ru_stime);
 }
+
+static double cpu_us(void) { return cpu_split_us(NULL); }
 
 /* Busy and steal time from /proc/stat, in seconds: `cpu` < 0 reads the
  * machine-wide line. Returns 0 on success. */
@@ -245,7 +249,7 @@ static int server_cpu = -1;     /* pinned core of the lab's sshd, or -1 */
 /* A phase's start or end: wall, controller CPU, the server's CPU, the two
  * cores' busy time and steal. */
 typedef struct {
-    double wall_us, cpu_us;
+    double wall_us, cpu_us, cpu_sys_us;
     double server_tree_s;                    /* sshd tree CPU; -1 unknown */
     double ctl_core_busy_s, srv_core_busy_s; /* when pinned */
     double steal_s, total_s;
@@ -258,7 +262,7 @@ static snapshot snap(void) {
     if (controller_cpu >= 0) proc_stat(controller_cpu, &s.ctl_core_busy_s, NULL, NULL);
     if (server_cpu >= 0) proc_stat(server_cpu, &s.srv_core_busy_s, NULL, NULL);
     proc_stat(-1, NULL, &s.steal_s, &s.total_s);
-    s.cpu_us = cpu_us();
+    s.cpu_us = cpu_split_us(&s.cpu_sys_us);
     s.wall_us = now_us();
     return s;
 }
@@ -276,6 +280,7 @@ static void phase_diag(cJSON *o, const snapshot *a, const snapshot *b, double op
     double wall_s = (b->wall_us - a->wall_us) / 1e6;
     cJSON_AddNumberToObject(o, "wall_s", wall_s);
     cJSON_AddNumberToObject(o, "controller_cpu_us_per_op", (b->cpu_us - a->cpu_us) / ops);
+    cJSON_AddNumberToObject(o, "controller_sys_us_per_op", (b->cpu_sys_us - a->cpu_sys_us) / ops);
     double server = server_us_per(a, b, ops);
     if (!isnan(server)) cJSON_AddNumberToObject(o, "server_cpu_us_per_op", server);
     if (wall_s > 0 && controller_cpu >= 0) {
@@ -494,11 +499,16 @@ static otto_context *new_context(otto_log_cb log_cb, void *user_data) {
 }
 
 static const char *const kCleanShell[] = {"bash", "--norc", "--noprofile"};
+/* The same shell with empty prompts: bash keeps PS1/PS2 from its
+ * environment, so it writes no prompt to the PTY around each line. */
+static const char *const kQuietShell[] = {"env", "PS1=", "PS2=", "bash", "--norc", "--noprofile"};
+
+enum { SHELL_LOGIN = 0, SHELL_CLEAN = 1, SHELL_CLEAN_NO_PROMPT = 2 };
 
 /* An SSH host on the lab's server: publickey with the lab's key, strict
- * known_hosts, the PLAN's pinned algorithms. `clean_shell`: the session
- * shell is `bash --norc --noprofile` instead of the login shell. */
-static otto_host *new_ssh_host(otto_context *ctx, int clean_shell, const char *id) {
+ * known_hosts, the PLAN's pinned algorithms. `shell`: SHELL_CLEAN runs
+ * `bash --norc --noprofile` instead of the login shell. */
+static otto_host *new_ssh_host(otto_context *ctx, int shell, const char *id) {
     otto_host_opts *opts = NULL;
     otto_host *host = NULL;
     CHECK(otto_host_opts_new(&opts));
@@ -511,7 +521,8 @@ static otto_host *new_ssh_host(otto_context *ctx, int clean_shell, const char *i
     CHECK(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"));
     CHECK(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"));
     CHECK(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"));
-    if (clean_shell) CHECK(otto_host_opts_set_shell(opts, kCleanShell, 3));
+    if (shell == SHELL_CLEAN) CHECK(otto_host_opts_set_shell(opts, kCleanShell, 3));
+    if (shell == SHELL_CLEAN_NO_PROMPT) CHECK(otto_host_opts_set_shell(opts, kQuietShell, 6));
     CHECK(otto_host_new_ssh(&host, ctx, cfg.address, cfg.user, opts));
     otto_host_opts_free(opts);
     return host;
@@ -638,7 +649,7 @@ static void measure_rss(int shell, rss_result *res) {
     char id[32];
     for (int i = 0; i < n; ++i) {
         snprintf(id, sizeof id, "h%04d", i);
-        hosts[i] = new_ssh_host(ctx, 1, id);
+        hosts[i] = new_ssh_host(ctx, SHELL_CLEAN, id);
     }
     res->ok = open_connections(hosts, 0, 1, shell, res->why, sizeof res->why) == 0;
     if (res->ok) {
@@ -761,7 +772,7 @@ static void bench_cold(void) {
     for (int i = 0; i < total && !failed; ++i) {
         cold_probe probe = {0};
         otto_context *ctx = new_context(cold_log, &probe);
-        otto_host *host = new_ssh_host(ctx, 1, "cold");
+        otto_host *host = new_ssh_host(ctx, SHELL_CLEAN, "cold");
         otto_op *op = NULL;
         double c0 = cpu_us();
         double t0 = now_us();
@@ -913,7 +924,7 @@ static void rc_gate(otto_host *host) {
 
 static void bench_warm_oneshot(void) {
     otto_context *ctx = new_context(NULL, NULL);
-    otto_host *host = new_ssh_host(ctx, 1, "warm");
+    otto_host *host = new_ssh_host(ctx, SHELL_CLEAN, "warm");
     char why[600];
     double *v = calloc((size_t)cfg.oneshot_n + 1, sizeof(double));
     size_t n = 0;
@@ -1127,12 +1138,14 @@ static void bench_pipeline(otto_host *host, const char *variant, const char *key
     }
 }
 
-static void bench_ssh_session(int clean) {
+static void bench_ssh_session(int shell) {
     otto_context *ctx = new_context(NULL, NULL);
-    otto_host *host = new_ssh_host(ctx, clean, clean ? "m3-clean" : "m3-login");
-    if (clean) {
+    otto_host *host = new_ssh_host(ctx, shell, "m3");
+    if (shell == SHELL_CLEAN) {
         bench_round_trip(host, "SSH PTY, bash --norc --noprofile", "ssh_clean", 1);
         if (phase_enabled("m4")) bench_pipeline(host, "SSH PTY, bash --norc --noprofile", "m4_ssh_clean");
+    } else if (shell == SHELL_CLEAN_NO_PROMPT) {
+        bench_round_trip(host, "SSH PTY, PS1= PS2= bash --norc --noprofile (diag.)", "ssh_no_prompt", 0);
     } else {
         bench_round_trip(host, "SSH PTY, login shell", "ssh_login", 0);
     }
@@ -1553,7 +1566,7 @@ static void usage(FILE *f) {
             "                  [--connect N] [--connect-warmup N] [--oneshot N] [--oneshot-warmup N]\n"
             "                  [--rtt N] [--rtt-warmup N] [--pipeline N] [--rss-hosts N] [--rss-batch N]\n"
             "                  [--rss-settle SECONDS] [--only PHASES] [--quick]\n"
-            "phases (for --only, comma-separated): m9,cold,warm,gate,m3,m4,login,local\n");
+            "phases (for --only, comma-separated): m9,cold,warm,gate,m3,m4,login,noprompt,local\n");
 }
 
 static int int_arg(const char *v) {
@@ -1681,12 +1694,16 @@ int main(int argc, char **argv) {
         fprintf(stderr, "otto-bench: M3/M4 SSH clean shell\n");
         int saved = cfg.rtt_n;
         if (!phase_enabled("m3")) cfg.rtt_n = 0;
-        bench_ssh_session(1);
+        bench_ssh_session(SHELL_CLEAN);
         cfg.rtt_n = saved;
     }
     if (phase_enabled("login")) {
         fprintf(stderr, "otto-bench: M3 SSH login shell\n");
-        bench_ssh_session(0);
+        bench_ssh_session(SHELL_LOGIN);
+    }
+    if (phase_enabled("noprompt")) {
+        fprintf(stderr, "otto-bench: M3 SSH clean shell without prompts (diagnostic)\n");
+        bench_ssh_session(SHELL_CLEAN_NO_PROMPT);
     }
     if (phase_enabled("local")) {
         fprintf(stderr, "otto-bench: M3 local PTY and pipes\n");
