@@ -52,7 +52,7 @@ typedef struct {
     int sshd_pid;
     int connect_warmup, connect_n;
     int oneshot_warmup, oneshot_n;
-    int rtt_warmup, rtt_n;
+    int rtt_warmup, rtt_n, rtt_rounds;
     int pipeline_n;
     int rss_hosts, rss_batch;
     double rss_settle;
@@ -272,6 +272,21 @@ static snapshot snap(void) {
 static double server_us_per(const snapshot *a, const snapshot *b, double ops) {
     if (a->server_tree_s < 0 || b->server_tree_s < 0 || ops <= 0) return NAN;
     return (b->server_tree_s - a->server_tree_s) * 1e6 / ops;
+}
+
+/* Adds the span a..b to `acc` (which starts zeroed): phases measured in
+ * several rounds report their summed spans. */
+static void snap_accumulate(snapshot *acc, const snapshot *a, const snapshot *b) {
+    acc->wall_us += b->wall_us - a->wall_us;
+    acc->cpu_us += b->cpu_us - a->cpu_us;
+    acc->cpu_sys_us += b->cpu_sys_us - a->cpu_sys_us;
+    if (acc->server_tree_s >= 0 && a->server_tree_s >= 0 && b->server_tree_s >= 0)
+        acc->server_tree_s += b->server_tree_s - a->server_tree_s;
+    else acc->server_tree_s = -1;
+    acc->ctl_core_busy_s += b->ctl_core_busy_s - a->ctl_core_busy_s;
+    acc->srv_core_busy_s += b->srv_core_busy_s - a->srv_core_busy_s;
+    acc->steal_s += b->steal_s - a->steal_s;
+    acc->total_s += b->total_s - a->total_s;
 }
 
 /* What else ran meanwhile: the figures that tell a quiet run from a noisy
@@ -986,81 +1001,127 @@ static void bench_warm_oneshot(void) {
 /* M3: persistent-session round trip, and M4: pipelined commands            */
 /* ------------------------------------------------------------------------ */
 
-static void bench_round_trip(otto_host *host, const char *variant, const char *key, int with_targets) {
+/* One M3 variant: its host, its samples so far and its summed spans. */
+typedef struct {
+    const char *label, *key;
+    int with_targets;
+    otto_context *ctx;
+    otto_host *host;
+    double *v, *lib, *round_p50;
+    size_t n;
+    int rounds;
+    snapshot acc;
+    int failed;
     char why[600];
-    int failed = 0;
-    for (int i = 0; i < cfg.rtt_warmup && !failed; ++i)
-        if (run_once(host, "true", why, sizeof why) != 0) failed = 1;
-    double *v = calloc((size_t)cfg.rtt_n + 1, sizeof(double));
-    double *lib = calloc((size_t)cfg.rtt_n + 1, sizeof(double));
-    size_t n = 0;
+} rt_variant;
+
+static void rt_setup(rt_variant *rv, const char *label, const char *key, int with_targets, otto_context *ctx,
+                     otto_host *host) {
+    memset(rv, 0, sizeof *rv);
+    rv->label = label;
+    rv->key = key;
+    rv->with_targets = with_targets;
+    rv->ctx = ctx;
+    rv->host = host;
+    rv->v = calloc((size_t)cfg.rtt_n + 1, sizeof(double));
+    rv->lib = calloc((size_t)cfg.rtt_n + 1, sizeof(double));
+    rv->round_p50 = calloc((size_t)cfg.rtt_rounds + 1, sizeof(double));
+    for (int i = 0; i < cfg.rtt_warmup && !rv->failed; ++i)
+        if (run_once(host, "true", rv->why, sizeof rv->why) != 0) rv->failed = 1;
+}
+
+/* `count` sequential round trips, appended to the variant's samples. */
+static void rt_round(rt_variant *rv, int count) {
+    if (rv->failed || count <= 0) return;
+    size_t first = rv->n;
     snapshot a = snap();
-    for (int i = 0; i < cfg.rtt_n && !failed; ++i) {
+    for (int i = 0; i < count; ++i) {
         otto_op *op = NULL;
         double t0 = now_us();
-        if (otto_host_run(&op, host, "true", NULL, NULL, NULL) != OTTO_OK) {
-            snprintf(why, sizeof why, "otto_host_run: %s", otto_last_error_message());
-            failed = 1;
+        if (otto_host_run(&op, rv->host, "true", NULL, NULL, NULL) != OTTO_OK) {
+            snprintf(rv->why, sizeof rv->why, "otto_host_run: %s", otto_last_error_message());
+            rv->failed = 1;
             break;
         }
-        int rc = wait_ok(op, why, sizeof why);
+        int rc = wait_ok(op, rv->why, sizeof rv->why);
         double t1 = now_us();
         if (rc != 0) {
-            failed = 1;
+            rv->failed = 1;
         } else {
-            lib[n] = otto_cmd_result_duration(otto_op_cmd_result(op)) * 1e6;
-            v[n++] = t1 - t0;
+            rv->lib[rv->n] = otto_cmd_result_duration(otto_op_cmd_result(op)) * 1e6;
+            rv->v[rv->n++] = t1 - t0;
         }
         otto_op_free(op);
+        if (rv->failed) break;
     }
     snapshot b = snap();
-    if (failed) {
-        error_note("M3 %s: %s", variant, why);
-        failed_row("M3", variant, why);
+    snap_accumulate(&rv->acc, &a, &b);
+    if (rv->n > first) rv->round_p50[rv->rounds++] = compute(rv->v + first, rv->n - first).p50;
+}
+
+static void rt_report(rt_variant *rv) {
+    if (rv->failed) {
+        error_note("M3 %s: %s", rv->label, rv->why);
+        failed_row("M3", rv->label, rv->why);
     }
-    if (n > 0) {
-        series *s = add_series("M3", key, v, n);
-        write_samples_csv(s);
-        stats ls = compute(lib, n);
-        row *r = add_row("M3", variant, "p50", s->st.p50, "us", 1, (long)n);
-        if (with_targets) {
-            row_target(r, "<= 100 us (1.3 x floor)");
-            row_ref(r, "libssh sentinel 78 us; asyncssh 625");
-        }
-        r = add_row("M3", variant, "p99", s->st.p99, "us", 1, (long)n);
-        if (with_targets) {
-            row_target(r, "<= 100 us (1.3 x floor)");
-            row_ref(r, "libssh sentinel 180 us; asyncssh 1.7 ms");
-        }
-        add_row("M3", variant, "mean", s->st.mean, "us", 1, (long)n);
-        double cpu = (b.cpu_us - a.cpu_us) / (double)n;
-        r = add_row("M8", variant, "CPU/cmd (M3 loop)", cpu, "us", 1, (long)n);
-        if (with_targets) {
-            row_target(r, "<= 50 us");
-            row_ref(r, "asyncssh 563 us; paramiko 246");
-            add_target("M3 p50 (absolute; no floor measured here)", s->st.p50, 100, 0, "us",
-                       "PLAN: <= 1.3 x raw-libssh floor, about 100 us");
-            add_target("M3 p99 (absolute; no floor measured here)", s->st.p99, 100, 0, "us",
-                       "PLAN: <= 1.3 x raw-libssh floor");
-            add_target("M8 controller CPU per command (M3 loop)", cpu, 50, 0, "us", NULL);
-        }
-        if (strncmp(key, "local", 5) == 0) row_note(r, "excludes the local shell (a child process, not reaped)");
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "variant", variant);
-        cJSON_AddNumberToObject(o, "samples", (double)n);
-        cJSON_AddNumberToObject(o, "warmup", cfg.rtt_warmup);
-        cJSON_AddNumberToObject(o, "library_duration_p50_us", ls.p50);
-        cJSON_AddNumberToObject(o, "library_duration_p99_us", ls.p99);
-        phase_diag(o, &a, &b, (double)n);
-        cJSON_AddItemToObject(phase_info, key, o);
-        double server = server_us_per(&a, &b, (double)n);
-        if (strncmp(key, "ssh", 3) == 0 && !isnan(server)) {
-            r = add_row("M3", variant, "server CPU/cmd", server, "us", 1, (long)n);
-            row_note(r, "utime+stime of the sshd process tree incl. the shell (10 ms ticks)");
-        }
+    size_t n = rv->n;
+    if (n == 0) return;
+    series *s = add_series("M3", rv->key, rv->v, n);
+    write_samples_csv(s);
+    stats ls = compute(rv->lib, n);
+    stats rounds = compute(rv->round_p50, (size_t)rv->rounds);
+    row *r = add_row("M3", rv->label, "p50", s->st.p50, "us", 1, (long)n);
+    char note[200];
+    snprintf(note, sizeof note, "p50 per round: median %.1f, min %.1f, max %.1f us (%d rounds)", rounds.p50, rounds.min,
+             rounds.max, rv->rounds);
+    row_note(r, note);
+    if (rv->with_targets) {
+        row_target(r, "<= 100 us (1.3 x floor)");
+        row_ref(r, "libssh sentinel 78 us; asyncssh 625");
     }
-    free(v);
-    free(lib);
+    r = add_row("M3", rv->label, "p99", s->st.p99, "us", 1, (long)n);
+    if (rv->with_targets) {
+        row_target(r, "<= 100 us (1.3 x floor)");
+        row_ref(r, "libssh sentinel 180 us; asyncssh 1.7 ms");
+    }
+    add_row("M3", rv->label, "mean", s->st.mean, "us", 1, (long)n);
+    double cpu = rv->acc.cpu_us / (double)n;
+    r = add_row("M8", rv->label, "CPU/cmd (M3 loop)", cpu, "us", 1, (long)n);
+    if (rv->with_targets) {
+        row_target(r, "<= 50 us");
+        row_ref(r, "asyncssh 563 us; paramiko 246");
+        add_target("M3 p50 (absolute; no floor measured here)", s->st.p50, 100, 0, "us",
+                   "PLAN: <= 1.3 x raw-libssh floor, about 100 us");
+        add_target("M3 p99 (absolute; no floor measured here)", s->st.p99, 100, 0, "us",
+                   "PLAN: <= 1.3 x raw-libssh floor");
+        add_target("M8 controller CPU per command (M3 loop)", cpu, 50, 0, "us", NULL);
+    }
+    if (strncmp(rv->key, "local", 5) == 0) row_note(r, "excludes the local shell (a child process, not reaped)");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "variant", rv->label);
+    cJSON_AddNumberToObject(o, "samples", (double)n);
+    cJSON_AddNumberToObject(o, "warmup", cfg.rtt_warmup);
+    cJSON_AddNumberToObject(o, "rounds", rv->rounds);
+    cJSON *per_round = cJSON_AddArrayToObject(o, "p50_per_round_us");
+    for (int i = 0; i < rv->rounds; ++i) cJSON_AddItemToArray(per_round, cJSON_CreateNumber(rv->round_p50[i]));
+    cJSON_AddNumberToObject(o, "p50_median_of_rounds_us", rounds.p50);
+    cJSON_AddNumberToObject(o, "library_duration_p50_us", ls.p50);
+    cJSON_AddNumberToObject(o, "library_duration_p99_us", ls.p99);
+    snapshot zero;
+    memset(&zero, 0, sizeof zero);
+    phase_diag(o, &zero, &rv->acc, (double)n);
+    cJSON_AddItemToObject(phase_info, rv->key, o);
+    double server = server_us_per(&zero, &rv->acc, (double)n);
+    if (strncmp(rv->key, "ssh", 3) == 0 && !isnan(server)) {
+        r = add_row("M3", rv->label, "server CPU/cmd", server, "us", 1, (long)n);
+        row_note(r, "utime+stime of the sshd process tree incl. the shell (10 ms ticks)");
+    }
+}
+
+static void rt_free(rt_variant *rv) {
+    free(rv->v);
+    free(rv->lib);
+    free(rv->round_p50);
 }
 
 typedef struct {
@@ -1138,30 +1199,55 @@ static void bench_pipeline(otto_host *host, const char *variant, const char *key
     }
 }
 
-static void bench_ssh_session(int shell) {
-    otto_context *ctx = new_context(NULL, NULL);
-    otto_host *host = new_ssh_host(ctx, shell, "m3");
-    if (shell == SHELL_CLEAN) {
-        bench_round_trip(host, "SSH PTY, bash --norc --noprofile", "ssh_clean", 1);
-        if (phase_enabled("m4")) bench_pipeline(host, "SSH PTY, bash --norc --noprofile", "m4_ssh_clean");
-    } else if (shell == SHELL_CLEAN_NO_PROMPT) {
-        bench_round_trip(host, "SSH PTY, PS1= PS2= bash --norc --noprofile (diag.)", "ssh_no_prompt", 0);
-    } else {
-        bench_round_trip(host, "SSH PTY, login shell", "ssh_login", 0);
+/* M3 for every enabled variant, interleaved: in each of the rounds every
+ * variant runs its share of the samples, in an order that rotates, so that
+ * a burst of load elsewhere on the machine hits them alike. Then M4 on the
+ * clean SSH shell. */
+static void bench_sessions(void) {
+    enum { kMaxVariants = 5 };
+    rt_variant vars[kMaxVariants];
+    int nv = 0, clean = -1;
+    int want_clean = phase_enabled("m3") || phase_enabled("m4");
+    if (want_clean) {
+        otto_context *ctx = new_context(NULL, NULL);
+        clean = nv;
+        rt_setup(&vars[nv++], "SSH PTY, bash --norc --noprofile", "ssh_clean", 1, ctx,
+                 new_ssh_host(ctx, SHELL_CLEAN, "m3-clean"));
+        if (!phase_enabled("m3")) vars[clean].failed = -1; /* only M4: no rounds */
     }
-    otto_host_free(host);
-    otto_context_free(ctx);
-}
-
-static void bench_local(int pty) {
-    otto_context *ctx = new_context(NULL, NULL);
-    otto_host *host = new_local_host(ctx, pty);
-    bench_round_trip(host,
-                     pty ? "local PTY, bash --norc --noprofile (reference)"
-                         : "local pipes, bash --norc --noprofile (reference)",
-                     pty ? "local_pty" : "local_pipes", 0);
-    otto_host_free(host);
-    otto_context_free(ctx);
+    if (phase_enabled("login")) {
+        otto_context *ctx = new_context(NULL, NULL);
+        rt_setup(&vars[nv++], "SSH PTY, login shell", "ssh_login", 0, ctx, new_ssh_host(ctx, SHELL_LOGIN, "m3-login"));
+    }
+    if (phase_enabled("noprompt")) {
+        otto_context *ctx = new_context(NULL, NULL);
+        rt_setup(&vars[nv++], "SSH PTY, PS1= PS2= bash --norc --noprofile (diag.)", "ssh_no_prompt", 0, ctx,
+                 new_ssh_host(ctx, SHELL_CLEAN_NO_PROMPT, "m3-noprompt"));
+    }
+    if (phase_enabled("local")) {
+        otto_context *ctx = new_context(NULL, NULL);
+        rt_setup(&vars[nv++], "local PTY, bash --norc --noprofile (reference)", "local_pty", 0, ctx,
+                 new_local_host(ctx, 1));
+        ctx = new_context(NULL, NULL);
+        rt_setup(&vars[nv++], "local pipes, bash --norc --noprofile (reference)", "local_pipes", 0, ctx,
+                 new_local_host(ctx, 0));
+    }
+    int rounds = cfg.rtt_rounds > 0 ? cfg.rtt_rounds : 1;
+    for (int r = 0; r < rounds; ++r) {
+        int share = cfg.rtt_n / rounds + (r == rounds - 1 ? cfg.rtt_n % rounds : 0);
+        for (int j = 0; j < nv; ++j) rt_round(&vars[(r + j) % nv], share);
+    }
+    for (int i = 0; i < nv; ++i) {
+        if (i == clean && vars[i].failed == -1) vars[i].failed = 0;
+        else rt_report(&vars[i]);
+    }
+    if (clean >= 0 && phase_enabled("m4") && !vars[clean].failed)
+        bench_pipeline(vars[clean].host, "SSH PTY, bash --norc --noprofile", "m4_ssh_clean");
+    for (int i = 0; i < nv; ++i) {
+        otto_host_free(vars[i].host);
+        otto_context_free(vars[i].ctx);
+        rt_free(&vars[i]);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1402,6 +1488,7 @@ static void write_json(cJSON *machine, const char *started) {
     cJSON_AddNumberToObject(counts, "oneshot", cfg.oneshot_n);
     cJSON_AddNumberToObject(counts, "rtt_warmup", cfg.rtt_warmup);
     cJSON_AddNumberToObject(counts, "rtt", cfg.rtt_n);
+    cJSON_AddNumberToObject(counts, "rtt_rounds", cfg.rtt_rounds);
     cJSON_AddNumberToObject(counts, "pipeline", cfg.pipeline_n);
     cJSON_AddNumberToObject(counts, "rss_hosts", cfg.rss_hosts);
     cJSON_AddNumberToObject(counts, "rss_batch", cfg.rss_batch);
@@ -1490,9 +1577,12 @@ static void write_markdown(const cJSON *machine, const char *started) {
     fprintf(f, "- target: %s@%s:%d (%s); curve25519-sha256, ssh-ed25519, aes128-gcm@openssh.com; OTTO_DISPATCH_LOOP\n",
             cfg.user, cfg.address, cfg.port, cfg.user_note);
     fprintf(f,
-            "- samples: cold %d (+%d warm-up), warm one-shot %d, round trip %d (+%d warm-up), pipelined %d, RSS "
-            "hosts %d\n\n",
-            cfg.connect_n, cfg.connect_warmup, cfg.oneshot_n, cfg.rtt_n, cfg.rtt_warmup, cfg.pipeline_n, cfg.rss_hosts);
+            "- samples: cold %d (+%d warm-up), warm one-shot %d, round trip %d per variant (+%d warm-up, %d rounds), "
+            "pipelined %d, RSS hosts %d\n",
+            cfg.connect_n, cfg.connect_warmup, cfg.oneshot_n, cfg.rtt_n, cfg.rtt_warmup, cfg.rtt_rounds, cfg.pipeline_n,
+            cfg.rss_hosts);
+    fprintf(f, "- load average at start / end: %s / %s\n\n", STR(machine, "loadavg_at_start"),
+            STR(machine, "loadavg_at_end"));
 #undef STR
     print_table(f, 1);
     fprintf(f, "\nDefinitions: see bench/README.md and `definitions` in results.json.\n");
@@ -1564,7 +1654,7 @@ static void usage(FILE *f) {
             "usage: otto-bench (--lab LAB.json | --host ADDR --port N --key FILE --known-hosts FILE --user NAME)\n"
             "                  [--user NAME] [--json FILE] [--markdown FILE] [--samples-dir DIR] [--run-id ID]\n"
             "                  [--connect N] [--connect-warmup N] [--oneshot N] [--oneshot-warmup N]\n"
-            "                  [--rtt N] [--rtt-warmup N] [--pipeline N] [--rss-hosts N] [--rss-batch N]\n"
+            "                  [--rtt N] [--rtt-warmup N] [--rounds N] [--pipeline N] [--rss-hosts N] [--rss-batch N]\n"
             "                  [--rss-settle SECONDS] [--only PHASES] [--quick]\n"
             "phases (for --only, comma-separated): m9,cold,warm,gate,m3,m4,login,noprompt,local\n");
 }
@@ -1586,6 +1676,7 @@ int main(int argc, char **argv) {
     cfg.oneshot_n = 200;
     cfg.rtt_warmup = 100;
     cfg.rtt_n = 5000;
+    cfg.rtt_rounds = 5;
     cfg.pipeline_n = 10000;
     cfg.rss_hosts = 200;
     cfg.rss_batch = 20;
@@ -1632,6 +1723,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--oneshot-warmup")) cfg.oneshot_warmup = int_arg(v);
         else if (!strcmp(a, "--rtt")) cfg.rtt_n = int_arg(v);
         else if (!strcmp(a, "--rtt-warmup")) cfg.rtt_warmup = int_arg(v);
+        else if (!strcmp(a, "--rounds")) cfg.rtt_rounds = int_arg(v);
         else if (!strcmp(a, "--pipeline")) cfg.pipeline_n = int_arg(v);
         else if (!strcmp(a, "--rss-hosts")) cfg.rss_hosts = int_arg(v);
         else if (!strcmp(a, "--rss-batch")) cfg.rss_batch = int_arg(v);
@@ -1690,25 +1782,11 @@ int main(int argc, char **argv) {
             cfg.oneshot_n = saved;
         }
     }
-    if (phase_enabled("m3") || phase_enabled("m4")) {
-        fprintf(stderr, "otto-bench: M3/M4 SSH clean shell\n");
-        int saved = cfg.rtt_n;
-        if (!phase_enabled("m3")) cfg.rtt_n = 0;
-        bench_ssh_session(SHELL_CLEAN);
-        cfg.rtt_n = saved;
-    }
-    if (phase_enabled("login")) {
-        fprintf(stderr, "otto-bench: M3 SSH login shell\n");
-        bench_ssh_session(SHELL_LOGIN);
-    }
-    if (phase_enabled("noprompt")) {
-        fprintf(stderr, "otto-bench: M3 SSH clean shell without prompts (diagnostic)\n");
-        bench_ssh_session(SHELL_CLEAN_NO_PROMPT);
-    }
-    if (phase_enabled("local")) {
-        fprintf(stderr, "otto-bench: M3 local PTY and pipes\n");
-        bench_local(1);
-        bench_local(0);
+    if (phase_enabled("m3") || phase_enabled("m4") || phase_enabled("login") || phase_enabled("noprompt") ||
+        phase_enabled("local")) {
+        fprintf(stderr, "otto-bench: M3 (%d samples per variant, %d rounds) and M4 (%d commands)\n", cfg.rtt_n,
+                cfg.rtt_rounds, cfg.pipeline_n);
+        bench_sessions();
     }
     proc_stat(-1, NULL, &steal1, &total1);
     if (total1 > total0)
