@@ -15,8 +15,11 @@
 #error "define EXAMPLE_NAME before including example_support.h"
 #endif
 
-/* Generous bound on each wait: only there so a hang becomes a clear failure. */
+/* Generous bound on each wait: only there so a hang becomes a clear failure.
+ * An example may set its own before including this header. */
+#ifndef WAIT_MS
 #define WAIT_MS 30000
+#endif
 
 /* Reports a failed synchronous call (its explanation is per thread).
  * Returns 0 so that callers can `return fail_call(...)`. */

@@ -41,7 +41,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "example_support.h"
 #include "ssh_support.h"
 
 /* Nothing listens on TCP port 1 of the loopback address: the connection is

@@ -42,7 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "example_support.h"
 #include "ssh_support.h"
 
 enum { READ_HOSTNAME, READ_UPTIME, READ_LOADAVG, N_READS };

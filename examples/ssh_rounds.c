@@ -46,7 +46,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "example_support.h"
 #include "ssh_support.h"
 
 /* Prints the connection as the server sees it. */

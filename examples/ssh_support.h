@@ -18,7 +18,8 @@
  * them from the lab.json that `otto-lab up` writes), so the examples need no
  * JSON reader of their own.
  *
- * Include example_support.h first (for EXAMPLE_NAME and fail_call).
+ * Each SSH example defines EXAMPLE_NAME and includes this header, which
+ * brings in example_support.h.
  */
 #ifndef OTTO_EXAMPLE_SSH_SUPPORT_H
 #define OTTO_EXAMPLE_SSH_SUPPORT_H
@@ -28,9 +29,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef OTTO_EXAMPLE_SUPPORT_H
-#error "include example_support.h before ssh_support.h"
-#endif
+/* Logins are slow under valgrind on a busy machine: allow each step of
+ * connecting up to SSH_STEP_TIMEOUT seconds (otto's defaults are 10 s, see
+ * otto_timing_t), and each wait of an example up to two minutes. Both only
+ * turn a hang into a failure; on an idle machine an example takes about a
+ * second. */
+#define SSH_STEP_TIMEOUT 30.0
+#define WAIT_MS 120000
+
+#include "example_support.h"
 
 /* The most hosts an example takes (only to keep its arrays fixed-size). */
 #define MAX_HOSTS 16
@@ -145,6 +152,21 @@ static inline int new_ssh_host(otto_host **out, otto_context *ctx, const ssh_arg
         if (rc != OTTO_OK) {
             fail_call("otto_host_opts_set_known_hosts", rc);
             goto out;
+        }
+    }
+    /* The deadlines of connecting: TCP connect, key exchange,
+     * authentication, and opening each channel (a shell or a one-shot). */
+    {
+        static const int32_t steps[] = {OTTO_TIMING_CONNECT, OTTO_TIMING_KEY_EXCHANGE, OTTO_TIMING_AUTH,
+                                        OTTO_TIMING_CHANNEL_OPEN};
+        size_t i;
+
+        for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            rc = otto_host_opts_set_timing(opts, steps[i], SSH_STEP_TIMEOUT);
+            if (rc != OTTO_OK) {
+                fail_call("otto_host_opts_set_timing", rc);
+                goto out;
+            }
         }
     }
     /* Strict: the server's key must already be in known_hosts. Nothing is
