@@ -43,10 +43,6 @@ if(MODE STREQUAL "up")
   # running: stop them before their directory goes.
   lab_down()
   file(REMOVE_RECURSE "${LAB_DIR}")
-  # `otto-lab up` leaves its servers running on purpose and, with them, the
-  # memory that describes them: in a tree built with AddressSanitizer its
-  # leak check would fail the start of a lab that is up and fine.
-  set(ENV{ASAN_OPTIONS} "$ENV{ASAN_OPTIONS}:detect_leaks=0")
   execute_process(COMMAND "${OTTO_LAB}" up --dir "${LAB_DIR}" --ssh ${SSH_SERVERS} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "ssh_lab.cmake: otto-lab up --dir ${LAB_DIR} failed (${rc})")

@@ -94,7 +94,11 @@ bool alive(pid_t pid) {
     if (pid <= 0) return false;
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return false;  // our child, just reaped
-    return ::kill(pid, 0) == 0;
+    if (::kill(pid, 0) != 0) return false;
+    // A zombie (exited, not yet collected by its parent) is dead too.
+    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    size_t paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
 }
 
 bool accepts(int port) {
@@ -123,7 +127,9 @@ void stop_process(pid_t pid, const std::string &marker) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (alive(pid)) {
         ::kill(pid, SIGKILL);
-        while (alive(pid)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (alive(pid) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 
@@ -354,6 +360,11 @@ void Lab::restart_server(size_t index) {
     while (alive(server.pid) && !accepts(port) && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (!alive(server.pid)) throw std::runtime_error("sshd did not restart:\n" + read_file(server.log));
+}
+
+void Lab::detach() {
+    stopped_ = true;
+    owns_dir_ = false;
 }
 
 void Lab::stop() {

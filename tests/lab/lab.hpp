@@ -75,6 +75,9 @@ public:
     void restart_server(size_t index);
     // Stops everything now (also done by the destructor).
     void stop();
+    // Leaves the servers running and the directory in place when this
+    // object goes (`otto-lab up`; `otto-lab down` stops them later).
+    void detach();
 
 private:
     Lab() = default;

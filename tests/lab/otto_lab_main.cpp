@@ -49,7 +49,7 @@ int main(int argc, char **argv) {
             std::string json = lab->dir() + "/lab.json";
             lab->write_json(json);
             std::printf("%s\n", json.c_str());
-            lab.release();  // leave the servers running for `down`
+            lab->detach();  // leave the servers running for `down`
             return 0;
         }
         if (command == "down") {
