@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Sets everything up and shows otto at work: installs the dependencies,
-# builds the library and its examples, then drives the local host through
-# a persistent shell, a command list, concurrent one-shots, named sessions
-# and a send/expect conversation with a Python REPL.
+# Sets everything up and shows otto at work on a built-in demo lab: installs
+# the dependencies, builds otto, its examples and the lab tool, starts three
+# real OpenSSH servers on loopback (generated keys, stopped again at the
+# end), then drives the local host and the SSH hosts through persistent
+# shells, command lists, concurrent one-shots, named sessions, send/expect,
+# a fan-out with per-host error isolation, pipelined commands and rounds
+# over open connections.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,11 +13,28 @@ cd "$root"
 if [[ ${OTTO_SKIP_DEPS:-0} != 1 ]]; then
     bash scripts/install-deps.sh
 fi
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build --target run_single run_list concurrent_oneshot named_sessions send_expect >/dev/null
+build=$root/build
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+local_examples=(run_single run_list concurrent_oneshot named_sessions send_expect)
+ssh_examples=(ssh_fanout ssh_pipelined ssh_rounds)
+cmake --build "$build" --target "${local_examples[@]}" "${ssh_examples[@]}" otto-lab >/dev/null
 
-for example in run_single run_list concurrent_oneshot named_sessions send_expect; do
+lab_dir=$(mktemp -d /tmp/otto-demo-lab.XXXXXX)
+stop_lab() {
+    "$build/tests/lab/otto-lab" down --dir "$lab_dir" >/dev/null 2>&1 || true
+    rm -rf "$lab_dir"
+}
+trap stop_lab EXIT
+"$build/tests/lab/otto-lab" up --dir "$lab_dir" --ssh 3 >/dev/null
+
+for example in "${local_examples[@]}"; do
     echo
-    echo "=== $example"
-    "build/examples/$example"
+    echo "=== local: $example"
+    "$build/examples/$example"
+done
+for example in "${ssh_examples[@]}"; do
+    echo
+    echo "=== ssh: $example"
+    cmake -DMODE=run -DLAB_DIR="$lab_dir" -P examples/ssh_lab.cmake -- "$build/examples/$example" |
+        grep -v '^-- running:' || exit 1
 done
