@@ -22,9 +22,15 @@ say() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 # --- build -------------------------------------------------------------------
 generator=()
 if [[ ! -f $build/CMakeCache.txt ]] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
-cmake -S "$repo" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOTTO_BUILD_BENCH=ON \
-    -DOTTO_BUILD_TESTS=ON >/dev/null
-cmake --build "$build" --target otto-bench otto-lab -j "$(nproc)" >/dev/null
+mkdir -p "$build"
+build_log=$build/otto-bench-build.log
+say "building otto-bench and otto-lab in $build"
+if ! { cmake -S "$repo" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOTTO_BUILD_BENCH=ON \
+    -DOTTO_BUILD_TESTS=ON && cmake --build "$build" --target otto-bench otto-lab -j "$(nproc)"; } >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    say "the build failed"
+    exit 1
+fi
 bench_bin=$build/bench/otto-bench
 lab_bin=$build/tests/lab/otto-lab
 
@@ -46,6 +52,7 @@ fi
 # --- the lab -----------------------------------------------------------------
 lab_dir=$(mktemp -d "${TMPDIR:-/tmp}/otto-bench-lab.XXXXXX")
 stop_lab() {
+    trap '' INT TERM  # let the cleanup finish
     if [[ -f $lab_dir/lab.json ]]; then
         "$lab_bin" down --dir "$lab_dir" || say "otto-lab down failed; see $lab_dir/lab.json"
     fi
@@ -61,10 +68,21 @@ say "starting the lab in $lab_dir (sshd pinned: $pinned)"
 "${server[@]}" "$lab_bin" up --dir "$lab_dir" --ssh 1 --max-sessions 64 >/dev/null
 
 say "running otto-bench (controller pinned: $pinned); results in bench/results/$run_id"
-status=0
+# In the background, so that an interruption reaches the trap at once; the
+# progress lines (stderr) show live, the table (stdout) is printed at the end.
 timeout -k 5 "$cap" "${controller[@]}" "$bench_bin" --lab "$lab_dir/lab.json" --run-id "$run_id" \
-    --json "$out/results.json" --markdown "$out/results.md" --samples-dir "$out/samples" "$@" \
-    | tee "$out/stdout.txt" || status=$?
+    --json "$out/results.json" --markdown "$out/results.md" --samples-dir "$out/samples" "$@" >"$out/stdout.txt" &
+bench_pid=$!
+interrupted() {
+    kill -TERM "$bench_pid" 2>/dev/null || true
+    wait "$bench_pid" 2>/dev/null || true
+    exit 130
+}
+trap interrupted INT TERM
+status=0
+wait "$bench_pid" || status=$?
+trap 'exit 130' INT TERM
+cat "$out/stdout.txt"
 gzip -f "$out"/samples/*.csv 2>/dev/null || true
 say "wrote $out/results.json and $out/results.md (exit status $status)"
 exit "$status"
