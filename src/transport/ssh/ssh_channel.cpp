@@ -6,8 +6,8 @@
 
 namespace otto {
 
-SshChannel::SshChannel(std::weak_ptr<SshConnection> connection, ssh_channel channel, bool shell)
-    : connection_(std::move(connection)), channel_(channel), shell_(shell) {
+SshChannel::SshChannel(uv_loop_t *loop, std::weak_ptr<SshConnection> connection, ssh_channel channel, bool shell)
+    : deferred_(loop), connection_(std::move(connection)), channel_(channel), shell_(shell) {
     callbacks_.userdata = this;
     callbacks_.channel_data_function = &SshChannel::on_data;
     callbacks_.channel_close_function = &SshChannel::on_close;
@@ -51,7 +51,8 @@ void SshChannel::set_listener(Listener *listener) {
 void SshChannel::write(std::string bytes, std::function<void(int)> written) {
     if (channel_ == nullptr || ended_) {
         if (written) {
-            if (auto c = connection_.lock()) c->defer([written] { written(UV_EPIPE); });
+            // Even with the connection gone, the writer hears back.
+            deferred_.call([written] { written(UV_EPIPE); });
         }
         return;
     }

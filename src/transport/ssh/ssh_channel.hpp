@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "loop/deferred.hpp"
 #include "transport/shell_transport.hpp"
 
 namespace otto {
@@ -33,7 +34,7 @@ public:
         ~Listener() = default;
     };
 
-    SshChannel(std::weak_ptr<SshConnection> connection, ssh_channel channel, bool shell);
+    SshChannel(uv_loop_t *loop, std::weak_ptr<SshConnection> connection, ssh_channel channel, bool shell);
     ~SshChannel();
     SshChannel(const SshChannel &) = delete;
     SshChannel &operator=(const SshChannel &) = delete;
@@ -81,6 +82,7 @@ private:
         std::function<void(int)> written;
     };
 
+    Deferred deferred_;
     std::weak_ptr<SshConnection> connection_;
     ssh_channel channel_;
     bool shell_;

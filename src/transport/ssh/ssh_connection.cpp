@@ -309,7 +309,7 @@ void SshConnection::drive_opens() {
             rc = o.channel != nullptr ? ssh_channel_open_session(o.channel) : SSH_ERROR;
             if (rc == SSH_OK) {
                 // Callbacks from now on, so no byte of the shell is missed.
-                o.wrapper = std::make_shared<SshChannel>(weak_from_this(), o.channel, o.spec.pty);
+                o.wrapper = std::make_shared<SshChannel>(loop_, weak_from_this(), o.channel, o.spec.pty);
                 o.step = o.spec.pty ? PendingOpen::Step::Pty : PendingOpen::Step::Start;
             }
         }

@@ -65,7 +65,6 @@ public:
     void pump_soon();
     // Processes what has arrived right now (before a deadline decides).
     void pump_now() { pump(); }
-    void defer(std::function<void()> fn) { deferred_.call(std::move(fn)); }
     void channel_closed(SshChannel *channel);
     std::string where() const;
 
