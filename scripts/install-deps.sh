@@ -48,12 +48,29 @@ for pkg in "${packages[@]}"; do
         missing+=("$pkg")
     fi
 done
-if [[ ${#missing[@]} -eq 0 ]]; then
+
+# The telnet tests need BusyBox's telnetd, which Debian ships only in
+# busybox-static, a package that conflicts with busybox. Its binary is
+# unpacked into a cache directory instead of being installed; the test lab
+# looks for it there (OTTO_LAB_CACHE overrides the place).
+if [[ $(id -u) -eq 0 ]]; then
+    cache=${OTTO_LAB_CACHE:-/var/cache/otto-lab}
+else
+    cache=${OTTO_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/otto-lab}
+fi
+telnetd_busybox=$cache/busybox-static/bin/busybox
+need_telnetd=0
+if ! [[ -x $telnetd_busybox ]] || ! "$telnetd_busybox" --list 2>/dev/null | grep -qx telnetd; then
+    need_telnetd=1
+fi
+
+if [[ ${#missing[@]} -eq 0 && $need_telnetd -eq 0 ]]; then
     exit 0
 fi
 
 if [[ $check_only -eq 1 ]]; then
-    echo "install-deps: missing packages: ${missing[*]}" >&2
+    [[ ${#missing[@]} -eq 0 ]] || echo "install-deps: missing packages: ${missing[*]}" >&2
+    [[ $need_telnetd -eq 0 ]] || echo "install-deps: missing BusyBox telnetd in $cache" >&2
     exit 1
 fi
 
@@ -69,17 +86,46 @@ if [[ $(id -u) -ne 0 ]]; then
     fi
 fi
 
-echo "install-deps: installing ${missing[*]}"
 log=$(mktemp "${TMPDIR:-/tmp}/otto-install-deps.XXXXXX")
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/otto-install-deps.XXXXXX")
+trap 'rm -rf "$log" "$work"' EXIT
 apt_env=(env DEBIAN_FRONTEND=noninteractive)
 apt_opts=(-q -y -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-if ! "${as_root[@]}" "${apt_env[@]}" apt-get "${apt_opts[@]}" update </dev/null >"$log" 2>&1 ||
-    ! "${as_root[@]}" "${apt_env[@]}" apt-get "${apt_opts[@]}" install --no-install-recommends \
-        "${missing[@]}" </dev/null >>"$log" 2>&1; then
-    cat "$log" >&2
-    echo "install-deps: apt-get failed" >&2
-    exit 1
+updated=0
+apt_update() {
+    [[ $updated -eq 1 ]] && return 0
+    updated=1
+    "${as_root[@]}" "${apt_env[@]}" apt-get "${apt_opts[@]}" update </dev/null >>"$log" 2>&1
+}
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "install-deps: installing ${missing[*]}"
+    if ! apt_update ||
+        ! "${as_root[@]}" "${apt_env[@]}" apt-get "${apt_opts[@]}" install --no-install-recommends \
+            "${missing[@]}" </dev/null >>"$log" 2>&1; then
+        cat "$log" >&2
+        echo "install-deps: apt-get failed" >&2
+        exit 1
+    fi
+fi
+
+if [[ $need_telnetd -eq 1 ]]; then
+    echo "install-deps: unpacking BusyBox telnetd (busybox-static) into $cache"
+    # apt-get download runs as the calling user and needs a writable place.
+    chmod 0777 "$work"
+    if ! (cd "$work" && apt-get download -q busybox-static >>"$log" 2>&1) &&
+        ! { apt_update && (cd "$work" && apt-get download -q busybox-static >>"$log" 2>&1); }; then
+        cat "$log" >&2
+        echo "install-deps: cannot download busybox-static" >&2
+        exit 1
+    fi
+    mkdir -p "$cache"
+    rm -rf "$cache/busybox-static"
+    dpkg-deb -x "$work"/busybox-static_*.deb "$cache/busybox-static"
+    if ! "$telnetd_busybox" --list | grep -qx telnetd; then
+        echo "install-deps: $telnetd_busybox has no telnetd" >&2
+        exit 1
+    fi
 fi
 echo "install-deps: done"

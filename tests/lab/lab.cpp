@@ -188,6 +188,24 @@ int free_port() {
     return ntohs(addr.sin_port);
 }
 
+std::string telnetd_busybox() {
+    std::string cache;
+    if (const char *c = std::getenv("OTTO_LAB_CACHE"); c != nullptr && *c != '\0') {
+        cache = c;
+    } else if (getuid() == 0) {
+        cache = "/var/cache/otto-lab";
+    } else {
+        const char *xdg = std::getenv("XDG_CACHE_HOME");
+        const char *home = std::getenv("HOME");
+        cache = (xdg != nullptr && *xdg != '\0' ? std::string(xdg) : std::string(home ? home : "/tmp") + "/.cache") +
+                "/otto-lab";
+    }
+    std::string path = cache + "/busybox-static/bin/busybox";
+    if (!fs::exists(path))
+        throw std::runtime_error("BusyBox telnetd is missing (" + path + "): run scripts/install-deps.sh");
+    return path;
+}
+
 std::unique_ptr<Lab> Lab::start(const Options &options) {
     std::unique_ptr<Lab> lab(new Lab());
     lab->options_ = options;
@@ -229,6 +247,11 @@ std::unique_ptr<Lab> Lab::start(const Options &options) {
     try {
         lab->ssh_.resize(static_cast<size_t>(options.ssh_servers));
         for (size_t i = 0; i < lab->ssh_.size(); ++i) lab->start_ssh(i);
+        if (options.telnet_login_servers > 0 && !lab->password_user_)
+            throw std::runtime_error("telnet servers with /bin/login need the password user: run as root");
+        for (int i = 0; i < options.telnet_login_servers; ++i) lab->telnet_.push_back(TelnetServer{0, 0, true});
+        for (int i = 0; i < options.telnet_shell_servers; ++i) lab->telnet_.push_back(TelnetServer{0, 0, false});
+        for (size_t i = 0; i < lab->telnet_.size(); ++i) lab->start_telnet(i);
         lab->write_known_hosts();
     } catch (...) {
         lab->stop();
@@ -290,6 +313,43 @@ void Lab::start_ssh(size_t index) {
         // Lost a race for the port: another process took it; try another.
     }
     throw std::runtime_error("sshd did not start (see " + server.log + "):\n" + read_file(server.log));
+}
+
+void Lab::start_telnet(size_t index) {
+    TelnetServer &server = telnet_[index];
+    std::string busybox = telnetd_busybox();
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        server.port = free_port();
+        // -F: foreground, so the pid is the server's; -K: close a session
+        // when its shell exits.
+        server.pid = spawn(server_command({busybox, "telnetd", "-F", "-K", "-p", std::to_string(server.port), "-b",
+                                           "127.0.0.1", "-l", server.login ? "/bin/login" : "/bin/sh"}),
+                           "/dev/null", dir_ + "/telnetd" + std::to_string(index) + ".log");
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (alive(server.pid) && !accepts(server.port) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (alive(server.pid) && accepts(server.port)) return;
+        stop_process(server.pid, "telnetd");
+    }
+    throw std::runtime_error("telnetd did not start (see " + dir_ + "/telnetd" + std::to_string(index) + ".log)");
+}
+
+int Lab::signal_telnet_sessions(size_t index, int sig) {
+    pid_t listener = telnet_.at(index).pid;
+    int count = 0;
+    for (const auto &entry : fs::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string stat = read_file(entry.path().string() + "/stat");
+        size_t paren = stat.rfind(')');
+        if (paren == std::string::npos) continue;
+        std::istringstream rest(stat.substr(paren + 1));
+        std::string state;
+        long ppid = 0;
+        rest >> state >> ppid;
+        if (ppid == listener && ::kill(static_cast<pid_t>(std::stol(name)), sig) == 0) ++count;
+    }
+    return count;
 }
 
 std::vector<std::string> Lab::server_command(std::vector<std::string> argv) const {
@@ -371,6 +431,7 @@ void Lab::stop() {
     if (stopped_) return;
     stopped_ = true;
     for (auto &s : ssh_) stop_process(s.pid, s.config);
+    for (auto &t : telnet_) stop_process(t.pid, "telnetd -F -K -p " + std::to_string(t.port));
     if (agent_pid_ > 0) stop_process(agent_pid_, agent_socket_);
     if (owns_dir_) {
         std::error_code ignored;
@@ -406,6 +467,14 @@ void Lab::write_json(const std::string &path) const {
         cJSON_AddStringToObject(o, "host_key", s.host_key_public.c_str());
         cJSON_AddItemToArray(servers, o);
     }
+    cJSON *telnet = cJSON_AddArrayToObject(root, "telnet");
+    for (const auto &t : telnet_) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "port", t.port);
+        cJSON_AddNumberToObject(o, "pid", t.pid);
+        cJSON_AddBoolToObject(o, "login", t.login);
+        cJSON_AddItemToArray(telnet, o);
+    }
     char *text = cJSON_Print(root);
     write_file(path, std::string(text) + "\n");
     cJSON_free(text);
@@ -435,6 +504,15 @@ std::unique_ptr<Lab> Lab::load(const std::string &json_path) {
         server.log = str(s, "log");
         server.host_key_public = str(s, "host_key");
         lab->ssh_.push_back(server);
+    }
+    cJSON *telnet = cJSON_GetObjectItem(root, "telnet");
+    cJSON *t = nullptr;
+    cJSON_ArrayForEach(t, telnet) {
+        TelnetServer server;
+        server.port = static_cast<int>(cJSON_GetObjectItem(t, "port")->valuedouble);
+        server.pid = static_cast<pid_t>(cJSON_GetObjectItem(t, "pid")->valuedouble);
+        server.login = cJSON_IsTrue(cJSON_GetObjectItem(t, "login"));
+        lab->telnet_.push_back(server);
     }
     cJSON_Delete(root);
     return lab;

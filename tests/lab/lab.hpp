@@ -20,6 +20,12 @@ struct SshServer {
     std::string host_key_public;  // "ssh-ed25519 AAAA..."
 };
 
+struct TelnetServer {
+    int port = 0;
+    pid_t pid = 0;
+    bool login = true;  // /bin/login asks for a user and password; else a shell at once
+};
+
 struct User {
     std::string name;
     std::string key;       // private key file (ed25519, no passphrase)
@@ -28,6 +34,10 @@ struct User {
 
 struct Options {
     int ssh_servers = 1;
+    // BusyBox telnetd instances: with /bin/login (the password user logs in,
+    // root only) and without any login step (a root shell at once).
+    int telnet_login_servers = 0;
+    int telnet_shell_servers = 0;
     int max_sessions = 10;  // sshd MaxSessions
     bool agent = false;     // start an ssh-agent holding the user's key
     std::string dir;        // empty: a fresh temporary directory
@@ -51,6 +61,7 @@ public:
 
     const std::string &dir() const { return dir_; }
     const std::vector<SshServer> &ssh() const { return ssh_; }
+    const std::vector<TelnetServer> &telnet() const { return telnet_; }
     // The invoking user, who logs in with the lab's key.
     const User &user() const { return user_; }
     // A dedicated password-only user with an empty home (only when root).
@@ -67,6 +78,9 @@ public:
 
     // Faults: signal one server's listener (SIGSTOP, SIGCONT, SIGKILL...).
     void signal_server(size_t index, int sig);
+    // Signals the processes serving one telnet server's connections (its
+    // children: login and the shells), leaving the listener alone.
+    int signal_telnet_sessions(size_t index, int sig);
     // Signals the sshd processes serving the connections one server has
     // accepted (not the listener): freezes or kills established sessions.
     // Returns how many processes were signalled.
@@ -82,6 +96,7 @@ public:
 private:
     Lab() = default;
     void start_ssh(size_t index);
+    void start_telnet(size_t index);
     std::vector<std::string> server_command(std::vector<std::string> argv) const;
     void write_known_hosts() const;
 
@@ -89,6 +104,7 @@ private:
     bool owns_dir_ = false;
     Options options_;
     std::vector<SshServer> ssh_;
+    std::vector<TelnetServer> telnet_;
     User user_;
     std::optional<User> password_user_;
     std::string agent_socket_;
@@ -98,5 +114,8 @@ private:
 
 // A free TCP port on 127.0.0.1 (bind to port 0, read it back, release).
 int free_port();
+
+// The BusyBox binary that has telnetd (scripts/install-deps.sh unpacks it).
+std::string telnetd_busybox();
 
 }  // namespace otto_lab
