@@ -7,6 +7,7 @@
 
 #include "otto.h"
 #include "transport/local/process_util.hpp"
+#include "util/signals.hpp"
 
 namespace otto {
 
@@ -14,11 +15,6 @@ namespace {
 // After the process exits, how long to wait for its pipes to close: a
 // background child may keep them open indefinitely.
 constexpr double kEofGrace = 0.1;
-
-std::string signal_name(int signal) {
-    const char *abbrev = sigabbrev_np(signal);
-    return abbrev != nullptr ? abbrev : std::to_string(signal);
-}
 }  // namespace
 
 std::shared_ptr<LocalOneshot> LocalOneshot::start(uv_loop_t *loop, std::vector<std::string> argv,
@@ -105,11 +101,7 @@ void LocalOneshot::start_reading(Stream &stream, otto_event_kind_t kind) {
 void LocalOneshot::on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf) {
     if (nread > 0) {
         std::string_view data(buf->base, static_cast<size_t>(nread));
-        if (stream.dropped == 0 && stream.kept.size() + data.size() <= spec_.retain_limit) {
-            stream.kept.append(data);
-        } else {
-            stream.dropped += data.size();
-        }
+        stream.keep(data, spec_.retain_limit);
         if (line_sink_ && done_) stream.lines.feed(data, [&](std::string_view line) { line_sink_(kind, line); });
         return;
     }
@@ -142,14 +134,8 @@ void LocalOneshot::finish() {
     CommandResult r;
     r.command = spec_.command;
     r.duration = seconds_since(started_);
-    auto kept = [](Stream &s) {
-        std::string text = std::move(s.kept);
-        if (s.dropped > 0)
-            text += "\n[otto: output truncated: " + std::to_string(s.dropped) + " more bytes were not kept]";
-        return text;
-    };
-    r.output = kept(out_);
-    r.stderr_output = kept(err_);
+    r.output = out_.take_text();
+    r.stderr_output = err_.take_text();
     if (timed_out_) {
         r.status = OTTO_STATUS_ERROR;
         r.retcode = -1;

@@ -14,8 +14,8 @@
 #include "loop/deferred.hpp"
 #include "loop/timer.hpp"
 #include "loop/uv_handle.hpp"
+#include "transport/oneshot_output.hpp"
 #include "util/clock.hpp"
-#include "util/line_splitter.hpp"
 
 namespace otto {
 
@@ -35,11 +35,8 @@ public:
     void cancel() override;
 
 private:
-    struct Stream {
+    struct Stream : OneshotOutput {
         UvHandle<uv_pipe_t> pipe;
-        std::string kept;
-        uint64_t dropped = 0;
-        LineSplitter lines;
         bool eof = false;
     };
 

@@ -5,6 +5,7 @@
 #include "loop/deferred.hpp"
 #include "transport/ssh/ssh_oneshot.hpp"
 #include "transport/ssh/ssh_shell_transport.hpp"
+#include "util/shell_quote.hpp"
 
 namespace otto {
 
@@ -71,28 +72,11 @@ void SshBackend::serve_queue() {
     }
 }
 
-namespace {
-// argv as one POSIX shell command line, each word single-quoted.
-std::string command_line(const std::vector<std::string> &argv) {
-    std::string line;
-    for (const auto &word : argv) {
-        if (!line.empty()) line += ' ';
-        line += '\'';
-        for (char c : word) {
-            if (c == '\'') line += "'\\''";
-            else line += c;
-        }
-        line += '\'';
-    }
-    return line;
-}
-}  // namespace
-
 void SshBackend::launch_shell(ShellLauncher::Done done) {
     auto request = std::make_shared<Request>();
     request->spec.pty = true;
     // No shell configured: the user's login shell (a "shell" request).
-    request->spec.command = command_line(config_.shell_argv);
+    request->spec.command = shell_command_line(config_.shell_argv);
     double close_wait = config_.close_exit_wait;
     uv_loop_t *loop = loop_;
     request->done = [done, close_wait, loop](std::shared_ptr<SshChannel> channel, Error error) {

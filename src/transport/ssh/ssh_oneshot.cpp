@@ -1,21 +1,9 @@
 #include "transport/ssh/ssh_oneshot.hpp"
 
-#include <signal.h>
-#include <string.h>
-
 #include "otto.h"
+#include "util/signals.hpp"
 
 namespace otto {
-
-namespace {
-int signal_number(const std::string &name) {
-    for (int sig = 1; sig < NSIG; ++sig) {
-        const char *abbrev = sigabbrev_np(sig);
-        if (abbrev != nullptr && name == abbrev) return sig;
-    }
-    return 0;
-}
-}  // namespace
 
 SshOneshot::SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done)
     : spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), timeout_(loop),
@@ -61,11 +49,7 @@ void SshOneshot::attach(std::shared_ptr<SshChannel> channel, Error error) {
 void SshOneshot::on_channel_data(const char *data, size_t size, bool is_stderr) {
     Stream &s = is_stderr ? err_ : out_;
     std::string_view bytes(data, size);
-    if (s.dropped == 0 && s.kept.size() + size <= spec_.retain_limit) {
-        s.kept.append(bytes);
-    } else {
-        s.dropped += size;
-    }
+    s.keep(bytes, spec_.retain_limit);
     otto_event_kind_t kind = is_stderr ? OTTO_EVENT_STDERR_LINE : OTTO_EVENT_OUTPUT_LINE;
     if (line_sink_) s.lines.feed(bytes, [&](std::string_view line) { line_sink_(kind, line); });
 }
@@ -97,16 +81,10 @@ CommandResult SshOneshot::result_with(int32_t status, int32_t retcode, const std
     r.retcode = retcode;
     r.timed_out = timed_out;
     r.duration = seconds_since(started_);
-    auto text = [](Stream &s) {
-        std::string t = std::move(s.kept);
-        if (s.dropped > 0)
-            t += "\n[otto: output truncated: " + std::to_string(s.dropped) + " more bytes were not kept]";
-        return t;
-    };
     // A headline (timeout, failure) comes first, then what was printed.
-    std::string printed = text(out_);
+    std::string printed = out_.take_text();
     r.output = headline.empty() ? printed : headline + (printed.empty() ? "" : "\n" + printed);
-    r.stderr_output = text(err_);
+    r.stderr_output = err_.take_text();
     return r;
 }
 

@@ -8,9 +8,9 @@
 
 #include "host/host_backend.hpp"
 #include "loop/timer.hpp"
+#include "transport/oneshot_output.hpp"
 #include "transport/ssh/ssh_channel.hpp"
 #include "util/clock.hpp"
-#include "util/line_splitter.hpp"
 
 namespace otto {
 
@@ -32,11 +32,7 @@ public:
     void on_give_up(std::function<void()> fn) { give_up_ = std::move(fn); }
 
 private:
-    struct Stream {
-        std::string kept;
-        uint64_t dropped = 0;
-        LineSplitter lines;
-    };
+    using Stream = OneshotOutput;
 
     void on_channel_data(const char *data, size_t size, bool is_stderr) override;
     void on_channel_ended(LossReason reason) override;

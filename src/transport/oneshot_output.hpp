@@ -1,0 +1,35 @@
+// One output stream of a one-shot (stdout or stderr), whatever carries it:
+// bytes kept up to the retention limit and the rest only counted, plus the
+// line splitter that feeds streaming events.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "util/line_splitter.hpp"
+
+namespace otto {
+
+struct OneshotOutput {
+    std::string kept;
+    uint64_t dropped = 0;
+    LineSplitter lines;
+
+    // Keeps `data` while the stream stays within `retain_limit` bytes; once
+    // anything is dropped, everything after is dropped too (no holes).
+    void keep(std::string_view data, uint64_t retain_limit) {
+        if (dropped == 0 && kept.size() + data.size() <= retain_limit) kept.append(data);
+        else dropped += data.size();
+    }
+
+    // The kept bytes, with a note saying how much was not kept.
+    std::string take_text() {
+        std::string text = std::move(kept);
+        kept.clear();
+        if (dropped > 0) text += "\n[otto: output truncated: " + std::to_string(dropped) + " more bytes were not kept]";
+        return text;
+    }
+};
+
+}  // namespace otto
