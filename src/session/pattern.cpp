@@ -29,7 +29,7 @@ struct Pattern::MatchData {
     ~MatchData() { pcre2_match_data_free(data); }
 };
 
-Pattern Pattern::compile(std::string_view source, uint32_t expect_flags) {
+Pattern Pattern::compile(std::string_view source, uint32_t expect_flags, Engine engine) {
     uint32_t options = 0;
     if (expect_flags & OTTO_EXPECT_CASELESS) options |= PCRE2_CASELESS;
     int error_code = 0;
@@ -50,7 +50,7 @@ Pattern Pattern::compile(std::string_view source, uint32_t expect_flags) {
         fail(OTTO_EINVAL, "expect pattern \"" + std::string(source) +
                               "\" can match the empty string; an expect must match at least one byte");
     }
-    compiled->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+    compiled->jit = engine == Engine::Jit && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
     compiled->context = pcre2_match_context_create(nullptr);
     pcre2_set_match_limit(compiled->context, kMatchLimit);
     pcre2_set_depth_limit(compiled->context, kDepthLimit);

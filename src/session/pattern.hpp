@@ -19,10 +19,16 @@ public:
         size_t end;
     };
 
+    // How searches run. The JIT pays for itself on streamed output; small
+    // texts searched a few times (login prompts) use the interpreter, which
+    // also never reads past the subject's end as the JIT's wide loads do
+    // (memory checkers flag those).
+    enum class Engine { Jit, Interpreter };
+
     // Throws ApiError(OTTO_EINVAL) naming the pattern and the compile error.
     // Patterns that can match the empty string are refused: an expect must
     // consume at least one byte or it would fire forever.
-    static Pattern compile(std::string_view pattern, uint32_t expect_flags);
+    static Pattern compile(std::string_view pattern, uint32_t expect_flags, Engine engine = Engine::Jit);
 
     Pattern(const Pattern &other);
     Pattern &operator=(const Pattern &other);
