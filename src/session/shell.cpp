@@ -105,6 +105,7 @@ void Shell::check_ready() {
             buffer_.clear();  // late probe replies are dropped later (§5.8)
             ready_scan_ = 0;
             activity_ = Activity::None;
+            transport_->handshake_done();
             set_state(ShellState::Ready);
             auto done = std::move(ready_done_);
             done(Error());
@@ -131,15 +132,44 @@ void Shell::run(const CommandSpec &spec, RunCallback done) {
     run_done_ = std::move(done);
     buffer_.clear();  // prompts, leftovers, late replies (§5.1)
     scrub_pos_ = 0;
-    reader_ = std::make_unique<CommandReader>(token_, spec_.expects, spec_.retain_limit);
     timed_out_ = false;
-    activity_ = Activity::Command;
     paused_idle_full_ = false;
     apply_input_pause();
     set_state(ShellState::Busy);
     started_ = Clock::now();
-    write(command_frame(token_, spec_.command));
     deadline_.start(spec_.timeout, [this] { on_command_timeout(); });
+    if (!sent_since_frame_) {
+        write_frame();
+        return;
+    }
+    // Bytes sent raw since the last command may have ended a program that
+    // had the terminal in raw mode (a REPL's exit()). Text typed meanwhile
+    // keeps its CR line ends untranslated there, and on a console whose
+    // newline is a lone CR the frame would never form a line. Settle first:
+    // probe until the shell itself answers, then frame the command.
+    activity_ = Activity::Settle;
+    reader_ = std::make_unique<CommandReader>(token_, nullptr, 0);
+    send_settle_probe();
+}
+
+void Shell::send_settle_probe() {
+    write(recover_probe(token_));
+    resend_.start(config_.timings.recover_resend, [this] { send_settle_probe(); });
+}
+
+void Shell::check_settled() {
+    if (!reader_->feed_until_recovered(buffer_)) return;
+    resend_.stop();
+    sent_since_frame_ = false;
+    buffer_.clear();
+    scrub_pos_ = 0;
+    write_frame();
+}
+
+void Shell::write_frame() {
+    reader_ = std::make_unique<CommandReader>(token_, spec_.expects, spec_.retain_limit);
+    activity_ = Activity::Command;
+    write(command_frame(token_, spec_.command));
 }
 
 void Shell::on_output_line(std::string_view line) {
@@ -233,6 +263,7 @@ void Shell::recovery_finished(bool recovered) {
     activity_ = Activity::None;
     needs_recovery_ = false;
     if (recovered) {
+        sent_since_frame_ = false;  // the shell answered: nothing is left half-typed
         set_state(ShellState::Ready);
     } else {
         // No proof that the shell executes anything: it is dead (§7.4).
@@ -261,6 +292,7 @@ void Shell::send(std::string bytes, SendCallback done) {
         });
         return;
     }
+    sent_since_frame_ = true;
     transport_->write(std::move(bytes), [this](int status) {
         if (activity_ != Activity::Send || !send_done_) return;
         activity_ = Activity::None;
@@ -350,6 +382,7 @@ void Shell::on_transport_data(const char *data, size_t size) {
             if (reader_->feed(buffer_, *this)) finish_command();
             break;
         case Activity::Recover: check_recovered(); break;
+        case Activity::Settle: check_settled(); break;
         case Activity::Expect: check_expect(); break;
         case Activity::None:
         case Activity::Send:
@@ -363,6 +396,7 @@ void Shell::on_transport_data(const char *data, size_t size) {
 }
 
 void Shell::on_transport_lost(LossReason reason) {
+    std::string detail = transport_ ? transport_->loss_detail() : std::string();
     stop_timers();
     Activity activity = activity_;
     activity_ = Activity::None;
@@ -372,11 +406,17 @@ void Shell::on_transport_lost(LossReason reason) {
     switch (activity) {
         case Activity::Handshake: {
             auto done = std::move(ready_done_);
-            done(Error(OTTO_EHANDSHAKE, "the shell exited before it became ready (" + std::string(loss_text(reason)) +
-                                            "); last output: \"" + printable_tail(buffer_.view()) + "\""));
+            if (reason == LossReason::AuthFailed) {
+                done(Error(OTTO_EAUTH, detail));
+            } else {
+                done(Error(OTTO_EHANDSHAKE, "the shell exited before it became ready (" +
+                                                std::string(loss_text(reason)) + "); last output: \"" +
+                                                printable_tail(buffer_.view()) + "\""));
+            }
             break;
         }
-        case Activity::Command: fail_command(died); break;
+        case Activity::Command:
+        case Activity::Settle: fail_command(died); break;
         case Activity::Recover: recovery_finished(false); break;
         case Activity::Expect: {
             std::string source = expect_pattern_->source();
@@ -398,7 +438,7 @@ void Shell::on_transport_lost(LossReason reason) {
 
 void Shell::abandon() {
     stop_timers();
-    if (activity_ == Activity::Command || activity_ == Activity::Recover) {
+    if (activity_ == Activity::Command || activity_ == Activity::Settle || activity_ == Activity::Recover) {
         needs_recovery_ = true;
         if (alive()) set_state(ShellState::Ready);
     }

@@ -105,7 +105,7 @@ public:
     void resume_input();
 
 private:
-    enum class Activity { None, Handshake, Command, Recover, Expect, Send };
+    enum class Activity { None, Handshake, Settle, Command, Recover, Expect, Send };
 
     // ShellTransport::Listener
     void on_transport_data(const char *data, size_t size) override;
@@ -123,6 +123,9 @@ private:
     void resend_handshake_probe();
     void check_ready();
     void handshake_failed(Error error);
+    void send_settle_probe();
+    void check_settled();
+    void write_frame();
     void finish_command();
     void on_command_timeout();
     void begin_recovery();
@@ -168,6 +171,7 @@ private:
 
     // Send
     SendCallback send_done_;
+    bool sent_since_frame_ = false;  // the next run() settles the shell first
 
     // Expect
     std::optional<Pattern> expect_pattern_;

@@ -7,6 +7,7 @@ const char *loss_text(LossReason reason) {
         case LossReason::Eof: return "eof";
         case LossReason::ConnectionLost: return "connection lost";
         case LossReason::BrokenPipe: return "broken pipe";
+        case LossReason::AuthFailed: return "login refused";
     }
     return "eof";
 }

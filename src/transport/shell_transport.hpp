@@ -13,7 +13,10 @@
 
 namespace otto {
 
-enum class LossReason { Eof, ConnectionLost, BrokenPipe };
+// Why a transport's byte stream ended. AuthFailed: the server refused the
+// login while the shell was being brought up (telnet reports this from the
+// text it sees; loss_detail() quotes it).
+enum class LossReason { Eof, ConnectionLost, BrokenPipe, AuthFailed };
 
 // "eof", "connection lost", "broken pipe" (§8.1).
 const char *loss_text(LossReason reason);
@@ -46,6 +49,12 @@ public:
 
     virtual void pause_reading() = 0;
     virtual void resume_reading() = 0;
+
+    // The session's READY handshake succeeded: a transport that watched for
+    // a refused login may stop.
+    virtual void handshake_done() {}
+    // What the transport knows about its loss (the server's refusal text).
+    virtual std::string loss_detail() const { return {}; }
 
     // Ends the transport. Graceful: ask the shell to exit, then terminate,
     // then kill (§12.4); otherwise kill at once (§7.4). The listener is
