@@ -267,7 +267,9 @@ typedef enum otto_timing_e {
     OTTO_TIMING_CONNECT = 9,          /* SSH/telnet: name resolution and TCP connect [10] */
     OTTO_TIMING_KEY_EXCHANGE = 10,    /* SSH: banner and key exchange [10] */
     OTTO_TIMING_AUTH = 11,            /* SSH: authentication [10] */
-    OTTO_TIMING_CHANNEL_OPEN = 12     /* SSH: opening a channel with its PTY and shell or command [10] */
+    OTTO_TIMING_CHANNEL_OPEN = 12,    /* SSH: opening a channel with its PTY and shell or command [10] */
+    OTTO_TIMING_LOGIN = 13,           /* telnet: each wait for a login or password prompt [10] */
+    OTTO_TIMING_ECHO_NEGOTIATION = 14 /* telnet: wait for the server to confirm it will not echo [3] */
 } otto_timing_t;
 
 /* SSH host key checking against a known_hosts file. */
@@ -299,7 +301,8 @@ OTTO_API int otto_host_opts_set_pty(otto_host_opts *opts, int pty);
 /* The shell program and its arguments, e.g. {"/bin/dash"}. Local host:
  * default {"bash", "--norc", "--noprofile"}. SSH: default the user's login
  * shell; a shell given here runs instead, as the channel's command on the
- * PTY. Copied. */
+ * PTY. Telnet: default the console's shell; a shell given here is exec'd by
+ * it once logged in. Copied. */
 OTTO_API int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv, size_t argc);
 /* Keep the shell's history (default 0: otto suppresses it). */
 OTTO_API int otto_host_opts_set_shell_history(otto_host_opts *opts, int keep);
@@ -340,6 +343,20 @@ OTTO_API int otto_host_opts_set_channel_budget(otto_host_opts *opts, int32_t cha
  * name fails the connection with an error naming it. */
 OTTO_API int otto_host_opts_set_ssh_algorithms(otto_host_opts *opts, int32_t which, const char *list);
 
+/* Telnet: whether the console asks for a login (default 1); 0 for consoles
+ * that give a shell at once. */
+OTTO_API int otto_host_opts_set_telnet_login(otto_host_opts *opts, int login);
+/* Telnet: PCRE2 patterns that recognise the login and the password prompts
+ * at the end of the text received so far. Default ":\s*$" for both
+ * ("login:", "Username:", "Password:"). NULL keeps a pattern. */
+OTTO_API int otto_host_opts_set_telnet_prompts(otto_host_opts *opts, const char *login_prompt,
+                                               const char *password_prompt);
+/* Telnet: the window size announced with NAWS (default 400 x 24). */
+OTTO_API int otto_host_opts_set_terminal_size(otto_host_opts *opts, int32_t columns, int32_t rows);
+/* Telnet: for slow serial consoles, writes go out `chunk` bytes at a time
+ * with `delay` seconds between chunks. Default 0: no chunking. */
+OTTO_API int otto_host_opts_set_write_chunking(otto_host_opts *opts, int32_t chunk, double delay);
+
 /* Creates the local host: the machine otto runs on, through a local shell.
  * `opts` may be NULL; it is copied. Nothing starts until the first op. */
 OTTO_API int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_host_opts *opts);
@@ -354,6 +371,15 @@ OTTO_API int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_
  * results and the next op reconnects. */
 OTTO_API int otto_host_new_ssh(otto_host **out, otto_context *ctx, const char *address, const char *user,
                                const otto_host_opts *opts);
+
+/* Creates a telnet host: `address` a DNS name or IP address, `user` the
+ * login (NULL when the console has no login step). Every session (default,
+ * named, and those serving one-shots) is a connection of its own, logged in
+ * and brought to the READY handshake. Newlines go out as a lone CR. A
+ * refused login is OTTO_EAUTH, a prompt that never comes OTTO_ETIMEDOUT;
+ * both within their deadlines. */
+OTTO_API int otto_host_new_telnet(otto_host **out, otto_context *ctx, const char *address, const char *user,
+                                  const otto_host_opts *opts);
 
 /* Closes the host (as otto_host_close without an op) and releases the
  * caller's handle. Accepts NULL. */

@@ -68,6 +68,44 @@ void require_open(const otto::Session &session) {
     if (session.closed()) fail(OTTO_ECLOSED, "session \"" + session.name() + "\" is closed");
 }
 
+// SSH and telnet hosts: an address, a user, the kind's default port and id.
+int new_remote_host(otto_host **out, otto_context *ctx, const char *address, const char *user,
+                    const otto_host_opts *opts, int32_t kind) {
+    const char *kind_name = kind == OTTO_HOST_SSH ? "SSH" : "telnet";
+    *require(out, "out") = nullptr;
+    require(ctx, "ctx");
+    require(address, "address");
+    if (*address == '\0') fail(OTTO_EINVAL, std::string("the ") + kind_name + " address must not be empty");
+    if (std::string(address).find_first_of(" \t/@") != std::string::npos)
+        fail(OTTO_EINVAL, std::string("\"") + address +
+                              "\" is not a host name or IP address (give the user and the port separately)");
+    if (ctx->engine->closed()) fail(OTTO_ECLOSED, "the context is closed");
+    otto::HostConfig config;
+    bool id_given = false;
+    if (opts != nullptr) {
+        std::lock_guard lock(opts->mutex);
+        config = opts->config;
+        id_given = opts->id_given;
+    }
+    config.kind = kind;
+    config.address = address;
+    if (user != nullptr && *user != '\0') {
+        config.user = user;
+    } else if (kind == OTTO_HOST_SSH) {
+        config.user = current_user_name();
+    } else if (config.telnet.login) {
+        fail(OTTO_EINVAL, std::string("a telnet console with a login step needs a user (or disable the login with "
+                                      "otto_host_opts_set_telnet_login)"));
+    }
+    if (config.port <= 0) config.port = kind == OTTO_HOST_SSH ? 22 : 23;
+    if (!id_given) config.id = address;
+    auto host = std::make_shared<otto_host>(ctx->engine, std::move(config));
+    ctx->engine->register_closable(host);
+    host->adopt_user_reference();
+    *out = host.get();
+    return OTTO_OK;
+}
+
 int run_on_host(otto_op **out, otto_host *host, const otto_commands *commands, const char *single,
                 const otto_run_opts *opts, otto_op_cb cb, void *user_data) {
     require_open(*host);
@@ -117,33 +155,12 @@ int otto_host_new_local(otto_host **out, otto_context *ctx, const otto_host_opts
 
 int otto_host_new_ssh(otto_host **out, otto_context *ctx, const char *address, const char *user,
                       const otto_host_opts *opts) {
-    return guarded([&]() -> int {
-        *require(out, "out") = nullptr;
-        require(ctx, "ctx");
-        require(address, "address");
-        if (*address == '\0') fail(OTTO_EINVAL, "the SSH address must not be empty");
-        if (std::string(address).find_first_of(" \t/@") != std::string::npos)
-            fail(OTTO_EINVAL, std::string("\"") + address +
-                                  "\" is not a host name or IP address (give the user and the port separately)");
-        if (ctx->engine->closed()) fail(OTTO_ECLOSED, "the context is closed");
-        otto::HostConfig config;
-        bool id_given = false;
-        if (opts != nullptr) {
-            std::lock_guard lock(opts->mutex);
-            config = opts->config;
-            id_given = opts->id_given;
-        }
-        config.kind = OTTO_HOST_SSH;
-        config.address = address;
-        config.user = user != nullptr && *user != '\0' ? user : current_user_name();
-        if (config.port <= 0) config.port = 22;
-        if (!id_given) config.id = address;
-        auto host = std::make_shared<otto_host>(ctx->engine, std::move(config));
-        ctx->engine->register_closable(host);
-        host->adopt_user_reference();
-        *out = host.get();
-        return OTTO_OK;
-    });
+    return guarded([&]() -> int { return new_remote_host(out, ctx, address, user, opts, OTTO_HOST_SSH); });
+}
+
+int otto_host_new_telnet(otto_host **out, otto_context *ctx, const char *address, const char *user,
+                         const otto_host_opts *opts) {
+    return guarded([&]() -> int { return new_remote_host(out, ctx, address, user, opts, OTTO_HOST_TELNET); });
 }
 
 void otto_host_free(otto_host *host) {

@@ -143,6 +143,8 @@ int otto_host_opts_set_timing(otto_host_opts *opts, int32_t which, double second
             case OTTO_TIMING_KEY_EXCHANGE: c.ssh.kex_timeout = seconds; break;
             case OTTO_TIMING_AUTH: c.ssh.auth_timeout = seconds; break;
             case OTTO_TIMING_CHANNEL_OPEN: c.ssh.channel_timeout = seconds; break;
+            case OTTO_TIMING_LOGIN: c.telnet.login_timeout = seconds; break;
+            case OTTO_TIMING_ECHO_NEGOTIATION: c.telnet.echo_negotiation_timeout = seconds; break;
             default: fail(OTTO_EINVAL, "unknown timing " + std::to_string(which));
         }
     });
@@ -212,6 +214,44 @@ int otto_host_opts_set_ssh_algorithms(otto_host_opts *opts, int32_t which, const
             fail(OTTO_EINVAL, "unknown algorithm kind " + std::to_string(which));
         if (*list == '\0') fail(OTTO_EINVAL, "an algorithm list must not be empty");
         opts->config.ssh.algorithms[which] = list;
+    });
+}
+
+int otto_host_opts_set_telnet_login(otto_host_opts *opts, int login) {
+    return update(opts, [&] { opts->config.telnet.login = login != 0; });
+}
+
+int otto_host_opts_set_telnet_prompts(otto_host_opts *opts, const char *login_prompt, const char *password_prompt) {
+    return update(opts, [&] {
+        // Compiled now, so that a bad pattern is reported where it was given.
+        if (login_prompt != nullptr) {
+            otto::Pattern::compile(login_prompt, 0, otto::Pattern::Engine::Interpreter);
+            opts->config.telnet.login_prompt = login_prompt;
+        }
+        if (password_prompt != nullptr) {
+            otto::Pattern::compile(password_prompt, 0, otto::Pattern::Engine::Interpreter);
+            opts->config.telnet.password_prompt = password_prompt;
+        }
+    });
+}
+
+int otto_host_opts_set_terminal_size(otto_host_opts *opts, int32_t columns, int32_t rows) {
+    return update(opts, [&] {
+        if (columns < 1 || columns > 65535 || rows < 1 || rows > 65535)
+            fail(OTTO_EINVAL, "a terminal size must be 1-65535 columns and rows, got " + std::to_string(columns) +
+                                  " x " + std::to_string(rows));
+        opts->config.telnet.columns = columns;
+        opts->config.telnet.rows = rows;
+    });
+}
+
+int otto_host_opts_set_write_chunking(otto_host_opts *opts, int32_t chunk, double delay) {
+    return update(opts, [&] {
+        if (chunk < 0) fail(OTTO_EINVAL, "a write chunk must be 0 (off) or more bytes, got " + std::to_string(chunk));
+        if (std::isnan(delay) || delay < 0 || std::isinf(delay))
+            fail(OTTO_EINVAL, "a write chunk delay must be 0 or more seconds");
+        opts->config.telnet.write_chunk = chunk;
+        opts->config.telnet.write_chunk_delay = delay;
     });
 }
 

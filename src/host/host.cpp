@@ -6,6 +6,7 @@
 #include "session/session.hpp"
 #include "transport/local/local_backend.hpp"
 #include "transport/ssh/ssh_backend.hpp"
+#include "transport/telnet/telnet_backend.hpp"
 
 namespace otto {
 
@@ -29,6 +30,7 @@ std::unique_ptr<HostBackend> Host::make_backend() {
                                                     if (auto self = weak.lock()) self->log(level, kind, "", text);
                                                 });
         }
+        case OTTO_HOST_TELNET: return std::make_unique<TelnetBackend>(engine_->uv(), config_, shell_config());
         case OTTO_HOST_LOCAL:
         default: return std::make_unique<LocalBackend>(engine_->uv(), config_, shell_config().hold_loop);
     }

@@ -52,6 +52,19 @@ struct HostConfig {
         double auth_timeout = 10.0;
         double channel_timeout = 10.0;
     } ssh;
+
+    // Telnet
+    struct Telnet {
+        bool login = true;
+        std::string login_prompt = ":\\s*$";
+        std::string password_prompt = ":\\s*$";
+        double login_timeout = 10.0;
+        double echo_negotiation_timeout = 3.0;
+        int columns = 400;
+        int rows = 24;
+        int write_chunk = 0;
+        double write_chunk_delay = 0.0;
+    } telnet;
 };
 
 }  // namespace otto
