@@ -251,6 +251,7 @@ std::unique_ptr<Lab> Lab::start(const Options &options) {
             throw std::runtime_error("telnet servers with /bin/login need the password user: run as root");
         for (int i = 0; i < options.telnet_login_servers; ++i) lab->telnet_.push_back(TelnetServer{0, 0, true});
         for (int i = 0; i < options.telnet_shell_servers; ++i) lab->telnet_.push_back(TelnetServer{0, 0, false});
+        for (int i = 0; i < options.telnet_ash_servers; ++i) lab->telnet_.push_back(TelnetServer{0, 0, false, true});
         for (size_t i = 0; i < lab->telnet_.size(); ++i) lab->start_telnet(i);
         lab->write_known_hosts();
     } catch (...) {
@@ -318,12 +319,21 @@ void Lab::start_ssh(size_t index) {
 void Lab::start_telnet(size_t index) {
     TelnetServer &server = telnet_[index];
     std::string busybox = telnetd_busybox();
+    std::string program = server.login ? "/bin/login" : "/bin/sh";
+    if (server.ash) {
+        // telnetd runs its program with no arguments; BusyBox picks the
+        // applet by the name it is called by.
+        program = dir_ + "/ash";
+        std::error_code ignored;
+        fs::remove(program, ignored);
+        fs::create_symlink(busybox, program);
+    }
     for (int attempt = 0; attempt < 5; ++attempt) {
         server.port = free_port();
         // -F: foreground, so the pid is the server's; -K: close a session
         // when its shell exits.
         server.pid = spawn(server_command({busybox, "telnetd", "-F", "-K", "-p", std::to_string(server.port), "-b",
-                                           "127.0.0.1", "-l", server.login ? "/bin/login" : "/bin/sh"}),
+                                           "127.0.0.1", "-l", program}),
                            "/dev/null", dir_ + "/telnetd" + std::to_string(index) + ".log");
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (alive(server.pid) && !accepts(server.port) && std::chrono::steady_clock::now() < deadline)
@@ -473,6 +483,7 @@ void Lab::write_json(const std::string &path) const {
         cJSON_AddNumberToObject(o, "port", t.port);
         cJSON_AddNumberToObject(o, "pid", t.pid);
         cJSON_AddBoolToObject(o, "login", t.login);
+        cJSON_AddBoolToObject(o, "ash", t.ash);
         cJSON_AddItemToArray(telnet, o);
     }
     char *text = cJSON_Print(root);
@@ -512,6 +523,7 @@ std::unique_ptr<Lab> Lab::load(const std::string &json_path) {
         server.port = static_cast<int>(cJSON_GetObjectItem(t, "port")->valuedouble);
         server.pid = static_cast<pid_t>(cJSON_GetObjectItem(t, "pid")->valuedouble);
         server.login = cJSON_IsTrue(cJSON_GetObjectItem(t, "login"));
+        server.ash = cJSON_IsTrue(cJSON_GetObjectItem(t, "ash"));
         lab->telnet_.push_back(server);
     }
     cJSON_Delete(root);

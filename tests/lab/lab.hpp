@@ -1,6 +1,6 @@
 // The test lab: real servers on loopback for otto's tests, demo and
-// benchmarks. It starts OpenSSH sshd instances (and, later, telnet
-// servers) with generated keys, records their pids, and stops them by pid.
+// benchmarks. It starts OpenSSH sshd instances with generated keys and
+// BusyBox telnetd instances, records their pids, and stops them by pid.
 #pragma once
 
 #include <sys/types.h>
@@ -24,6 +24,7 @@ struct TelnetServer {
     int port = 0;
     pid_t pid = 0;
     bool login = true;  // /bin/login asks for a user and password; else a shell at once
+    bool ash = false;   // the login-less shell is BusyBox ash (else /bin/sh)
 };
 
 struct User {
@@ -38,9 +39,10 @@ struct Options {
     // root only) and without any login step (a root shell at once).
     int telnet_login_servers = 0;
     int telnet_shell_servers = 0;
-    int max_sessions = 10;  // sshd MaxSessions
-    bool agent = false;     // start an ssh-agent holding the user's key
-    std::string dir;        // empty: a fresh temporary directory
+    int telnet_ash_servers = 0;  // login-less, BusyBox ash (its 1022-byte line editor)
+    int max_sessions = 10;       // sshd MaxSessions
+    bool agent = false;          // start an ssh-agent holding the user's key
+    std::string dir;             // empty: a fresh temporary directory
     std::string log_level = "ERROR";
     // Servers authenticate through PAM with keyboard-interactive only (no
     // plain "password" method): for testing keyboard-interactive logins.

@@ -2,7 +2,7 @@
 // benchmarks (the tests use the same code as a library).
 //
 //   otto-lab up --dir DIR [--ssh N] [--max-sessions N] [--agent]
-//               [--telnet-login N] [--telnet-shell N]
+//               [--telnet-login N] [--telnet-shell N] [--telnet-ash N]
 //       starts the servers, writes DIR/lab.json, leaves them running
 //   otto-lab down --dir DIR
 //       stops what DIR/lab.json lists, by pid
@@ -18,7 +18,7 @@ namespace {
 int usage() {
     std::fprintf(stderr,
                  "usage: otto-lab up --dir DIR [--ssh N] [--max-sessions N] [--agent]\n"
-                 "                   [--telnet-login N] [--telnet-shell N]\n"
+                 "                   [--telnet-login N] [--telnet-shell N] [--telnet-ash N]\n"
                  "       otto-lab down --dir DIR\n");
     return 2;
 }
@@ -43,6 +43,7 @@ int main(int argc, char **argv) {
         else if (arg == "--max-sessions") options.max_sessions = std::atoi(value().c_str());
         else if (arg == "--telnet-login") options.telnet_login_servers = std::atoi(value().c_str());
         else if (arg == "--telnet-shell") options.telnet_shell_servers = std::atoi(value().c_str());
+        else if (arg == "--telnet-ash") options.telnet_ash_servers = std::atoi(value().c_str());
         else if (arg == "--agent") options.agent = true;
         else return usage();
     }

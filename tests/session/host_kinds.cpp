@@ -1,5 +1,7 @@
 #include "host_kinds.hpp"
 
+#include <unistd.h>
+
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -33,8 +35,19 @@ HostKind local(std::string name, bool pty, std::vector<std::string> shell, bool 
     return k;
 }
 
-// One loopback sshd per test process, started on first use and stopped at
-// exit (and with the process, should it crash).
+// Telnet servers with /bin/login need the lab's password user, which only
+// root can create.
+bool can_log_in_over_telnet() { return getuid() == 0; }
+
+// The lab's telnet servers, in the order Lab::start creates them.
+enum TelnetServerIndex : size_t { kTelnetLogin = 0, kTelnetShell = 1, kTelnetAsh = 2 };
+
+size_t telnet_index(TelnetServerIndex which) {
+    return can_log_in_over_telnet() ? which : static_cast<size_t>(which) - 1;
+}
+
+// One loopback sshd and the telnet servers per test process, started on
+// first use and stopped at exit (and with the process, should it crash).
 otto_lab::Lab &lab() {
     static std::unique_ptr<otto_lab::Lab> instance;
     static std::once_flag once;
@@ -42,6 +55,9 @@ otto_lab::Lab &lab() {
         otto_lab::Options options;
         options.die_with_parent = true;
         options.max_sessions = 64;
+        options.telnet_login_servers = can_log_in_over_telnet() ? 1 : 0;
+        options.telnet_shell_servers = 1;
+        options.telnet_ash_servers = 1;
         instance = otto_lab::Lab::start(options);
     });
     return *instance;
@@ -57,7 +73,7 @@ std::string &ssh_user() {
 HostKind ssh(std::string name, std::vector<std::string> shell) {
     HostKind k;
     k.name = std::move(name);
-    k.ssh = true;
+    k.transport = HostKind::Transport::Ssh;
     k.pty = true;
     k.line_limit = 4000;
     k.shell = shell.empty() ? std::vector<std::string>{"bash", "--norc", "--noprofile"} : shell;
@@ -76,10 +92,39 @@ HostKind ssh(std::string name, std::vector<std::string> shell) {
     return k;
 }
 
+// A telnet host on one of the lab's telnet servers.
+HostKind telnet(std::string name, TelnetServerIndex which) {
+    HostKind k;
+    k.name = std::move(name);
+    k.transport = HostKind::Transport::Telnet;
+    k.pty = true;
+    k.ash = which == kTelnetAsh;
+    k.line_limit = k.ash ? 1022 : 4000;
+    // What the console runs: the password user's login shell, dash as
+    // /bin/sh, or BusyBox ash. Tests that wrap the shell exec this.
+    k.shell = which == kTelnetLogin ? std::vector<std::string>{"bash", "--norc", "--noprofile"}
+              : which == kTelnetAsh ? std::vector<std::string>{"busybox", "ash"}
+                                    : std::vector<std::string>{"dash"};
+    k.oneshot_timeout_kills_children = false;
+    k.configure = [which](otto_host_opts *opts) {
+        otto_lab::Lab &l = lab();
+        EXPECT_EQ(otto_host_opts_set_port(opts, l.telnet().at(telnet_index(which)).port), OTTO_OK);
+        if (which == kTelnetLogin) {
+            EXPECT_EQ(otto_host_opts_set_password(opts, l.password_user()->password.c_str()), OTTO_OK);
+        } else {
+            EXPECT_EQ(otto_host_opts_set_telnet_login(opts, 0), OTTO_OK);
+        }
+        if (which == kTelnetAsh) {
+            EXPECT_EQ(otto_host_opts_set_command_frame(opts, OTTO_FRAME_ASH), OTTO_OK);
+        }
+    };
+    return k;
+}
+
 }  // namespace
 
 std::vector<HostKind> all_host_kinds() {
-    return {
+    std::vector<HostKind> kinds{
         local("local_bash_pty", true, {"bash", "--norc", "--noprofile"}, false),
         local("local_bash_pipes", false, {"bash", "--norc", "--noprofile"}, false),
         local("local_dash_pty", true, {"dash"}, false),
@@ -87,6 +132,10 @@ std::vector<HostKind> all_host_kinds() {
         ssh("ssh_login_shell", {}),
         ssh("ssh_dash", {"dash"}),
     };
+    if (can_log_in_over_telnet()) kinds.push_back(telnet("telnet_login", kTelnetLogin));
+    kinds.push_back(telnet("telnet_shell", kTelnetShell));
+    kinds.push_back(telnet("telnet_ash", kTelnetAsh));
+    return kinds;
 }
 
 const otto_lab::Lab &test_lab() { return lab(); }
@@ -98,8 +147,12 @@ Host make_host(otto_context *ctx, const HostKind &kind, const std::function<void
     kind.configure(opts.get());
     if (extra) extra(opts.get());
     otto_host *host = nullptr;
-    if (kind.ssh) {
+    if (kind.transport == HostKind::Transport::Ssh) {
         EXPECT_EQ(otto_host_new_ssh(&host, ctx, "127.0.0.1", nullptr, opts.get()), OTTO_OK)
+            << otto_last_error_message();
+    } else if (kind.transport == HostKind::Transport::Telnet) {
+        const char *user = kind.name == "telnet_login" ? test_lab().password_user()->name.c_str() : nullptr;
+        EXPECT_EQ(otto_host_new_telnet(&host, ctx, "127.0.0.1", user, opts.get()), OTTO_OK)
             << otto_last_error_message();
     } else {
         EXPECT_EQ(otto_host_new_local(&host, ctx, opts.get()), OTTO_OK) << otto_last_error_message();

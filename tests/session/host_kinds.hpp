@@ -12,8 +12,9 @@
 namespace otto_test {
 
 struct HostKind {
+    enum class Transport { Local, Ssh, Telnet };
     std::string name;
-    bool ssh = false;  // created with otto_host_new_ssh on the test lab
+    Transport transport = Transport::Local;  // SSH and telnet kinds use the test lab
     // Sets the options that make this kind; tests may add their own after.
     std::function<void(otto_host_opts *)> configure;
     bool pty = true;           // a terminal: ^C, echo, prompts, line limit
@@ -22,7 +23,8 @@ struct HostKind {
     // The shell program, for tests that wrap it to count or slow its starts.
     std::vector<std::string> shell;
     // A one-shot's timeout ends everything the command started (a local
-    // process session); over SSH only the command's own process is signalled.
+    // process session); over SSH and telnet only the command's own process
+    // is signalled.
     bool oneshot_timeout_kills_children = true;
 };
 
@@ -36,7 +38,7 @@ class Lab;
 
 namespace otto_test {
 
-// The loopback lab the SSH kinds use (started on first use).
+// The loopback lab the SSH and telnet kinds use (started on first use).
 const otto_lab::Lab &test_lab();
 
 // Builds a host of `kind`; `extra` may set more options.

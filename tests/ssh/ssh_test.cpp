@@ -1,9 +1,6 @@
 // SSH hosts against a real OpenSSH sshd: authentication, host keys, the
 // shared connection and its channel budget, keepalive, and faults.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +12,7 @@
 
 #include "lab.hpp"
 #include "otto_test.hpp"
+#include "test_tcp_server.hpp"
 
 namespace otto_test {
 namespace {
@@ -334,58 +332,8 @@ TEST(SshFaults, AClosedPortFailsAtOnce) {
     EXPECT_EQ(c.retcode, -1);
 }
 
-// A TCP server that does one thing to every connection.
-class BadServer {
-public:
-    enum class Mode { Reset, Silent };
-    explicit BadServer(Mode mode) : mode_(mode) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-        socklen_t len = sizeof addr;
-        getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        ::listen(fd_, 16);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~BadServer() {
-        stop_ = true;
-        ::shutdown(fd_, SHUT_RDWR);
-        ::close(fd_);
-        thread_.join();
-        for (int c : held_) ::close(c);
-    }
-    int port() const { return port_; }
-
-private:
-    void serve() {
-        while (!stop_) {
-            int c = ::accept(fd_, nullptr, nullptr);
-            if (c < 0) return;
-            if (mode_ == Mode::Reset) {
-                // Read the client's banner, then reset mid-handshake.
-                char buf[256];
-                (void)::recv(c, buf, sizeof buf, 0);
-                linger l{1, 0};
-                setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-                ::close(c);
-            } else {
-                held_.push_back(c);  // accept, never say a word
-            }
-        }
-    }
-    Mode mode_;
-    int fd_ = -1;
-    int port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::vector<int> held_;
-    std::thread thread_;
-};
-
 TEST(SshFaults, AResetDuringTheHandshakeIsAConnectError) {
-    BadServer server(BadServer::Mode::Reset);
+    TestTcpServer server(TestTcpServer::reset_after_first_read());
     auto ctx = make_context();
     otto_host_opts *raw = nullptr;
     otto_host_opts_new(&raw);
@@ -398,7 +346,7 @@ TEST(SshFaults, AResetDuringTheHandshakeIsAConnectError) {
 }
 
 TEST(SshFaults, ASilentServerHitsTheKeyExchangeDeadline) {
-    BadServer server(BadServer::Mode::Silent);
+    TestTcpServer server(TestTcpServer::silent());
     auto ctx = make_context();
     otto_host_opts *raw = nullptr;
     otto_host_opts_new(&raw);
