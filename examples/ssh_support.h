@@ -14,7 +14,7 @@
  *   HOST:PORT      one SSH server; HOST is a name or an IP address (an IPv6
  *                  address goes without brackets: ::1:22)
  *
- * Under CTest the values come from the test lab (examples/ssh_lab.cmake reads
+ * Under CTest the values come from the test lab (examples/lab.cmake reads
  * them from the lab.json that `otto-lab up` writes), so the examples need no
  * JSON reader of their own.
  *

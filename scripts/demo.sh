@@ -35,6 +35,6 @@ done
 for example in "${ssh_examples[@]}"; do
     echo
     echo "=== ssh: $example"
-    cmake -DMODE=run -DLAB_DIR="$lab_dir" -P examples/ssh_lab.cmake -- "$build/examples/$example" |
+    cmake -DMODE=run -DLAB_DIR="$lab_dir" -P examples/lab.cmake -- "$build/examples/$example" |
         grep -v '^-- running:' || exit 1
 done
