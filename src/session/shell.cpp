@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "otto.h"
+#include "util/printable.hpp"
 
 namespace otto {
 
@@ -11,26 +12,6 @@ namespace {
 // While nobody reads, keep at most this much output before pushing back on
 // the shell (it then blocks on its writes; nothing is lost).
 constexpr size_t kIdleBufferLimit = 8u << 20;
-constexpr size_t kQuoteTail = 200;
-
-std::string printable_tail(std::string_view bytes) {
-    if (bytes.size() > kQuoteTail) bytes = bytes.substr(bytes.size() - kQuoteTail);
-    std::string out;
-    for (unsigned char c : bytes) {
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20 || c >= 0x7f) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        } else out += static_cast<char>(c);
-    }
-    return out;
-}
 }  // namespace
 
 Shell::Shell(uv_loop_t *loop, ShellConfig config, ShellObserver *observer)

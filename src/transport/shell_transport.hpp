@@ -21,6 +21,15 @@ enum class LossReason { Eof, ConnectionLost, BrokenPipe, AuthFailed };
 // "eof", "connection lost", "broken pipe" (§8.1).
 const char *loss_text(LossReason reason);
 
+// A close() while one is under way adds its callback to those that run
+// once the transport is closed: `pending` runs first, then `next`.
+inline void add_closed_callback(std::function<void()> &pending, std::function<void()> next) {
+    pending = [first = std::move(pending), next = std::move(next)] {
+        if (first) first();
+        if (next) next();
+    };
+}
+
 class ShellTransport {
 public:
     class Listener {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <utility>
 
+#include "loop/stream_reading.hpp"
 #include "otto.h"
 #include "transport/local/process_util.hpp"
 
@@ -161,15 +162,8 @@ Error LocalShellTransport::spawn() {
 void LocalShellTransport::start_reading() {
     if (reading_ || lost_ || !output_.initialized()) return;
     reading_ = true;
-    uv_read_start(
-        output_.stream(),
-        [](uv_handle_t *handle, size_t, uv_buf_t *buf) {
-            auto *self = static_cast<LocalShellTransport *>(handle->data);
-            *buf = uv_buf_init(self->read_buffer_, sizeof self->read_buffer_);
-        },
-        [](uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
-            if (auto *self = static_cast<LocalShellTransport *>(stream->data)) self->on_read(nread, buf);
-        });
+    start_stream_reading<LocalShellTransport, &LocalShellTransport::read_buffer_, &LocalShellTransport::on_read>(
+        output_.stream());
 }
 
 void LocalShellTransport::on_read(ssize_t nread, const uv_buf_t *buf) {
@@ -267,11 +261,7 @@ void LocalShellTransport::close(bool graceful, std::function<void()> closed) {
     listener_ = nullptr;
     if (closing_) {
         // A second close only adds its callback.
-        auto first = std::move(closed_);
-        closed_ = [first = std::move(first), closed = std::move(closed)] {
-            if (first) first();
-            if (closed) closed();
-        };
+        add_closed_callback(closed_, std::move(closed));
         if (!graceful && !exited_) signal_session(pid_, SIGKILL);
         return;
     }

@@ -38,11 +38,7 @@ void SshShellTransport::on_channel_ended(LossReason reason) {
 void SshShellTransport::close(bool graceful, std::function<void()> closed) {
     listener_ = nullptr;
     if (closing_) {
-        auto first = std::move(closed_);
-        closed_ = [first = std::move(first), closed = std::move(closed)] {
-            if (first) first();
-            if (closed) closed();
-        };
+        add_closed_callback(closed_, std::move(closed));
         if (!graceful) finish_close();
         return;
     }

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "loop/stream_reading.hpp"
 #include "otto.h"
 #include "transport/net/tcp_connector.hpp"
 #include "util/clock.hpp"
+#include "util/printable.hpp"
 #include "util/random_id.hpp"
 #include "util/shell_quote.hpp"
 
@@ -30,21 +32,6 @@ constexpr double kShellUpProbeInterval = 0.25;
 std::string lower(std::string_view text) {
     std::string out(text);
     for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string printable(std::string_view bytes) {
-    std::string out;
-    for (unsigned char c : bytes) {
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c < 0x20 || c >= 0x7f) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        } else out += static_cast<char>(c);
-    }
     return out;
 }
 
@@ -80,11 +67,7 @@ std::string TelnetTransport::where() const {
            std::to_string(config_.port);
 }
 
-std::string TelnetTransport::tail() const {
-    std::string_view text(login_text_);
-    if (text.size() > 200) text = text.substr(text.size() - 200);
-    return printable(text);
-}
+std::string TelnetTransport::tail() const { return printable_tail(login_text_); }
 
 // --- connecting and logging in --------------------------------------------------
 
@@ -256,15 +239,7 @@ void TelnetTransport::cancel() {
 void TelnetTransport::start_reading() {
     if (reading_ || !tcp_.initialized() || lost_) return;
     reading_ = true;
-    uv_read_start(
-        tcp_.stream(),
-        [](uv_handle_t *handle, size_t, uv_buf_t *buf) {
-            auto *self = static_cast<TelnetTransport *>(handle->data);
-            *buf = uv_buf_init(self->read_buffer_, sizeof self->read_buffer_);
-        },
-        [](uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
-            if (auto *self = static_cast<TelnetTransport *>(stream->data)) self->on_read(nread, buf);
-        });
+    start_stream_reading<TelnetTransport, &TelnetTransport::read_buffer_, &TelnetTransport::on_read>(tcp_.stream());
 }
 
 void TelnetTransport::on_read(ssize_t nread, const uv_buf_t *buf) {
@@ -483,11 +458,7 @@ void TelnetTransport::report_loss(LossReason reason) {
 void TelnetTransport::close(bool graceful, std::function<void()> closed) {
     listener_ = nullptr;
     if (closing_) {
-        auto first = std::move(closed_);
-        closed_ = [first = std::move(first), closed = std::move(closed)] {
-            if (first) first();
-            if (closed) closed();
-        };
+        add_closed_callback(closed_, std::move(closed));
         if (!graceful) finish_close();
         return;
     }
