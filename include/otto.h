@@ -460,9 +460,13 @@ OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host, const otto_c
                                     const otto_run_opts *opts, otto_op_cb cb, void *user_data);
 /* Runs one command in a fresh process with no shared state; stdout and
  * stderr are kept apart. Concurrent one-shots run concurrently. On the local
- * host the command line goes to `/bin/sh -c`. Result:
- * otto_op_cmd_result(). Of `opts`, the timeout, event callback and output
- * limit apply. */
+ * host the command line goes to `/bin/sh -c`; over SSH it is the exec
+ * channel's command. On a telnet console it runs in a fresh `sh -c` typed
+ * into one of a pool of logged-in shells, its output lines tagged so the
+ * streams come back apart: NUL and CR bytes do not survive the terminal, the
+ * console's line limit applies to the line as typed, and a timeout hangs up
+ * that shell's connection. Result: otto_op_cmd_result(). Of `opts`, the
+ * timeout, event callback and output limit apply. */
 OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
                                otto_op_cb cb, void *user_data);
 /* Writes `len` raw bytes to the default session (no newline added). */
@@ -596,7 +600,8 @@ OTTO_API int32_t otto_cmd_result_retcode(const otto_cmd_result *result);
 OTTO_API int otto_cmd_result_timed_out(const otto_cmd_result *result);
 /* Seconds from sending to the result (recovery included); 0 if unsent. */
 OTTO_API double otto_cmd_result_duration(const otto_cmd_result *result);
-/* The signal that ended a one-shot ("KILL"), or NULL. */
+/* The signal that ended a one-shot ("KILL"), or NULL. On a telnet console
+ * it is read from the shell's status 128 + n, which `exit 130` also gives. */
 OTTO_API const char *otto_cmd_result_signal(const otto_cmd_result *result);
 
 /* JSON renderings (UTF-8 output as a string; other bytes as base64 under
