@@ -31,8 +31,10 @@ std::optional<LabLink> read_link(const JsonRef &at, Diagnostics &errors) {
     auto endpoints = at.find("endpoints");
     if (!endpoints) {
         at.report(errors, "missing required key \"endpoints\"");
-    } else if (!endpoints->is(JsonKind::array) || endpoints->children().size() != 2) {
+    } else if (!endpoints->is(JsonKind::array)) {
         report_expected(*endpoints, errors, "an array of two endpoints");
+    } else if (size_t n = endpoints->children().size(); n != 2) {
+        endpoints->report(errors, "expected two endpoints, got " + std::to_string(n));
     } else {
         for (const auto &e : endpoints->children()) {
             if (!e.is(JsonKind::object)) {
