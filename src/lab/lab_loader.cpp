@@ -243,7 +243,11 @@ LabLoadResult load(std::string_view selection, std::vector<Source> sources, std:
     if (!errors.empty()) {
         result.code = LabErrorCode::parse_error;
         result.errors = errors.report();
-        for (auto &m : not_found) result.errors.push_back(std::move(m));
+        // A lab missing from the files that could be read may well be in the
+        // one that could not: saying it is not found would mislead.
+        if (files.size() == sources.size()) {
+            for (auto &m : not_found) result.errors.push_back(std::move(m));
+        }
         return result;
     }
     if (!not_found.empty()) {
