@@ -242,12 +242,13 @@ LabLoadResult load(std::string_view selection, std::vector<Source> sources, std:
     for (auto &w : warnings.all()) result.warnings.push_back(std::move(w));
     if (!errors.empty()) {
         result.code = LabErrorCode::parse_error;
-        result.errors = errors.report();
         // A lab missing from the files that could be read may well be in the
-        // one that could not: saying it is not found would mislead.
+        // one that could not: saying it is not found would mislead. Otherwise
+        // it goes last, after the messages about files.
         if (files.size() == sources.size()) {
-            for (auto &m : not_found) result.errors.push_back(std::move(m));
+            for (auto &m : not_found) errors.add(sources.size(), 0, std::move(m));
         }
+        result.errors = errors.report();
         return result;
     }
     if (!not_found.empty()) {
