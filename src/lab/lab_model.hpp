@@ -160,7 +160,9 @@ struct Lab {
     const LabHost *find(std::string_view id) const;
 };
 
-// The built-in local host (§12).
+// The built-in local host (§12): id "local", name "localhost", no ip, creds,
+// terms or resources; sessions reach it through a local shell, so its term and
+// transfer accessors mean nothing.
 LabHost builtin_local_host();
 
 }  // namespace otto::lab
