@@ -1,11 +1,12 @@
 #include "lab/lab_files.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "lab/file_paths.hpp"
 #include "lab/json_path.hpp"
@@ -62,18 +63,28 @@ LabFileSearch find_lab_files(const std::vector<std::string> &search_paths) {
 }
 
 bool read_whole_file(const std::string &file, std::string &text, std::string &error) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    // read(2) rather than a stream: a stream turns a failed read (EIO,
+    // EISDIR) into an early end of file, and the file would seem empty.
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         error = file + ": cannot read the file: " + std::strerror(errno);
         return false;
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) {
-        error = file + ": cannot read the file: " + std::strerror(errno);
-        return false;
+    std::string content;
+    char buffer[65536];
+    while (true) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            error = file + ": cannot read the file: " + std::strerror(errno);
+            ::close(fd);
+            return false;
+        }
+        content.append(buffer, static_cast<size_t>(n));
     }
-    text = buffer.str();
+    ::close(fd);
+    text = std::move(content);
     return true;
 }
 
