@@ -188,6 +188,28 @@ int free_port() {
     return ntohs(addr.sin_port);
 }
 
+namespace {
+
+// Every process of the machine as (pid, parent pid), read from /proc.
+std::vector<std::pair<pid_t, pid_t>> process_table() {
+    std::vector<std::pair<pid_t, pid_t>> processes;
+    for (const auto &entry : fs::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string stat = read_file(entry.path().string() + "/stat");
+        size_t paren = stat.rfind(')');
+        if (paren == std::string::npos) continue;
+        std::istringstream rest(stat.substr(paren + 1));
+        std::string state;
+        long ppid = 0;
+        rest >> state >> ppid;
+        processes.emplace_back(static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid));
+    }
+    return processes;
+}
+
+}  // namespace
+
 std::string telnetd_busybox() {
     std::string cache;
     if (const char *c = std::getenv("OTTO_LAB_CACHE"); c != nullptr && *c != '\0') {
@@ -347,18 +369,8 @@ void Lab::start_telnet(size_t index) {
 int Lab::signal_telnet_sessions(size_t index, int sig) {
     pid_t listener = telnet_.at(index).pid;
     int count = 0;
-    for (const auto &entry : fs::directory_iterator("/proc")) {
-        std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::string stat = read_file(entry.path().string() + "/stat");
-        size_t paren = stat.rfind(')');
-        if (paren == std::string::npos) continue;
-        std::istringstream rest(stat.substr(paren + 1));
-        std::string state;
-        long ppid = 0;
-        rest >> state >> ppid;
-        if (ppid == listener && ::kill(static_cast<pid_t>(std::stol(name)), sig) == 0) ++count;
-    }
+    for (auto [pid, ppid] : process_table())
+        if (ppid == listener && ::kill(pid, sig) == 0) ++count;
     return count;
 }
 
@@ -393,19 +405,7 @@ int Lab::signal_connections(size_t index, int sig) {
     // Every process below the listener whose command is sshd: the
     // per-connection privilege-separation processes, not the user's shells.
     pid_t listener = ssh_.at(index).pid;
-    std::vector<std::pair<pid_t, pid_t>> processes;  // (pid, ppid)
-    for (const auto &entry : fs::directory_iterator("/proc")) {
-        std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::string stat = read_file(entry.path().string() + "/stat");
-        size_t paren = stat.rfind(')');
-        if (paren == std::string::npos) continue;
-        std::istringstream rest(stat.substr(paren + 1));
-        std::string state;
-        long ppid = 0;
-        rest >> state >> ppid;
-        processes.emplace_back(static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid));
-    }
+    auto processes = process_table();
     std::vector<pid_t> tree{listener};
     for (size_t i = 0; i < tree.size(); ++i)
         for (auto &[pid, ppid] : processes)
