@@ -80,13 +80,17 @@ TEST_P(Named, ConcurrentOpensOfOneNameShareOneShell) {
 TEST_P(Named, DifferentNamesOpenInParallel) {
     // Each shell waits until all three have started: were opens of different
     // names serialised (one lock for the host), the first would never become
-    // ready and the test would fail on its deadline.
+    // ready and the test would fail on its deadline. That deadline is long:
+    // BusyBox telnetd listens with a backlog of one, so the kernel drops the
+    // third simultaneous SYN and the client's retransmissions (after 1 s, then
+    // 2 s more) can land it late.
     TempDir dir;
     auto h = make_host(ctx(), kind(), [&](otto_host_opts *o) {
         auto argv = barrier_shell(kind(), dir.file("starts"), 3);
         std::vector<const char *> args;
         for (auto &a : argv) args.push_back(a.c_str());
         ASSERT_EQ(otto_host_opts_set_shell(o, args.data(), args.size()), OTTO_OK);
+        ASSERT_EQ(otto_host_opts_set_timing(o, OTTO_TIMING_HANDSHAKE, 20.0), OTTO_OK);
     });
     auto a = open_many(h.get(), "a", 1);
     auto b = open_many(h.get(), "b", 1);
