@@ -147,6 +147,8 @@ typedef struct otto_run_result otto_run_result;
 typedef struct otto_cmd_result otto_cmd_result;
 typedef struct otto_event otto_event;
 typedef struct otto_log_entry otto_log_entry;
+typedef struct otto_fanout_opts otto_fanout_opts;
+typedef struct otto_fanout_result otto_fanout_result;
 
 /* Completion of an op. `op` is valid during the call; the callback may free
  * it. */
@@ -201,9 +203,22 @@ OTTO_API int otto_context_opts_set_dry_run(otto_context_opts *opts, int dry_run)
  * OTTO_LOG_INFO), dispatched like every other callback. */
 OTTO_API int otto_context_opts_set_log_cb(otto_context_opts *opts, otto_log_cb cb, void *user_data);
 OTTO_API int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level);
+/* The lab the context opens (LAB-FORMAT.md): a selection such as "lab1" or
+ * "lab1+lab2", found in the search paths added in order (each a .json file,
+ * or a directory holding lab.json or hosts.json; "~" is expanded). Without
+ * a search path the current directory is searched. Without a lab the
+ * context holds only the local host. */
+OTTO_API int otto_context_opts_set_lab(otto_context_opts *opts, const char *selection);
+OTTO_API int otto_context_opts_add_lab_path(otto_context_opts *opts, const char *path);
+/* The lab file as JSON text instead of search paths (messages name it
+ * "<text>"); NULL forgets it. */
+OTTO_API int otto_context_opts_set_lab_json(otto_context_opts *opts, const char *json);
 
 /* Creates a context and starts its loop thread. `opts` may be NULL; it is
- * copied. */
+ * copied. With a lab, the lab loads first, all or nothing: OTTO_EPARSE
+ * (every problem, with file, line:column and JSON path, in the last error
+ * message), OTTO_ELABNOTFOUND or OTTO_EINVAL (a malformed selection), and
+ * no context. Load warnings go to the log callback. */
 OTTO_API int otto_context_new(otto_context **out, const otto_context_opts *opts);
 
 /* Cancels all work (every op in flight completes once with OTTO_ECANCELED),
@@ -236,6 +251,31 @@ OTTO_API int otto_context_next_completion(otto_op **op, otto_context *ctx, int32
 /* Interrupts one waiting otto_context_dispatch/next_completion (which then
  * returns early) and makes the notify fd readable until the next such call. */
 OTTO_API int otto_context_wakeup(otto_context *ctx);
+
+/* The lab's name ("lab1+lab2"), "" without a lab. Borrowed from the
+ * context. */
+OTTO_API const char *otto_context_lab_name(const otto_context *ctx);
+/* The lab's hosts in file order, the local host ("local") included. */
+OTTO_API size_t otto_context_host_count(const otto_context *ctx);
+/* The id of the host at `index`, NULL past the end. Borrowed from the
+ * context. */
+OTTO_API const char *otto_context_host_id(const otto_context *ctx, size_t index);
+/* The lab's host `id`, borrowed: the context owns it and closes it when it
+ * is freed (otto_host_free on it does nothing). otto_host_close() may close
+ * it early; the next get then gives a fresh host (the closed handle stays
+ * valid, and closed, until the context is freed). OTTO_ENOTFOUND for an
+ * unknown id (the message lists the known ids); OTTO_ENOTSUP for a host
+ * otto cannot reach as the lab describes it (a hop, a login proxy). */
+OTTO_API int otto_context_get_host(otto_host **out, otto_context *ctx, const char *id);
+/* The lab's hosts as JSON, in order: [{"id", "name", "kind" ("local", "ssh",
+ * "telnet"), "address", "port", "user", "labs", "resources"}]; never a
+ * password. Free with otto_string_free(). */
+OTTO_API int otto_context_hosts_to_json(char **out, const otto_context *ctx);
+/* Checks the lab against a reservations file (LAB-FORMAT.md §14), read
+ * anew at each call, for `user` (NULL: the process's account name).
+ * OTTO_ERESERVATION names what is missing and who holds it;
+ * OTTO_ERESBACKEND when the file cannot be used (the check fails closed). */
+OTTO_API int otto_context_check_reservations(otto_context *ctx, const char *reservations_file, const char *user);
 
 /* ------------------------------------------------------------------------ */
 /* Hosts                                                                    */
@@ -504,6 +544,77 @@ OTTO_API const char *otto_session_name(const otto_session *session);
 OTTO_API int otto_session_is_alive(const otto_session *session);
 
 /* ------------------------------------------------------------------------ */
+/* Fan-out: one operation on many hosts of the lab                          */
+/* ------------------------------------------------------------------------ */
+
+/* Which hosts, and how many at once. */
+OTTO_API int otto_fanout_opts_new(otto_fanout_opts **out);
+/* Accepts NULL. */
+OTTO_API void otto_fanout_opts_free(otto_fanout_opts *opts);
+/* Hosts whose id this regex (PCRE2) finds a match in, anywhere: "router"
+ * selects "core-router-1". NULL or unset: every host. */
+OTTO_API int otto_fanout_opts_set_hosts(otto_fanout_opts *opts, const char *regex);
+/* One host after the other, in lab order (default: all at once). */
+OTTO_API int otto_fanout_opts_set_serial(otto_fanout_opts *opts, int serial);
+/* At most `limit` hosts at once; 0 (default) means no limit. */
+OTTO_API int otto_fanout_opts_set_limit(otto_fanout_opts *opts, size_t limit);
+/* Include the local host, which fan-outs skip by default (LAB-FORMAT §12). */
+OTTO_API int otto_fanout_opts_set_include_local(otto_fanout_opts *opts, int include);
+
+/* 1 if a fan-out with `opts` (may be NULL) would select the context's host
+ * at `index`, 0 if not; OTTO_EINVAL past the end. */
+OTTO_API int otto_context_host_selected(const otto_context *ctx, const otto_fanout_opts *opts, size_t index);
+
+/* Starts one host's part of a do-for-hosts fan-out: submit any op on `host`
+ * (otto_host_run, a session's commands, ...) and give it back through `out`;
+ * the fan-out then owns it: read it through the result, never free it.
+ * Return an OTTO_E* code instead to fail this host alone. Runs where
+ * callbacks run (see otto_context_opts_set_dispatch). */
+typedef int (*otto_host_start_cb)(otto_op **out, otto_host *host, void *user_data);
+
+/* Fan-outs run one operation on every selected host (`opts` may be NULL)
+ * and complete when every host has finished; one host's failure (refused,
+ * unreachable, timed out) never cancels or delays another. The op succeeds
+ * with a fan-out result holding every host's own op; it fails only if it is
+ * canceled (the result then holds what finished). A selection of no host is
+ * OTTO_ENOTFOUND at submission. Commands run on each host's default session,
+ * with `run_opts` (may be NULL); its event callback receives each host's op
+ * (otto_op_host_id() tells the host). */
+OTTO_API int otto_context_run_on_hosts(otto_op **out, otto_context *ctx, const char *command,
+                                       const otto_run_opts *run_opts, const otto_fanout_opts *opts, otto_op_cb cb,
+                                       void *user_data);
+OTTO_API int otto_context_run_commands_on_hosts(otto_op **out, otto_context *ctx, const otto_commands *commands,
+                                                const otto_run_opts *run_opts, const otto_fanout_opts *opts,
+                                                otto_op_cb cb, void *user_data);
+OTTO_API int otto_context_oneshot_on_hosts(otto_op **out, otto_context *ctx, const char *command,
+                                           const otto_run_opts *run_opts, const otto_fanout_opts *opts, otto_op_cb cb,
+                                           void *user_data);
+/* Calls `start` for each selected host as its turn comes. In
+ * OTTO_DISPATCH_APP mode `start` runs inside otto_context_dispatch(): keep
+ * dispatching until the fan-out is done. */
+OTTO_API int otto_context_do_for_hosts(otto_op **out, otto_context *ctx, otto_host_start_cb start, void *start_data,
+                                       const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
+
+/* The result of a fan-out op; borrowed, lives as long as the op. */
+OTTO_API const otto_fanout_result *otto_op_fanout_result(const otto_op *op);
+/* The worst status over the hosts, from best to worst: Success, Skipped,
+ * NotRun, Failed, Error (a host whose op failed counts as Error). */
+OTTO_API int32_t otto_fanout_result_status(const otto_fanout_result *result);
+/* The selected hosts, in lab order. */
+OTTO_API size_t otto_fanout_result_count(const otto_fanout_result *result);
+/* The id of the host at `index`, NULL past the end. */
+OTTO_API const char *otto_fanout_result_host(const otto_fanout_result *result, size_t index);
+/* That host's op, done: its error (it could not run: refused, unreachable,
+ * canceled) or its result. Borrowed from the result; never free it. */
+OTTO_API otto_op *otto_fanout_result_op(const otto_fanout_result *result, size_t index);
+/* That host's status: its op's run or command status, Error if it failed. */
+OTTO_API int32_t otto_fanout_result_host_status(const otto_fanout_result *result, size_t index);
+/* {"lab": ..., "status": ..., "hosts": {"<id>": {run result JSON} or
+ * {"error": "...", "code": -7}}}, hosts in order. Free with
+ * otto_string_free(). */
+OTTO_API int otto_fanout_result_to_json(char **out, const otto_fanout_result *result);
+
+/* ------------------------------------------------------------------------ */
 /* Ops                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -513,7 +624,8 @@ typedef enum otto_op_kind_e {
     OTTO_OP_SEND = 2,
     OTTO_OP_EXPECT = 3,
     OTTO_OP_OPEN_SESSION = 4,
-    OTTO_OP_CLOSE = 5
+    OTTO_OP_CLOSE = 5,
+    OTTO_OP_FANOUT = 6
 } otto_op_kind_t;
 
 /* Waits until the op is done: OTTO_OK when it is (whatever its outcome),
@@ -526,6 +638,9 @@ OTTO_API int otto_op_error(const otto_op *op);
 /* Why the op failed; "" when it did not. Borrowed, lives with the op. */
 OTTO_API const char *otto_op_error_message(const otto_op *op);
 OTTO_API int32_t otto_op_kind(const otto_op *op);
+/* The id of the host the op works on, "" for a fan-out. Borrowed, lives
+ * with the op. */
+OTTO_API const char *otto_op_host_id(const otto_op *op);
 /* Asks the op to stop. If it has not finished it completes with
  * OTTO_ECANCELED; a session it was running on is recovered (or declared
  * dead) before that session's next op. */

@@ -3,6 +3,8 @@
 // No exception ever crosses into C.
 #pragma once
 
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <new>
 #include <string>
@@ -41,5 +43,14 @@ T *require(T *pointer, const char *name) {
 }
 
 void require_timeout(double seconds, const char *what);
+
+// Gives the caller a malloc'd copy of `text` (freed by otto_string_free).
+inline int hand_out(char **out, const std::string &text) {
+    char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+    if (copy == nullptr) fail(OTTO_ENOMEM, "out of memory");
+    std::memcpy(copy, text.c_str(), text.size() + 1);
+    *out = copy;
+    return OTTO_OK;
+}
 
 }  // namespace otto

@@ -3,6 +3,7 @@
 
 #include "capi/api_guard.hpp"
 #include "capi/handles.hpp"
+#include "lab/lab_loader.hpp"
 #include "loop/operation.hpp"
 
 using otto::fail;
@@ -14,6 +15,46 @@ namespace {
 void refuse_on_loop_thread(const otto_context *ctx, int32_t timeout_ms, const char *what) {
     if (timeout_ms != 0 && ctx->engine->on_loop_thread())
         fail(OTTO_EDEADLK, std::string(what) + " would block the loop thread (called from a loop-thread callback)");
+}
+
+int lab_error_code(otto::lab::LabErrorCode code) {
+    switch (code) {
+        case otto::lab::LabErrorCode::lab_not_found: return OTTO_ELABNOTFOUND;
+        case otto::lab::LabErrorCode::bad_selection: return OTTO_EINVAL;
+        case otto::lab::LabErrorCode::parse_error: break;
+    }
+    return OTTO_EPARSE;
+}
+
+struct OpenedLab {
+    otto::lab::Lab lab;
+    std::vector<std::string> warnings;
+    bool from_file = false;
+};
+
+// The lab the options name, loaded all or nothing; or just the local host.
+OpenedLab open_lab(const otto_context_opts *opts) {
+    OpenedLab opened;
+    std::optional<std::string> selection, json;
+    std::vector<std::string> paths;
+    if (opts != nullptr) {
+        std::lock_guard lock(opts->mutex);
+        selection = opts->lab;
+        json = opts->lab_json;
+        paths = opts->lab_paths;
+    }
+    if (!selection) {
+        if (json) fail(OTTO_EINVAL, "a lab given as JSON text needs the lab's name (otto_context_opts_set_lab)");
+        opened.lab.hosts.push_back(otto::lab::builtin_local_host());
+        return opened;
+    }
+    if (paths.empty()) paths.emplace_back(".");
+    auto loaded = json ? otto::lab::load_lab_text(*selection, *json) : otto::lab::load_lab(*selection, paths);
+    if (!loaded.ok()) fail(lab_error_code(loaded.code), loaded.error_message());
+    opened.lab = std::move(*loaded.lab);
+    opened.warnings = std::move(loaded.warnings);
+    opened.from_file = true;
+    return opened;
 }
 
 }  // namespace
@@ -28,9 +69,16 @@ int otto_context_new(otto_context **out, const otto_context_opts *opts) {
             std::lock_guard lock(opts->mutex);
             options = opts->options;
         }
+        OpenedLab opened = open_lab(opts);
         auto engine = std::make_shared<otto::Engine>(options);
         engine->start();
-        *out = new otto_context{std::move(engine)};
+        if (!opened.warnings.empty()) {
+            engine->post([engine = engine.get(), warnings = std::move(opened.warnings)] {
+                for (const auto &w : warnings) engine->log(OTTO_LOG_WARNING, OTTO_LOG_KIND_WARNING, "", "", w);
+            });
+        }
+        auto lab = std::make_unique<otto::fleet::LabContext>(engine, std::move(opened.lab));
+        *out = new otto_context{std::move(engine), std::move(lab), opened.from_file};
         return OTTO_OK;
     });
 }

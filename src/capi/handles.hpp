@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fleet/lab_context.hpp"
 #include "host/host_config.hpp"
 #include "loop/engine.hpp"
 #include "otto.h"
@@ -15,11 +16,24 @@
 
 struct otto_context {
     std::shared_ptr<otto::Engine> engine;
+    std::unique_ptr<otto::fleet::LabContext> lab;  // always set: a lab, or just the local host
+    bool lab_loaded = false;                       // from a lab file, not the bare local host
 };
 
 struct otto_context_opts {
     mutable std::mutex mutex;
     otto::EngineOptions options;
+    std::optional<std::string> lab;
+    std::vector<std::string> lab_paths;
+    std::optional<std::string> lab_json;
+};
+
+struct otto_fanout_opts {
+    mutable std::mutex mutex;
+    std::optional<std::string> hosts;  // the regex
+    bool serial = false;
+    size_t limit = 0;
+    bool include_local = false;
 };
 
 struct otto_host_opts {

@@ -7,6 +7,7 @@
 
 #include "capi/api_guard.hpp"
 #include "capi/handles.hpp"
+#include "capi/run_request.hpp"
 #include "capi/submit.hpp"
 #include "host/host.hpp"
 #include "session/conversation_jobs.hpp"
@@ -17,43 +18,9 @@ using otto::fail;
 using otto::guarded;
 using otto::OpKind;
 using otto::require;
+using otto::run_request;
 
 namespace {
-
-std::vector<otto::Expect> compile_expects(const std::vector<ExpectSpec> &specs) {
-    std::vector<otto::Expect> expects;
-    for (const auto &spec : specs)
-        expects.push_back({otto::Pattern::compile(spec.pattern, spec.flags), spec.response, spec.flags});
-    return expects;
-}
-
-struct RunRequest {
-    std::vector<otto::CommandItem> items;
-    otto::RunSettings settings;
-    otto::EventSink events;
-};
-
-RunRequest run_request(const otto_commands *commands, const char *single, const otto_run_opts *opts) {
-    RunRequest r;
-    if (opts != nullptr) {
-        std::lock_guard lock(opts->mutex);
-        r.settings.budget = opts->timeout;
-        r.settings.expects = compile_expects(opts->expects);
-        r.settings.retain_limit = opts->output_limit;
-        r.events = opts->events;
-    }
-    if (single != nullptr) {
-        r.items.push_back({single, std::nullopt, std::nullopt});
-    } else {
-        std::lock_guard lock(commands->mutex);
-        for (const auto &item : commands->items) {
-            otto::CommandItem c{item.command, item.timeout, std::nullopt};
-            if (item.expects) c.expects = compile_expects(*item.expects);
-            r.items.push_back(std::move(c));
-        }
-    }
-    return r;
-}
 
 std::string current_user_name() {
     if (struct passwd *pw = getpwuid(getuid())) return pw->pw_name;
@@ -111,7 +78,7 @@ int run_on_host(otto_op **out, otto_host *host, const otto_commands *commands, c
     require_open(*host);
     auto request = run_request(commands, single, opts);
     std::shared_ptr<otto::Host> target = host->shared_from_this();
-    return otto::submit_op(out, host->engine_ptr(), OpKind::Run, cb, user_data, request.events,
+    return otto::submit_op(out, host->engine_ptr(), host->id(), OpKind::Run, cb, user_data, request.events,
                            [target, request = std::move(request)](std::shared_ptr<otto::Operation> op) mutable {
                                target->submit_default(std::make_shared<otto::RunJob>(
                                    std::move(op), std::move(request.items), std::move(request.settings)));
@@ -123,7 +90,8 @@ int run_on_session(otto_op **out, otto_session *session, const otto_commands *co
     require_open(*session);
     auto request = run_request(commands, single, opts);
     auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
-    return otto::submit_op(out, session->host().engine_ptr(), OpKind::Run, cb, user_data, request.events,
+    return otto::submit_op(out, session->host().engine_ptr(), session->host().id(), OpKind::Run, cb, user_data,
+                           request.events,
                            [target, request = std::move(request)](std::shared_ptr<otto::Operation> op) mutable {
                                target->submit(std::make_shared<otto::RunJob>(std::move(op), std::move(request.items),
                                                                              std::move(request.settings)));
@@ -175,7 +143,7 @@ int otto_host_close(otto_op **out, otto_host *host, otto_op_cb cb, void *user_da
     return guarded([&]() -> int {
         require(host, "host");
         std::shared_ptr<otto::Host> target = host->shared_from_this();
-        return otto::submit_op(out, host->engine_ptr(), OpKind::Close, cb, user_data, {},
+        return otto::submit_op(out, host->engine_ptr(), host->id(), OpKind::Close, cb, user_data, {},
                                [target](std::shared_ptr<otto::Operation> op) {
                                    target->close([op] { op->complete_ok({}); });
                                });
@@ -208,18 +176,11 @@ int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const
         require(host, "host");
         require(command, "command");
         require_open(*host);
-        otto::OneshotSpec spec;
-        spec.command = command;
-        spec.timeout = host->config().command_timeout;
-        otto::EventSink events;
-        if (opts != nullptr) {
-            std::lock_guard lock(opts->mutex);
-            if (opts->timeout) spec.timeout = *opts->timeout;
-            spec.retain_limit = opts->output_limit;
-            events = opts->events;
-        }
+        otto::OneshotRequest request = otto::oneshot_request(command, opts);
+        otto::OneshotSpec spec = request.for_host(host->config());
+        otto::EventSink events = request.events;
         std::shared_ptr<otto::Host> target = host->shared_from_this();
-        return otto::submit_op(out, host->engine_ptr(), OpKind::Oneshot, cb, user_data, events,
+        return otto::submit_op(out, host->engine_ptr(), host->id(), OpKind::Oneshot, cb, user_data, events,
                                [target, spec](std::shared_ptr<otto::Operation> op) {
                                    target->run_oneshot(std::move(op), spec);
                                });
@@ -233,7 +194,7 @@ int otto_host_send(otto_op **out, otto_host *host, const char *data, size_t len,
         require_open(*host);
         std::string bytes(data != nullptr ? data : "", len);
         std::shared_ptr<otto::Host> target = host->shared_from_this();
-        return otto::submit_op(out, host->engine_ptr(), OpKind::Send, cb, user_data, {},
+        return otto::submit_op(out, host->engine_ptr(), host->id(), OpKind::Send, cb, user_data, {},
                                [target, bytes = std::move(bytes)](std::shared_ptr<otto::Operation> op) mutable {
                                    target->submit_default(
                                        std::make_shared<otto::SendJob>(std::move(op), std::move(bytes)));
@@ -250,7 +211,7 @@ int otto_host_expect(otto_op **out, otto_host *host, const char *pattern, double
         require_open(*host);
         auto compiled = otto::Pattern::compile(pattern, 0);
         std::shared_ptr<otto::Host> target = host->shared_from_this();
-        return otto::submit_op(out, host->engine_ptr(), OpKind::Expect, cb, user_data, {},
+        return otto::submit_op(out, host->engine_ptr(), host->id(), OpKind::Expect, cb, user_data, {},
                                [target, compiled, timeout](std::shared_ptr<otto::Operation> op) {
                                    target->submit_default(
                                        std::make_shared<otto::ExpectJob>(std::move(op), compiled, timeout));
@@ -265,7 +226,7 @@ int otto_host_open_session(otto_op **out, otto_host *host, const char *name, ott
         if (*name == '\0') fail(OTTO_EINVAL, "a session name must not be empty");
         require_open(*host);
         std::shared_ptr<otto::Host> target = host->shared_from_this();
-        return otto::submit_op(out, host->engine_ptr(), OpKind::OpenSession, cb, user_data, {},
+        return otto::submit_op(out, host->engine_ptr(), host->id(), OpKind::OpenSession, cb, user_data, {},
                                [target, name = std::string(name)](std::shared_ptr<otto::Operation> op) {
                                    target->open_session(name, std::move(op));
                                });
@@ -298,7 +259,7 @@ int otto_session_send(otto_op **out, otto_session *session, const char *data, si
             fail(OTTO_EDEAD, "session \"" + session->name() + "\" is dead");
         std::string bytes(data != nullptr ? data : "", len);
         auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
-        return otto::submit_op(out, session->host().engine_ptr(), OpKind::Send, cb, user_data, {},
+        return otto::submit_op(out, session->host().engine_ptr(), session->host().id(), OpKind::Send, cb, user_data, {},
                                [target, bytes = std::move(bytes)](std::shared_ptr<otto::Operation> op) mutable {
                                    target->submit(std::make_shared<otto::SendJob>(std::move(op), std::move(bytes)));
                                });
@@ -316,8 +277,8 @@ int otto_session_expect(otto_op **out, otto_session *session, const char *patter
             fail(OTTO_EDEAD, "session \"" + session->name() + "\" is dead");
         auto compiled = otto::Pattern::compile(pattern, 0);
         auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
-        return otto::submit_op(out, session->host().engine_ptr(), OpKind::Expect, cb, user_data, {},
-                               [target, compiled, timeout](std::shared_ptr<otto::Operation> op) {
+        return otto::submit_op(out, session->host().engine_ptr(), session->host().id(), OpKind::Expect, cb, user_data,
+                               {}, [target, compiled, timeout](std::shared_ptr<otto::Operation> op) {
                                    target->submit(std::make_shared<otto::ExpectJob>(std::move(op), compiled, timeout));
                                });
     });
@@ -327,8 +288,8 @@ int otto_session_close(otto_op **out, otto_session *session, otto_op_cb cb, void
     return guarded([&]() -> int {
         require(session, "session");
         auto target = std::static_pointer_cast<otto::Session>(session->shared_from_this());
-        return otto::submit_op(out, session->host().engine_ptr(), OpKind::Close, cb, user_data, {},
-                               [target](std::shared_ptr<otto::Operation> op) {
+        return otto::submit_op(out, session->host().engine_ptr(), session->host().id(), OpKind::Close, cb, user_data,
+                               {}, [target](std::shared_ptr<otto::Operation> op) {
                                    target->close([op] { op->complete_ok({}); });
                                });
     });

@@ -48,6 +48,8 @@ const char *otto_op_error_message(const otto_op *op) { return op != nullptr ? op
 
 int32_t otto_op_kind(const otto_op *op) { return op != nullptr ? static_cast<int32_t>(op->kind()) : -1; }
 
+const char *otto_op_host_id(const otto_op *op) { return op != nullptr ? op->host_id().c_str() : ""; }
+
 int otto_op_cancel(otto_op *op) {
     return guarded([&]() -> int {
         require(op, "op")->request_cancel();

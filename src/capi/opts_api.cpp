@@ -73,6 +73,50 @@ int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level) 
     });
 }
 
+int otto_context_opts_set_lab(otto_context_opts *opts, const char *selection) {
+    return update(opts, [&] { opts->lab = require(selection, "selection"); });
+}
+
+int otto_context_opts_add_lab_path(otto_context_opts *opts, const char *path) {
+    return update(opts, [&] {
+        if (*require(path, "path") == '\0') fail(OTTO_EINVAL, "a lab search path must not be empty");
+        opts->lab_paths.emplace_back(path);
+    });
+}
+
+int otto_context_opts_set_lab_json(otto_context_opts *opts, const char *json) {
+    return update(opts, [&] {
+        if (json != nullptr) opts->lab_json = json;
+        else opts->lab_json.reset();
+    });
+}
+
+int otto_fanout_opts_new(otto_fanout_opts **out) { return create(out); }
+void otto_fanout_opts_free(otto_fanout_opts *opts) { delete opts; }
+
+int otto_fanout_opts_set_hosts(otto_fanout_opts *opts, const char *regex) {
+    return update(opts, [&] {
+        if (regex == nullptr) {
+            opts->hosts.reset();
+            return;
+        }
+        otto::Pattern::compile(regex, 0);  // a bad pattern is reported here
+        opts->hosts = regex;
+    });
+}
+
+int otto_fanout_opts_set_serial(otto_fanout_opts *opts, int serial) {
+    return update(opts, [&] { opts->serial = serial != 0; });
+}
+
+int otto_fanout_opts_set_limit(otto_fanout_opts *opts, size_t limit) {
+    return update(opts, [&] { opts->limit = limit; });
+}
+
+int otto_fanout_opts_set_include_local(otto_fanout_opts *opts, int include) {
+    return update(opts, [&] { opts->include_local = include != 0; });
+}
+
 int otto_host_opts_new(otto_host_opts **out) { return create(out); }
 void otto_host_opts_free(otto_host_opts *opts) { delete opts; }
 

@@ -13,14 +13,6 @@ using otto::require;
 
 namespace {
 
-int hand_out(char **out, const std::string &text) {
-    char *copy = static_cast<char *>(std::malloc(text.size() + 1));
-    if (copy == nullptr) fail(OTTO_ENOMEM, "out of memory");
-    std::memcpy(copy, text.c_str(), text.size() + 1);
-    *out = copy;
-    return OTTO_OK;
-}
-
 const char *bytes_of(const std::string &s, size_t *len) {
     if (len) *len = s.size();
     return s.c_str();
@@ -87,14 +79,14 @@ const char *otto_cmd_result_signal(const otto_cmd_result *r) {
 int otto_run_result_to_json(char **out, const otto_run_result *result) {
     return guarded([&]() -> int {
         *require(out, "out") = nullptr;
-        return hand_out(out, otto::to_json(*require(result, "result")));
+        return otto::hand_out(out, otto::to_json(*require(result, "result")));
     });
 }
 
 int otto_cmd_result_to_json(char **out, const otto_cmd_result *result) {
     return guarded([&]() -> int {
         *require(out, "out") = nullptr;
-        return hand_out(out, otto::to_json(*require(result, "result")));
+        return otto::hand_out(out, otto::to_json(*require(result, "result")));
     });
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "capi/api_guard.hpp"
@@ -11,12 +12,14 @@
 
 namespace otto {
 
-// Creates an op and posts `task(op)` to the loop. Fails with OTTO_ECLOSED
-// (and no callback ever fires) when the context is closed.
+// Creates an op (on the host `host_id`, "" for none) and posts `task(op)` to
+// the loop. Fails with OTTO_ECLOSED (and no callback ever fires) when the
+// context is closed.
 template <class Task>
-int submit_op(otto_op **out, const std::shared_ptr<Engine> &engine, OpKind kind, otto_op_cb cb, void *user_data,
-              EventSink events, Task task) {
+int submit_op(otto_op **out, const std::shared_ptr<Engine> &engine, std::string host_id, OpKind kind, otto_op_cb cb,
+              void *user_data, EventSink events, Task task) {
     auto op = std::make_shared<otto_op>(engine, kind, cb, user_data, events);
+    op->set_host_id(std::move(host_id));
     if (out != nullptr) op->adopt_user_reference();
     engine->track(op);
     bool posted = engine->post([op, task = std::move(task)]() mutable { task(std::shared_ptr<Operation>(op)); });

@@ -69,6 +69,21 @@ void Operation::release_user_reference() {
     auto self = std::move(user_reference_);  // may be the last reference
 }
 
+std::shared_ptr<Operation> Operation::take_user_reference() {
+    user_held_.store(false);
+    engine_->dispatcher().remove_completion(this);
+    if (user_reference_) return std::move(user_reference_);
+    return shared_from_this();
+}
+
+void Operation::when_complete(std::function<void()> observer) {
+    if (done()) {
+        engine_->post(std::move(observer));
+        return;
+    }
+    observer_ = std::move(observer);
+}
+
 void Operation::request_cancel() {
     if (cancel_requested_.exchange(true)) return;
     if (!done()) run_cancel_hook_soon();
@@ -106,6 +121,9 @@ bool Operation::complete(int code, std::string message, OpPayload payload) {
     on_drained_ = nullptr;
     engine_->untrack(this);
     invoke_completion();
+    // Posted, not called: the observer may start more work, which must not
+    // run inside the code completing this op.
+    if (auto observer = std::exchange(observer_, nullptr)) engine_->post(std::move(observer));
     // Waiters wake only now: once otto_op_wait() returns, the op is in the
     // completion queue or its callback has run or is queued for dispatch.
     {

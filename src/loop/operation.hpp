@@ -25,12 +25,14 @@ enum class OpKind {
     Send = OTTO_OP_SEND,
     Expect = OTTO_OP_EXPECT,
     OpenSession = OTTO_OP_OPEN_SESSION,
-    Close = OTTO_OP_CLOSE
+    Close = OTTO_OP_CLOSE,
+    Fanout = OTTO_OP_FANOUT
 };
 
 // What a finished op carries besides its error.
-using OpPayload = std::variant<std::monostate, std::shared_ptr<const otto_run_result>,
-                               std::shared_ptr<const otto_cmd_result>, std::string, std::shared_ptr<otto_session>>;
+using OpPayload =
+    std::variant<std::monostate, std::shared_ptr<const otto_run_result>, std::shared_ptr<const otto_cmd_result>,
+                 std::string, std::shared_ptr<otto_session>, std::shared_ptr<const otto_fanout_result>>;
 
 struct EventSink {
     otto_event_cb callback = nullptr;
@@ -57,12 +59,19 @@ public:
     // OTTO_OK once done, OTTO_ETIMEDOUT if `timeout_ms` ran out first.
     int wait(int timeout_ms);
     const OpPayload &payload() const { return payload_; }  // immutable once done()
+    // The id of the host the op works on; "" for none. Set before submission.
+    const std::string &host_id() const { return host_id_; }
+    void set_host_id(std::string id) { host_id_ = std::move(id); }
 
     // The caller of the C API holds the op until otto_op_free().
     void adopt_user_reference();
     // otto_op_free(): no callback runs after this returns; a pending op is
     // canceled.
     void release_user_reference();
+    // Loop thread: the caller's reference passes to an internal owner (a
+    // fan-out given the op by a user function): nothing is canceled, and the
+    // op leaves the completion queue, which is the owner's business now.
+    std::shared_ptr<Operation> take_user_reference();
     // otto_op_cancel(): the loop runs the cancel hook if the op is pending.
     void request_cancel();
     bool cancel_requested() const { return cancel_requested_.load(); }
@@ -75,6 +84,9 @@ public:
 
     // Called (on the loop) when cancellation is requested while pending.
     void set_cancel_hook(std::function<void()> hook);
+    // Runs `observer` on the loop, soon after the op completes (or soon, if
+    // it has). One observer per op: an internal owner such as a fan-out.
+    void when_complete(std::function<void()> observer);
 
     bool wants_events() const { return events_.callback != nullptr; }
     // Streams one event (borrowed data) to the event callback.
@@ -112,6 +124,8 @@ private:
     std::atomic<bool> user_held_{false};
     std::atomic<bool> cancel_requested_{false};
     std::function<void()> cancel_hook_;  // loop thread only
+    std::function<void()> observer_;     // loop thread only
+    std::string host_id_;
 
     // Serialises user callbacks with otto_op_free() (see release_user_reference).
     std::recursive_mutex callback_mutex_;

@@ -81,7 +81,9 @@ void add_bytes(cJSON *object, const char *name, std::string_view bytes) {
     }
 }
 
-cJSON *command_object(const CommandResult &r) {
+}  // namespace
+
+cJSON *to_json_object(const CommandResult &r) {
     cJSON *o = cJSON_CreateObject();
     add_bytes(o, "command", r.command);
     cJSON_AddStringToObject(o, "status", status_name(r.status));
@@ -95,7 +97,7 @@ cJSON *command_object(const CommandResult &r) {
     return o;
 }
 
-std::string print(cJSON *root) {
+std::string take_json_text(cJSON *root) {
     JsonPtr owner(root, cJSON_Delete);
     char *text = cJSON_PrintUnformatted(root);
     if (text == nullptr) throw std::bad_alloc();
@@ -104,17 +106,17 @@ std::string print(cJSON *root) {
     return out;
 }
 
-}  // namespace
-
-std::string to_json(const CommandResult &result) { return print(command_object(result)); }
-
-std::string to_json(const RunResult &result) {
+cJSON *to_json_object(const RunResult &result) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "status", status_name(result.status));
     cJSON_AddBoolToObject(o, "is_ok", status_is_ok(result.status));
     cJSON *commands = cJSON_AddArrayToObject(o, "commands");
-    for (const auto &c : result.commands) cJSON_AddItemToArray(commands, command_object(c));
-    return print(o);
+    for (const auto &c : result.commands) cJSON_AddItemToArray(commands, to_json_object(c));
+    return o;
 }
+
+std::string to_json(const CommandResult &result) { return take_json_text(to_json_object(result)); }
+
+std::string to_json(const RunResult &result) { return take_json_text(to_json_object(result)); }
 
 }  // namespace otto
