@@ -13,6 +13,8 @@ packages=(
     gcc g++ cmake ninja-build pkg-config
     # libraries (libssh and libtelnet for the SSH and telnet hosts)
     libuv1-dev libssh-dev libcjson-dev libtelnet-dev libpcre2-dev
+    # the otto command's argument parser (header-only)
+    libcli11-dev
     # test framework and checkers
     libgtest-dev valgrind
     # the style check (tests/style)

@@ -451,6 +451,66 @@ void Lab::stop() {
 
 Lab::~Lab() { stop(); }
 
+namespace {
+
+cJSON *lab_host(const std::string &element, size_t index, const std::string &lab_name) {
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddStringToObject(h, "ip", "127.0.0.1");
+    cJSON_AddStringToObject(h, "element", element.c_str());
+    cJSON_AddNumberToObject(h, "element_id", static_cast<double>(index));
+    cJSON *labs = cJSON_AddArrayToObject(h, "labs");
+    cJSON_AddItemToArray(labs, cJSON_CreateString(lab_name.c_str()));
+    cJSON *resources = cJSON_AddArrayToObject(h, "resources");
+    cJSON_AddItemToArray(resources, cJSON_CreateString((element + std::to_string(index)).c_str()));
+    return h;
+}
+
+void add_cred(cJSON *host, const std::string &login, const std::string &password) {
+    cJSON *creds = cJSON_AddArrayToObject(host, "creds");
+    cJSON *cred = cJSON_CreateObject();
+    cJSON_AddStringToObject(cred, "login", login.c_str());
+    if (!password.empty()) cJSON_AddStringToObject(cred, "password", password.c_str());
+    cJSON_AddItemToArray(creds, cred);
+}
+
+}  // namespace
+
+void Lab::write_otto_lab(const std::string &path, const std::string &lab_name) const {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "_comment", "otto's loopback test lab, written by otto-lab");
+    cJSON *hosts = cJSON_AddArrayToObject(root, "hosts");
+    for (size_t i = 0; i < ssh_.size(); ++i) {
+        cJSON *h = lab_host("ssh", i, lab_name);
+        add_cred(h, user_.name, "");
+        cJSON_AddStringToObject(h, "valid_terms", "ssh");
+        cJSON *o = cJSON_AddObjectToObject(h, "ssh_options");
+        cJSON_AddNumberToObject(o, "port", ssh_[i].port);
+        cJSON *keys = cJSON_AddArrayToObject(o, "client_keys");
+        cJSON_AddItemToArray(keys, cJSON_CreateString(user_.key.c_str()));
+        cJSON_AddStringToObject(o, "known_hosts", known_hosts().c_str());
+        cJSON_AddStringToObject(o, "host_key_policy", "strict");
+        cJSON_AddItemToArray(hosts, h);
+    }
+    size_t consoles = 0, shells = 0, ashes = 0;
+    for (const auto &t : telnet_) {
+        const char *element = t.login ? "console" : t.ash ? "ash" : "shell";
+        size_t &count = t.login ? consoles : t.ash ? ashes : shells;
+        cJSON *h = lab_host(element, count++, lab_name);
+        if (t.login && password_user_) add_cred(h, password_user_->name, password_user_->password);
+        else add_cred(h, "root", "");
+        cJSON_AddStringToObject(h, "valid_terms", "telnet");
+        if (t.ash) cJSON_AddStringToObject(h, "os_type", "busybox");
+        cJSON *o = cJSON_AddObjectToObject(h, "telnet_options");
+        cJSON_AddNumberToObject(o, "port", t.port);
+        cJSON_AddBoolToObject(o, "login", t.login);
+        cJSON_AddItemToArray(hosts, h);
+    }
+    char *text = cJSON_Print(root);
+    write_file(path, std::string(text) + "\n");
+    cJSON_free(text);
+    cJSON_Delete(root);
+}
+
 void Lab::write_json(const std::string &path) const {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "dir", dir_.c_str());

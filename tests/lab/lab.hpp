@@ -74,6 +74,12 @@ public:
     std::string known_hosts() const;
 
     void write_json(const std::string &path) const;
+    // An otto lab file (LAB-FORMAT.md) of these servers, all in lab
+    // `lab_name`: ssh0, ssh1... (the user's key, strict host keys against
+    // the lab's known_hosts), console0... (telnet with /bin/login as the
+    // password user), shell0... (telnet, no login) and ash0... (no login,
+    // BusyBox ash). Each host holds one resource, its own id.
+    void write_otto_lab(const std::string &path, const std::string &lab_name) const;
 
     // Adds a public key file's key to the keys every server accepts.
     void authorize_key(const std::string &public_key_file);

@@ -3,12 +3,18 @@
 //
 //   otto-lab up --dir DIR [--ssh N] [--max-sessions N] [--agent]
 //               [--telnet-login N] [--telnet-shell N] [--telnet-ash N]
-//       starts the servers, writes DIR/lab.json, leaves them running
+//       starts the servers, writes DIR/lab.json (what `down` reads) and
+//       DIR/otto/lab.json (the servers as otto lab "demo", LAB-FORMAT.md),
+//       leaves them running
 //   otto-lab down --dir DIR
 //       stops what DIR/lab.json lists, by pid
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "lab.hpp"
@@ -53,6 +59,10 @@ int main(int argc, char **argv) {
             auto lab = otto_lab::Lab::start(options);
             std::string json = lab->dir() + "/lab.json";
             lab->write_json(json);
+            std::string otto_dir = lab->dir() + "/otto";
+            if (mkdir(otto_dir.c_str(), 0755) != 0 && errno != EEXIST)
+                throw std::runtime_error("cannot create " + otto_dir + ": " + std::strerror(errno));
+            lab->write_otto_lab(otto_dir + "/lab.json", "demo");
             std::printf("%s\n", json.c_str());
             lab->detach();  // leave the servers running for `down`
             return 0;

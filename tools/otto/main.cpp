@@ -1,0 +1,82 @@
+// otto: run commands on the hosts of a lab from the shell.
+//
+//   otto hosts [--json]
+//   otto run  [--hosts REGEX] [--serial] [--limit N] [--timeout S] [--local] CMD...
+//   otto exec [--hosts REGEX] [--serial] [--limit N] [--timeout S] [--local] CMD...
+//
+// with --lab L, --lab-path DIR|FILE (repeatable), --dry-run, --json, -v
+// before or after the command. Built on the public C API alone.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli_context.hpp"
+#include "cli_error.hpp"
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char *kFooter = R"(Labs are looked for in the current directory, then in each --lab-path, then in
+the entries of OTTO_LAB_PATH (':'-separated); the lab name comes from --lab or
+OTTO_LAB. Without a lab, otto works on the local host alone.
+
+Exit status: the worst status over the hosts: 0 Success, 1 Failed, 2 Error
+(unreachable, refused, timed out), 5 NotRun (--dry-run); 64 bad arguments,
+65 malformed lab file, 66 lab not found, 70 other errors.)";
+
+void add_fanout_options(CLI::App *command, otto_cli::FanoutArgs &args) {
+    command->add_option("--hosts", args.hosts, "only hosts whose id matches this regex (searched, not anchored)");
+    command->add_flag("--serial", args.serial, "one host after the other, in lab order");
+    command->add_option("--limit", args.limit, "at most N hosts at once (0: no limit)")->check(CLI::NonNegativeNumber);
+    command->add_option("--timeout", args.timeout, "seconds each command may take (default: the host's)")
+        ->check(CLI::PositiveNumber);
+    command->add_flag("--local", args.include_local, "include the local host (left out by default)");
+    command->add_option("command", args.command, "the command")->required();
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    CLI::App app{"otto: run commands on the hosts of a lab", "otto"};
+    app.footer(kFooter);
+    app.require_subcommand(1);
+    app.fallthrough();
+
+    otto_cli::LabArgs lab;
+    bool json = false;
+    std::string color = "auto";
+    app.add_option("--lab", lab.lab, "the lab: NAME or NAME+NAME...");
+    app.add_option("--lab-path", lab.lab_paths, "a lab file or a directory holding lab.json (repeatable)");
+    app.add_flag("--dry-run", lab.dry_run, "contact no host; show what would run");
+    app.add_flag("--json", json, "print the result as JSON");
+    app.add_flag("-v,--verbose", lab.verbose, "show otto's log");
+    app.add_option("--color", color, "colour the output: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+
+    CLI::App *hosts = app.add_subcommand("hosts", "list the lab's hosts");
+    otto_cli::FanoutArgs run_args;
+    CLI::App *run = app.add_subcommand("run", "run commands, in order, in each host's shell");
+    add_fanout_options(run, run_args);
+    otto_cli::FanoutArgs exec_args;
+    exec_args.mode = otto_cli::FanoutArgs::Mode::Exec;
+    CLI::App *exec = app.add_subcommand("exec", "run one command line as a one-shot on each host");
+    add_fanout_options(exec, exec_args);
+    exec->prefix_command(false);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : otto_cli::kExitUsage;
+    }
+
+    try {
+        otto_cli::ContextPtr ctx = otto_cli::open_context(lab);
+        if (*hosts) return otto_cli::hosts_command(ctx.get(), json);
+        otto_cli::FanoutArgs &args = *run ? run_args : exec_args;
+        args.json = json;
+        return otto_cli::fanout_command(ctx.get(), args, otto_cli::detect_style(color, json));
+    } catch (const otto_cli::CliError &e) {
+        std::fprintf(stderr, "otto: %s\n", e.what());
+        return e.exit_code();
+    }
+}
