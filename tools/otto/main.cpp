@@ -44,13 +44,16 @@ int main(int argc, char **argv) {
     otto_cli::LabArgs lab;
     bool json = false;
     std::string color = "auto";
-    app.add_option("--lab", lab.lab, "the lab: NAME or NAME+NAME...");
+    // Given twice, the last one counts, as in most commands.
+    app.add_option("--lab", lab.lab, "the lab: NAME or NAME+NAME...")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_option("--lab-path", lab.lab_paths, "a lab file or a directory holding lab.json (repeatable)");
     app.add_flag("--dry-run", lab.dry_run, "contact no host; show what would run");
     app.add_flag("--json", json, "print the result as JSON");
     app.add_flag("-v,--verbose", lab.verbose, "show otto's log");
     app.add_option("--color", color, "colour the output: auto, always or never")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 
     CLI::App *hosts = app.add_subcommand("hosts", "list the lab's hosts");
     otto_cli::FanoutArgs run_args;

@@ -1,0 +1,144 @@
+// The otto command over a real lab: every host's output, the summary, JSON,
+// and the exit code as the worst status.
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "fleet_fixture.hpp"
+
+namespace otto_test {
+namespace {
+
+struct Outcome {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string quoted(const std::string &s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// Runs `otto ARGS...` with `env` prepended, no terminal, and no lab
+// variables unless given.
+Outcome otto_cli(const std::vector<std::string> &args, const std::string &env = "") {
+    TempDir dir;
+    std::string command = "env -u OTTO_LAB -u OTTO_LAB_PATH " + env + " " + quoted(OTTO_CLI_PATH);
+    for (const auto &a : args) command += " " + quoted(a);
+    command += " >" + dir.file("out") + " 2>" + dir.file("err") + " </dev/null";
+    int status = std::system(command.c_str());
+    Outcome o;
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = read_file(dir.file("out"));
+    o.err = read_file(dir.file("err"));
+    return o;
+}
+
+std::vector<std::string> lab_args() { return {"--lab", "fleet", "--lab-path", fleet_lab_dir()}; }
+
+std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string> &more) {
+    base.insert(base.end(), more.begin(), more.end());
+    return base;
+}
+
+bool has_line(const std::string &text, const std::string &line) {
+    return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+// "ssh0     | text": the id padded to the widest selected id.
+std::string prefixed(const std::string &id, size_t width, const std::string &text) {
+    return id + std::string(width - id.size(), ' ') + " | " + text;
+}
+
+TEST(OttoCommand, RunPrintsEveryHostsOutputAndSucceeds) {
+    auto o = otto_cli(with(lab_args(), {"run", "--local", "echo hello from $(hostname -s >/dev/null; echo otto)"}));
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    auto ids = fleet_remote_ids();
+    ids.emplace_back("local");
+    size_t width = 0;
+    for (const auto &id : ids) width = std::max(width, id.size());
+    for (const auto &id : ids) {
+        EXPECT_TRUE(has_line(o.out, prefixed(id, width, "hello from otto"))) << id << "\n" << o.out;
+        EXPECT_NE(o.out.find(id + std::string(width - id.size(), ' ') + " Success"), std::string::npos) << o.out;
+    }
+    // Without a terminal the progress is one line per finished host.
+    EXPECT_NE(o.err.find("[" + std::to_string(ids.size()) + "/" + std::to_string(ids.size()) + "] "), std::string::npos)
+        << o.err;
+    EXPECT_EQ(o.out.find("\033["), std::string::npos);  // no colour into a file
+}
+
+TEST(OttoCommand, TheExitCodeIsTheWorstStatus) {
+    auto failed = otto_cli(with(lab_args(), {"run", "--hosts", "ssh", "true", "f() { return 7; }; f", "echo never"}));
+    EXPECT_EQ(failed.exit_code, 1) << failed.err;
+    EXPECT_NE(failed.out.find("Failed  exit 7 (f() { return 7; }; f)"), std::string::npos) << failed.out;
+
+    int closed_port = otto_lab::free_port();
+    std::string json = read_file(fleet_lab_dir() + "/lab.json");
+    json.insert(json.find('[') + 1, R"({"ip": "127.0.0.1", "element": "gone", "labs": ["fleet"],
+        "creds": [{"login": "root"}], "valid_terms": "telnet", "telnet_options": {"port": )" +
+                                        std::to_string(closed_port) + "}},");
+    TempDir dir;
+    std::ofstream(dir.file("lab.json")) << json;
+    auto error = otto_cli({"--lab", "fleet", "--lab-path", dir.path(), "run", "echo still here"});
+    EXPECT_EQ(error.exit_code, 2) << error.err;
+    EXPECT_TRUE(has_line(error.out, prefixed("ssh1", 8, "still here"))) << error.out;
+    EXPECT_NE(error.out.find("gone     Error"), std::string::npos) << error.out;
+    EXPECT_NE(error.out.find(std::to_string(closed_port)), std::string::npos) << error.out;  // why, in the summary
+
+    auto dry = otto_cli(with(lab_args(), {"--dry-run", "run", "--hosts", "^ssh0$", "rm -rf /nonexistent/otto"}));
+    EXPECT_EQ(dry.exit_code, 5) << dry.err;
+    EXPECT_NE(dry.err.find("ssh0: [dry run] rm -rf /nonexistent/otto"), std::string::npos) << dry.err;
+}
+
+TEST(OttoCommand, ExecRunsOneCommandLineAsAOneShot) {
+    auto o =
+        otto_cli(with(lab_args(), {"exec", "--hosts", "^(ssh0|shell0)$", "echo", "a", "b;", "echo", "err", ">&2"}));
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_TRUE(has_line(o.out, "ssh0   | a b")) << o.out;
+    EXPECT_TRUE(has_line(o.out, "shell0 | a b")) << o.out;
+    EXPECT_TRUE(has_line(o.out, "ssh0   ! err")) << o.out;
+}
+
+TEST(OttoCommand, JsonOutputHoldsEveryHost) {
+    auto o = otto_cli(with(lab_args(), {"--json", "run", "--hosts", "^ssh", "echo json"}));
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.out.rfind(R"({"lab":"fleet","status":"Success","hosts":{"ssh0":)", 0), 0u) << o.out;
+    EXPECT_NE(o.out.find(R"("ssh1":{"status":"Success")"), std::string::npos) << o.out;
+    EXPECT_EQ(o.out.find(" | "), std::string::npos);  // no live lines in JSON mode
+}
+
+TEST(OttoCommand, LabsAreFoundThroughTheEnvironmentAndTheCurrentDirectory) {
+    auto by_env = otto_cli({"hosts"}, "OTTO_LAB=fleet OTTO_LAB_PATH=/nonexistent:" + fleet_lab_dir());
+    EXPECT_EQ(by_env.exit_code, 0) << by_env.err;
+    for (const auto &id : fleet_remote_ids())
+        EXPECT_NE(by_env.out.find("\n" + id + " "), std::string::npos) << by_env.out;
+
+    TempDir dir;
+    std::string command = "cd " + quoted(fleet_lab_dir()) + " && " + quoted(OTTO_CLI_PATH) +
+                          " --lab fleet --json hosts >" + dir.file("out");
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    EXPECT_NE(read_file(dir.file("out")).find(R"("id":"ash0")"), std::string::npos);
+}
+
+TEST(OttoCommand, BadInputGetsAClearMessageAndItsOwnExitCode) {
+    auto missing = otto_cli(with(lab_args(), {"--lab", "nolab", "hosts"}));
+    EXPECT_EQ(missing.exit_code, 66);
+    EXPECT_NE(missing.err.find("nolab"), std::string::npos) << missing.err;
+
+    TempDir dir;
+    std::ofstream(dir.file("lab.json")) << "{\"hosts\": [}";
+    auto malformed = otto_cli({"--lab", "x", "--lab-path", dir.path(), "hosts"});
+    EXPECT_EQ(malformed.exit_code, 65);
+    EXPECT_NE(malformed.err.find("lab.json:1:"), std::string::npos) << malformed.err;
+
+    EXPECT_EQ(otto_cli({"frobnicate"}).exit_code, 64);
+    EXPECT_EQ(otto_cli(with(lab_args(), {"run"})).exit_code, 64);
+    auto nobody = otto_cli(with(lab_args(), {"run", "--hosts", "^router", "true"}));
+    EXPECT_EQ(nobody.exit_code, 64);
+    EXPECT_NE(nobody.err.find("no host of lab \"fleet\" matches /^router/"), std::string::npos) << nobody.err;
+}
+
+}  // namespace
+}  // namespace otto_test
