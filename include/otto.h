@@ -149,6 +149,7 @@ typedef struct otto_event otto_event;
 typedef struct otto_log_entry otto_log_entry;
 typedef struct otto_fanout_opts otto_fanout_opts;
 typedef struct otto_fanout_result otto_fanout_result;
+typedef struct otto_repeat_opts otto_repeat_opts;
 
 /* Completion of an op. `op` is valid during the call; the callback may free
  * it. */
@@ -615,6 +616,54 @@ OTTO_API int32_t otto_fanout_result_host_status(const otto_fanout_result *result
 OTTO_API int otto_fanout_result_to_json(char **out, const otto_fanout_result *result);
 
 /* ------------------------------------------------------------------------ */
+/* Periodic tasks                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* The schedule: tick k is due at start + k * interval, so waiting never
+ * adds up to drift. A run that outlasts the interval is followed at once by
+ * the next (the period is then the run's time) and the schedule continues
+ * from there; missed ticks are not made up in a burst. */
+OTTO_API int otto_repeat_opts_new(otto_repeat_opts **out);
+/* Accepts NULL. */
+OTTO_API void otto_repeat_opts_free(otto_repeat_opts *opts);
+/* Seconds between ticks, > 0 (default 1). */
+OTTO_API int otto_repeat_opts_set_interval(otto_repeat_opts *opts, double seconds);
+/* At most `count` ticks; 0 (default): no limit. */
+OTTO_API int otto_repeat_opts_set_count(otto_repeat_opts *opts, uint64_t count);
+/* No tick due `seconds` or more after the first; 0 (default): no limit. */
+OTTO_API int otto_repeat_opts_set_duration(otto_repeat_opts *opts, double seconds);
+
+/* Receives each finished run (borrowed: valid during the call) and its
+ * tick's index, where callbacks run. */
+typedef void (*otto_repeat_cb)(otto_op *run, uint64_t index, void *user_data);
+/* Runs `commands` again and again on the host's default session (or the
+ * session), never two at once; `run_opts` and `each` may be NULL. The op
+ * completes when the count or the duration is reached (OTTO_OK), or with
+ * OTTO_ECANCELED when canceled (a run in flight is canceled too); each run
+ * keeps going when an earlier one failed. Without a count or a duration it
+ * runs until canceled or freed. */
+OTTO_API int otto_host_repeat(otto_op **out, otto_host *host, const otto_commands *commands,
+                              const otto_run_opts *run_opts, const otto_repeat_opts *opts, otto_repeat_cb each,
+                              void *each_data, otto_op_cb cb, void *user_data);
+OTTO_API int otto_session_repeat(otto_op **out, otto_session *session, const otto_commands *commands,
+                                 const otto_run_opts *run_opts, const otto_repeat_opts *opts, otto_repeat_cb each,
+                                 void *each_data, otto_op_cb cb, void *user_data);
+
+/* Receives one tick of a poll: every selected host's op (borrowed: valid
+ * during the call), as a fan-out result; where callbacks run. */
+typedef void (*otto_poll_cb)(const otto_fanout_result *tick, uint64_t index, void *user_data);
+/* Polls the selected hosts of the lab (`hosts` may be NULL, as for fan-outs)
+ * with `commands` on their default sessions: at every tick all idle hosts
+ * start at the same instant. A host still busy with an earlier tick is
+ * skipped for this one (its entry: a Skipped result saying which tick it is
+ * busy with); it delays neither the other hosts nor later ticks. A tick is
+ * reported once its runs have finished. Ends as otto_host_repeat does. */
+OTTO_API int otto_context_poll_hosts(otto_op **out, otto_context *ctx, const otto_commands *commands,
+                                     const otto_run_opts *run_opts, const otto_fanout_opts *hosts,
+                                     const otto_repeat_opts *opts, otto_poll_cb each, void *each_data, otto_op_cb cb,
+                                     void *user_data);
+
+/* ------------------------------------------------------------------------ */
 /* Ops                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -625,7 +674,9 @@ typedef enum otto_op_kind_e {
     OTTO_OP_EXPECT = 3,
     OTTO_OP_OPEN_SESSION = 4,
     OTTO_OP_CLOSE = 5,
-    OTTO_OP_FANOUT = 6
+    OTTO_OP_FANOUT = 6,
+    OTTO_OP_REPEAT = 7,
+    OTTO_OP_POLL = 8
 } otto_op_kind_t;
 
 /* Waits until the op is done: OTTO_OK when it is (whatever its outcome),

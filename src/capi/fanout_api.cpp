@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "capi/api_guard.hpp"
+#include "capi/fleet_support.hpp"
 #include "capi/handles.hpp"
 #include "capi/run_request.hpp"
 #include "capi/submit.hpp"
@@ -12,60 +13,16 @@
 
 using otto::fail;
 using otto::guarded;
+using otto::host_op;
 using otto::OpKind;
 using otto::require;
+using otto::select_hosts;
+using otto::Selection;
+using otto::SelectionRule;
 using otto::fleet::FanoutTarget;
 using otto::fleet::HostStarter;
 
 namespace {
-
-struct Selection {
-    std::vector<FanoutTarget> targets;
-    size_t limit = 0;
-};
-
-// The fan-out options as read once, with the regex compiled.
-struct SelectionRule {
-    otto_fanout_opts settings;
-    std::optional<otto::Pattern> pattern;
-
-    explicit SelectionRule(const otto_fanout_opts *opts) {
-        if (opts != nullptr) {
-            std::lock_guard lock(opts->mutex);
-            settings.hosts = opts->hosts;
-            settings.serial = opts->serial;
-            settings.limit = opts->limit;
-            settings.include_local = opts->include_local;
-        }
-        if (settings.hosts) pattern = otto::Pattern::compile(*settings.hosts, 0, otto::Pattern::Engine::Interpreter);
-    }
-
-    bool selects(const std::string &id) const {
-        if (id == "local" && !settings.include_local) return false;  // LAB-FORMAT §12
-        return !pattern || pattern->search(id, 0).has_value();
-    }
-};
-
-Selection select_hosts(otto_context *ctx, const otto_fanout_opts *opts) {
-    SelectionRule rule(opts);
-    Selection selection;
-    selection.limit = rule.settings.serial ? 1 : rule.settings.limit;
-    const auto &hosts = ctx->lab->lab().hosts;
-    for (size_t i = 0; i < hosts.size(); ++i) {
-        if (!rule.selects(hosts[i].id)) continue;
-        FanoutTarget target{hosts[i].id, nullptr, {}};
-        target.host = ctx->lab->host(i, target.error);
-        selection.targets.push_back(std::move(target));
-    }
-    if (selection.targets.empty()) {
-        const auto &settings = rule.settings;
-        std::string what = settings.hosts ? "matches /" + *settings.hosts + "/" : "is selected";
-        if (!settings.include_local) what += " (the local host is left out unless included)";
-        std::string lab = ctx->lab_loaded ? "lab \"" + ctx->lab->lab().name + "\"" : "the context (no lab)";
-        fail(OTTO_ENOTFOUND, "no host of " + lab + " " + what + "; its hosts: " + ctx->lab->known_ids());
-    }
-    return selection;
-}
 
 int submit_fanout(otto_op **out, otto_context *ctx, const otto_fanout_opts *opts, otto_op_cb cb, void *user_data,
                   HostStarter starter) {
@@ -80,15 +37,6 @@ int submit_fanout(otto_op **out, otto_context *ctx, const otto_fanout_opts *opts
                                                                      std::move(starter))
                                    ->start();
                            });
-}
-
-// A host's part of a built-in fan-out: an op of the fan-out's own, tracked
-// so that freeing the context cancels it like any other.
-std::shared_ptr<otto::Operation> host_op(const std::shared_ptr<otto_host> &host, OpKind kind, otto::EventSink events) {
-    auto op = std::make_shared<otto_op>(host->engine_ptr(), kind, nullptr, nullptr, events);
-    op->set_host_id(host->id());
-    host->engine().track(op);
-    return op;
 }
 
 HostStarter run_starter(otto::RunRequest request) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fleet/lab_context.hpp"
+#include "fleet/schedule.hpp"
 #include "host/host_config.hpp"
 #include "loop/engine.hpp"
 #include "otto.h"
@@ -26,6 +27,11 @@ struct otto_context_opts {
     std::optional<std::string> lab;
     std::vector<std::string> lab_paths;
     std::optional<std::string> lab_json;
+};
+
+struct otto_repeat_opts {
+    mutable std::mutex mutex;
+    otto::fleet::ScheduleLimits limits;
 };
 
 struct otto_fanout_opts {

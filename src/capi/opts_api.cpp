@@ -91,6 +91,29 @@ int otto_context_opts_set_lab_json(otto_context_opts *opts, const char *json) {
     });
 }
 
+int otto_repeat_opts_new(otto_repeat_opts **out) { return create(out); }
+void otto_repeat_opts_free(otto_repeat_opts *opts) { delete opts; }
+
+int otto_repeat_opts_set_interval(otto_repeat_opts *opts, double seconds) {
+    return update(opts, [&] {
+        if (!(seconds > 0) || std::isinf(seconds))
+            fail(OTTO_EINVAL, "the interval must be a finite number of seconds > 0, got " + std::to_string(seconds));
+        opts->limits.interval = seconds;
+    });
+}
+
+int otto_repeat_opts_set_count(otto_repeat_opts *opts, uint64_t count) {
+    return update(opts, [&] { opts->limits.count = count; });
+}
+
+int otto_repeat_opts_set_duration(otto_repeat_opts *opts, double seconds) {
+    return update(opts, [&] {
+        if (!(seconds >= 0) || std::isinf(seconds))
+            fail(OTTO_EINVAL, "the duration must be a finite number of seconds >= 0, got " + std::to_string(seconds));
+        opts->limits.duration = seconds;
+    });
+}
+
 int otto_fanout_opts_new(otto_fanout_opts **out) { return create(out); }
 void otto_fanout_opts_free(otto_fanout_opts *opts) { delete opts; }
 

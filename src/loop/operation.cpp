@@ -150,6 +150,11 @@ void Operation::invoke_completion() {
     }
 }
 
+void Operation::deliver_callback(std::function<void()> call) {
+    engine_->dispatcher().deliver(
+        [self = shared_from_this(), call = std::move(call)] { self->run_user_callback(call); });
+}
+
 void Operation::emit_event(otto_event_kind_t kind, std::string_view data, size_t command_index) {
     if (events_.callback == nullptr) return;
     auto self = shared_from_this();

@@ -26,7 +26,9 @@ enum class OpKind {
     Expect = OTTO_OP_EXPECT,
     OpenSession = OTTO_OP_OPEN_SESSION,
     Close = OTTO_OP_CLOSE,
-    Fanout = OTTO_OP_FANOUT
+    Fanout = OTTO_OP_FANOUT,
+    Repeat = OTTO_OP_REPEAT,
+    Poll = OTTO_OP_POLL
 };
 
 // What a finished op carries besides its error.
@@ -87,6 +89,11 @@ public:
     // Runs `observer` on the loop, soon after the op completes (or soon, if
     // it has). One observer per op: an internal owner such as a fan-out.
     void when_complete(std::function<void()> observer);
+
+    // Runs `call` where this op's callbacks run (after those already queued),
+    // unless the caller has freed the op by then: for callbacks besides the
+    // completion, such as a periodic task's per-run one.
+    void deliver_callback(std::function<void()> call);
 
     bool wants_events() const { return events_.callback != nullptr; }
     // Streams one event (borrowed data) to the event callback.

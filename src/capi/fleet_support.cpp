@@ -1,0 +1,56 @@
+#include "capi/fleet_support.hpp"
+
+#include <mutex>
+
+#include "capi/api_guard.hpp"
+#include "host/host.hpp"
+
+namespace otto {
+
+using fleet::FanoutTarget;
+
+SelectionRule::SelectionRule(const otto_fanout_opts *opts) {
+    if (opts != nullptr) {
+        std::lock_guard lock(opts->mutex);
+        settings.hosts = opts->hosts;
+        settings.serial = opts->serial;
+        settings.limit = opts->limit;
+        settings.include_local = opts->include_local;
+    }
+    if (settings.hosts) pattern = Pattern::compile(*settings.hosts, 0, Pattern::Engine::Interpreter);
+}
+
+bool SelectionRule::selects(const std::string &id) const {
+    if (id == "local" && !settings.include_local) return false;  // LAB-FORMAT §12
+    return !pattern || pattern->search(id, 0).has_value();
+}
+
+Selection select_hosts(otto_context *ctx, const otto_fanout_opts *opts) {
+    SelectionRule rule(opts);
+    Selection selection;
+    selection.limit = rule.settings.serial ? 1 : rule.settings.limit;
+    const auto &hosts = ctx->lab->lab().hosts;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+        if (!rule.selects(hosts[i].id)) continue;
+        FanoutTarget target{hosts[i].id, nullptr, {}};
+        target.host = ctx->lab->host(i, target.error);
+        selection.targets.push_back(std::move(target));
+    }
+    if (selection.targets.empty()) {
+        const auto &settings = rule.settings;
+        std::string what = settings.hosts ? "matches /" + *settings.hosts + "/" : "is selected";
+        if (!settings.include_local) what += " (the local host is left out unless included)";
+        std::string lab = ctx->lab_loaded ? "lab \"" + ctx->lab->lab().name + "\"" : "the context (no lab)";
+        fail(OTTO_ENOTFOUND, "no host of " + lab + " " + what + "; its hosts: " + ctx->lab->known_ids());
+    }
+    return selection;
+}
+
+std::shared_ptr<Operation> host_op(const std::shared_ptr<otto_host> &host, OpKind kind, EventSink events) {
+    auto op = std::make_shared<otto_op>(host->engine_ptr(), kind, nullptr, nullptr, events);
+    op->set_host_id(host->id());
+    host->engine().track(op);
+    return op;
+}
+
+}  // namespace otto
