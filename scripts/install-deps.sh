@@ -19,6 +19,9 @@ packages=(
     libgtest-dev valgrind
     # the style check (tests/style)
     clang-format
+    # the lab loader's fuzzer (scripts/fuzz.sh): clang, and libFuzzer with
+    # clang's sanitizer runtimes, which clang itself only recommends
+    clang libclang-rt-dev
     # nm, objdump (packaging tests) and ldd
     binutils libc-bin
     # the shells and tools the session tests drive: bash, dash, busybox ash,

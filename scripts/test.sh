@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Builds otto three ways and runs the whole test suite in each tree:
+# Builds otto three ways and runs the whole test suite in each tree, then
+# fuzzes the lab loader for a bounded time:
 #   build       RelWithDebInfo, no sanitizer: every test
 #   build-asan  Debug, AddressSanitizer + LeakSanitizer + UBSan
 #   build-tsan  RelWithDebInfo, ThreadSanitizer
+#   fuzz        scripts/fuzz.sh: libFuzzer on the lab loader, seeded with
+#               tests/lab_corpus/ (tree build-fuzz, clang, ASan + UBSan)
 #
 # usage: scripts/test.sh [ctest arguments...]
 #   Extra arguments go to every ctest run, e.g. `scripts/test.sh -L local`
 #   or `scripts/test.sh -R unit.`. The sanitizer trees already pass -LE (see
-#   below); a -LE given here replaces it there.
+#   below); a -LE given here replaces it there. A run with ctest arguments
+#   selects tests and so skips the fuzz step, unless OTTO_FUZZ_SECONDS is set.
 # environment:
 #   OTTO_TEST_TREES   the trees to use, in order (default "build build-asan build-tsan")
 #   OTTO_SKIP_DEPS=1  do not run scripts/install-deps.sh
 #   OTTO_TEST_JOBS    parallel tests per tree (default 2)
-# Exits non-zero when any tree fails to configure, build or pass its tests.
+#   OTTO_FUZZ_SECONDS how long the fuzz step runs, in seconds (default 120,
+#                     or 0 when ctest arguments are given); 0 skips it
+# Exits non-zero when any tree fails to configure, build or pass its tests,
+# or the fuzzer fails to build or finds anything.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +37,18 @@ fi
 read -r -a trees <<<"${OTTO_TEST_TREES:-build build-asan build-tsan}"
 jobs=${OTTO_TEST_JOBS:-2}
 ctest_args=("$@")
+if [[ -n ${OTTO_FUZZ_SECONDS:-} ]]; then
+    fuzz_seconds=$OTTO_FUZZ_SECONDS
+elif [[ ${#ctest_args[@]} -gt 0 ]]; then
+    fuzz_seconds=0
+else
+    fuzz_seconds=120
+fi
+if ! [[ $fuzz_seconds =~ ^[0-9]+$ ]]; then
+    echo "test.sh: OTTO_FUZZ_SECONDS must be a number of seconds (0 skips fuzzing), not '$fuzz_seconds'" >&2
+    exit 2
+fi
+fuzz_seconds=$((10#$fuzz_seconds))
 
 # Sanitizer settings. Everything found is fatal (the trees are also built
 # with -fno-sanitize-recover=all); options already in the environment come
@@ -62,7 +81,7 @@ fi
 declare -A summary=()
 total_passed=0
 total_failed=0
-failed_trees=0
+failed_steps=0
 
 run_tree() {
     local tree=$1
@@ -138,20 +157,52 @@ run_tree() {
     summary[$tree]="ok: $passed passed, $failed failed of $total (${took}s)"
 }
 
+# The fuzz step, after the trees: scripts/fuzz.sh builds its own tree and
+# prints its outcome on a last "=== fuzz: " line.
+run_fuzz() {
+    local start=$SECONDS log="$root/build-fuzz/fuzz-summary.log" rc=0
+    echo
+    mkdir -p "$root/build-fuzz"
+    OTTO_SKIP_DEPS=1 OTTO_FUZZ_SECONDS=$fuzz_seconds bash "$root/scripts/fuzz.sh" 2>&1 | tee "$log" || rc=$?
+    local took=$((SECONDS - start))
+    if [[ $rc -ne 0 ]]; then
+        summary[fuzz]="FAILED (${took}s)"
+        local findings
+        findings=$(sed -n 's/^fuzz\.sh: //p' "$log" | head -n 5)
+        if [[ -n $findings ]]; then
+            summary[fuzz]+=$'\n'$(sed 's/^/                  /' <<<"$findings")
+        fi
+        return 1
+    fi
+    summary[fuzz]="$(sed -n 's/^=== fuzz: \(ok: .*\) ([0-9]*s)$/\1/p' "$log" | tail -n1) (${took}s)"
+}
+
 start=$SECONDS
+steps=0
 for tree in "${trees[@]}"; do
+    steps=$((steps + 1))
     if ! run_tree "$tree"; then
-        failed_trees=$((failed_trees + 1))
+        failed_steps=$((failed_steps + 1))
     fi
 done
+if [[ $fuzz_seconds -gt 0 ]]; then
+    steps=$((steps + 1))
+    if ! run_fuzz; then
+        failed_steps=$((failed_steps + 1))
+    fi
+elif [[ -n ${OTTO_FUZZ_SECONDS:-} ]]; then
+    summary[fuzz]="skipped (OTTO_FUZZ_SECONDS=0)"
+else
+    summary[fuzz]="skipped (ctest arguments given; OTTO_FUZZ_SECONDS=120 runs it)"
+fi
 
 echo
 echo "=== summary ($((SECONDS - start))s)"
-for tree in "${trees[@]}"; do
-    printf '  %-11s %s\n' "$tree" "${summary[$tree]:-not run}"
+for step in "${trees[@]}" fuzz; do
+    printf '  %-11s %s\n' "$step" "${summary[$step]:-not run}"
 done
 echo "total: $total_passed passed, $total_failed failed"
-if [[ $failed_trees -ne 0 ]]; then
-    echo "FAILED: $failed_trees of ${#trees[@]} trees" >&2
+if [[ $failed_steps -ne 0 ]]; then
+    echo "FAILED: $failed_steps of $steps steps" >&2
     exit 1
 fi
