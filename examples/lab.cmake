@@ -14,6 +14,9 @@
 #   cmake -DMODE=run-telnet -DLAB_DIR=<dir> -P lab.cmake -- <program> [args...]
 #       runs <program> [args...] [--user NAME --password PW] 127.0.0.1:PORT
 #       on the telnetd with /bin/login if there is one, else the other
+#   cmake -DMODE=run-lab -DLAB_DIR=<dir> -P lab.cmake -- <program> [args...]
+#       runs <program> [args...] <dir>/otto: the directory of the lab file
+#       (lab "demo") that otto-lab writes
 #
 # The examples take their hosts on the command line; reading lab.json here,
 # with CMake's own JSON support, keeps a JSON reader out of them.
@@ -66,7 +69,7 @@ elseif(MODE STREQUAL "down")
   endif()
   lab_down()
 
-elseif(MODE STREQUAL "run" OR MODE STREQUAL "run-telnet")
+elseif(MODE STREQUAL "run" OR MODE STREQUAL "run-telnet" OR MODE STREQUAL "run-lab")
   # The command is everything after "--".
   set(command "")
   set(after_separator FALSE)
@@ -86,7 +89,9 @@ elseif(MODE STREQUAL "run" OR MODE STREQUAL "run-telnet")
     message(FATAL_ERROR "lab.cmake: ${lab_json} does not exist (is the lab up?)")
   endif()
   file(READ "${lab_json}" lab)
-  if(MODE STREQUAL "run-telnet")
+  if(MODE STREQUAL "run-lab")
+    list(APPEND command "${LAB_DIR}/otto")
+  elseif(MODE STREQUAL "run-telnet")
     string(JSON servers LENGTH "${lab}" telnet)
     if(servers EQUAL 0)
       message(FATAL_ERROR "lab.cmake: ${lab_json} lists no telnet servers")
@@ -134,5 +139,5 @@ elseif(MODE STREQUAL "run" OR MODE STREQUAL "run-telnet")
   endif()
 
 else()
-  message(FATAL_ERROR "lab.cmake: MODE must be up, down, run or run-telnet")
+  message(FATAL_ERROR "lab.cmake: MODE must be up, down, run, run-telnet or run-lab")
 endif()
