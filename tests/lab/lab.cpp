@@ -465,6 +465,15 @@ cJSON *lab_host(const std::string &element, size_t index, const std::string &lab
     return h;
 }
 
+// Writes `root` pretty-printed and deletes it.
+void write_json_file(const std::string &path, cJSON *root) {
+    char *text = cJSON_Print(root);
+    std::string json = std::string(text) + "\n";
+    cJSON_free(text);
+    cJSON_Delete(root);
+    write_file(path, json);
+}
+
 void add_cred(cJSON *host, const std::string &login, const std::string &password) {
     cJSON *creds = cJSON_AddArrayToObject(host, "creds");
     cJSON *cred = cJSON_CreateObject();
@@ -505,10 +514,7 @@ void Lab::write_otto_lab(const std::string &path, const std::string &lab_name) c
         cJSON_AddBoolToObject(o, "login", t.login);
         cJSON_AddItemToArray(hosts, h);
     }
-    char *text = cJSON_Print(root);
-    write_file(path, std::string(text) + "\n");
-    cJSON_free(text);
-    cJSON_Delete(root);
+    write_json_file(path, root);
 }
 
 void Lab::write_json(const std::string &path) const {
@@ -546,10 +552,7 @@ void Lab::write_json(const std::string &path) const {
         cJSON_AddBoolToObject(o, "ash", t.ash);
         cJSON_AddItemToArray(telnet, o);
     }
-    char *text = cJSON_Print(root);
-    write_file(path, std::string(text) + "\n");
-    cJSON_free(text);
-    cJSON_Delete(root);
+    write_json_file(path, root);
 }
 
 std::unique_ptr<Lab> Lab::load(const std::string &json_path) {
