@@ -689,6 +689,9 @@ OTTO_API int otto_op_error(const otto_op *op);
 /* Why the op failed; "" when it did not. Borrowed, lives with the op. */
 OTTO_API const char *otto_op_error_message(const otto_op *op);
 OTTO_API int32_t otto_op_kind(const otto_op *op);
+/* A finished op's status: its run or command status, Error if it failed,
+ * Success for ops without one (a close, a send); Error while it runs. */
+OTTO_API int32_t otto_op_status(const otto_op *op);
 /* The id of the host the op works on, "" for a fan-out. Borrowed, lives
  * with the op. */
 OTTO_API const char *otto_op_host_id(const otto_op *op);

@@ -7,19 +7,20 @@
 #include "capi/run_request.hpp"
 #include "capi/submit.hpp"
 #include "fleet/fanout.hpp"
+#include "fleet/host_ops.hpp"
 #include "host/host.hpp"
 #include "session/pattern.hpp"
 #include "session/run_job.hpp"
 
 using otto::fail;
 using otto::guarded;
-using otto::host_op;
 using otto::OpKind;
 using otto::require;
 using otto::select_hosts;
 using otto::Selection;
 using otto::SelectionRule;
 using otto::fleet::FanoutTarget;
+using otto::fleet::host_op;
 using otto::fleet::HostStarter;
 
 namespace {
@@ -41,7 +42,7 @@ int submit_fanout(otto_op **out, otto_context *ctx, const otto_fanout_opts *opts
 
 HostStarter run_starter(otto::RunRequest request) {
     return [request = std::move(request)](const std::shared_ptr<otto_host> &host, auto started) {
-        auto op = host_op(host, OpKind::Run, request.events);
+        auto op = host_op(host->engine_ptr(), host->id(), OpKind::Run, request.events);
         host->submit_default(std::make_shared<otto::RunJob>(op, request.items, request.settings));
         started(op);
     };
@@ -65,15 +66,13 @@ HostStarter user_starter(std::shared_ptr<otto::Engine> engine, otto_host_start_c
                     started(given->take_user_reference());
                     return;
                 }
-                auto failed = std::make_shared<otto_op>(host->engine_ptr(), OpKind::Run, nullptr, nullptr);
-                failed->set_host_id(host->id());
-                if (rc == OTTO_OK) failed->complete(OTTO_EINVAL, "the start function returned OTTO_OK and no op");
-                else
-                    failed->complete(rc, message.empty()
-                                             ? "the start function failed: " + std::string(otto_strerror(rc))
-                                             : message);
+                otto::Error error =
+                    rc == OTTO_OK ? otto::Error(OTTO_EINVAL, "the start function returned OTTO_OK and no op")
+                                  : otto::Error(rc, message.empty()
+                                                        ? "the start function failed: " + std::string(otto_strerror(rc))
+                                                        : message);
                 if (given != nullptr) given->release_user_reference();
-                started(failed);
+                started(otto::fleet::failed_host_op(host->engine_ptr(), host->id(), std::move(error)));
             });
         });
     };
@@ -106,7 +105,7 @@ int otto_context_oneshot_on_hosts(otto_op **out, otto_context *ctx, const char *
         require(ctx, "ctx");
         otto::OneshotRequest request = otto::oneshot_request(require(command, "command"), run_opts);
         HostStarter starter = [request](const std::shared_ptr<otto_host> &host, auto started) {
-            auto op = host_op(host, OpKind::Oneshot, request.events);
+            auto op = host_op(host->engine_ptr(), host->id(), OpKind::Oneshot, request.events);
             host->run_oneshot(op, request.for_host(host->config()));
             started(op);
         };

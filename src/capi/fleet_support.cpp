@@ -3,7 +3,6 @@
 #include <mutex>
 
 #include "capi/api_guard.hpp"
-#include "host/host.hpp"
 
 namespace otto {
 
@@ -44,13 +43,6 @@ Selection select_hosts(otto_context *ctx, const otto_fanout_opts *opts) {
         fail(OTTO_ENOTFOUND, "no host of " + lab + " " + what + "; its hosts: " + ctx->lab->known_ids());
     }
     return selection;
-}
-
-std::shared_ptr<Operation> host_op(const std::shared_ptr<otto_host> &host, OpKind kind, EventSink events) {
-    auto op = std::make_shared<otto_op>(host->engine_ptr(), kind, nullptr, nullptr, events);
-    op->set_host_id(host->id());
-    host->engine().track(op);
-    return op;
 }
 
 }  // namespace otto

@@ -1,5 +1,5 @@
 // What fan-outs and polls share: choosing the lab's hosts by the fan-out
-// options, and the ops a host's part runs under.
+// options.
 #pragma once
 
 #include <memory>
@@ -30,9 +30,5 @@ struct Selection {
 // The selected hosts in lab order, each with its handle or why it cannot be
 // used. An empty selection fails with OTTO_ENOTFOUND naming the lab's hosts.
 Selection select_hosts(otto_context *ctx, const otto_fanout_opts *opts);
-
-// A host's part of a fan-out or poll: an op of its own, tracked so that
-// freeing the context cancels it like any other.
-std::shared_ptr<Operation> host_op(const std::shared_ptr<otto_host> &host, OpKind kind, EventSink events);
 
 }  // namespace otto

@@ -2,6 +2,7 @@
 #include <variant>
 
 #include "capi/api_guard.hpp"
+#include "fleet/fanout_result.hpp"
 #include "loop/engine.hpp"
 #include "loop/operation.hpp"
 #include "session/result.hpp"
@@ -47,6 +48,10 @@ int otto_op_error(const otto_op *op) { return op != nullptr ? op->error() : OTTO
 const char *otto_op_error_message(const otto_op *op) { return op != nullptr ? op->error_message() : ""; }
 
 int32_t otto_op_kind(const otto_op *op) { return op != nullptr ? static_cast<int32_t>(op->kind()) : -1; }
+
+int32_t otto_op_status(const otto_op *op) {
+    return op != nullptr && op->done() ? otto::fleet::op_status(*op) : OTTO_STATUS_ERROR;
+}
 
 const char *otto_op_host_id(const otto_op *op) { return op != nullptr ? op->host_id().c_str() : ""; }
 

@@ -7,6 +7,7 @@
 #include "capi/handles.hpp"
 #include "capi/run_request.hpp"
 #include "capi/submit.hpp"
+#include "fleet/host_ops.hpp"
 #include "fleet/poller.hpp"
 #include "fleet/repeater.hpp"
 #include "host/host.hpp"
@@ -38,11 +39,9 @@ int submit_repeat(otto_op **out, const std::shared_ptr<otto::Engine> &engine, co
          each_data](std::shared_ptr<otto::Operation> op) {
             std::weak_ptr<otto::Operation> task = op;
             auto start_run = [engine, host_id, request, submit](uint64_t) {
-                auto run = std::make_shared<otto_op>(engine, OpKind::Run, nullptr, nullptr, request.events);
-                run->set_host_id(host_id);
-                engine->track(run);
+                auto run = otto::fleet::host_op(engine, host_id, OpKind::Run, request.events);
                 submit(std::make_shared<otto::RunJob>(run, request.items, request.settings));
-                return std::shared_ptr<otto::Operation>(run);
+                return run;
             };
             auto run_done = [task, each, each_data](const std::shared_ptr<otto::Operation> &run, uint64_t index) {
                 auto owner = task.lock();
@@ -104,14 +103,13 @@ int otto_context_poll_hosts(otto_op **out, otto_context *ctx, const otto_command
              each_data](std::shared_ptr<otto::Operation> op) mutable {
                 std::weak_ptr<otto::Operation> task = op;
                 auto start_run = [request](const std::shared_ptr<otto_host> &host) {
-                    auto run = otto::host_op(host, OpKind::Run, request.events);
+                    auto run = otto::fleet::host_op(host->engine_ptr(), host->id(), OpKind::Run, request.events);
                     host->submit_default(std::make_shared<otto::RunJob>(run, request.items, request.settings));
                     return run;
                 };
                 auto skipped_run = [request, engine = op->engine_ptr()](const otto::fleet::FanoutTarget &target,
                                                                         uint64_t busy_since) {
-                    auto run = std::make_shared<otto_op>(engine, OpKind::Run, nullptr, nullptr);
-                    run->set_host_id(target.id);
+                    auto run = otto::fleet::host_op(engine, target.id, OpKind::Run);
                     auto result = std::make_shared<otto_run_result>();
                     for (const auto &item : request.items)
                         result->commands.push_back(
@@ -119,7 +117,7 @@ int otto_context_poll_hosts(otto_op **out, otto_context *ctx, const otto_command
                                                 "skipped: still running tick " + std::to_string(busy_since)));
                     result->status = OTTO_STATUS_SKIPPED;  // nothing ran: the host was busy
                     run->complete_ok(std::shared_ptr<const otto_run_result>(std::move(result)));
-                    return std::shared_ptr<otto::Operation>(run);
+                    return run;
                 };
                 auto tick_done = [task, each, each_data](std::shared_ptr<const otto_fanout_result> tick,
                                                          uint64_t index) {

@@ -1,8 +1,6 @@
 #include "fleet/fanout.hpp"
 
-#include "capi/handles.hpp"
-#include "host/host.hpp"
-#include "loop/engine.hpp"
+#include "fleet/host_ops.hpp"
 
 namespace otto::fleet {
 
@@ -56,10 +54,7 @@ void Fanout::slot_finished(size_t index) {
 
 void Fanout::fail_slot(size_t index, int code, std::string message) {
     Slot &slot = slots_[index];
-    auto failed = std::make_shared<otto_op>(op_->engine_ptr(), OpKind::Run, nullptr, nullptr);
-    failed->set_host_id(slot.target.id);
-    failed->complete(code, std::move(message));
-    slot.op = std::move(failed);
+    slot.op = failed_host_op(op_->engine_ptr(), slot.target.id, Error(code, std::move(message)));
     slot.finished = true;
     ++finished_;
 }

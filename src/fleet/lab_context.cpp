@@ -1,13 +1,22 @@
 #include "fleet/lab_context.hpp"
 
 #include "capi/handles.hpp"
-#include "fleet/lab_host_config.hpp"
 #include "host/host.hpp"
 
 namespace otto::fleet {
 
+namespace {
+
+std::vector<LabHostConfig> configs_of(const lab::Lab &lab) {
+    std::vector<LabHostConfig> configs;
+    for (const auto &host : lab.hosts) configs.push_back(host_config_for(host));
+    return configs;
+}
+
+}  // namespace
+
 LabContext::LabContext(std::shared_ptr<Engine> engine, lab::Lab lab)
-    : engine_(std::move(engine)), lab_(std::move(lab)), slots_(lab_.hosts.size()) {}
+    : engine_(std::move(engine)), lab_(std::move(lab)), configs_(configs_of(lab_)), slots_(lab_.hosts.size()) {}
 
 LabContext::~LabContext() = default;
 
@@ -28,8 +37,7 @@ std::string LabContext::known_ids() const {
 }
 
 std::shared_ptr<otto_host> LabContext::host(size_t index, Error &error) {
-    const lab::LabHost &entry = lab_.hosts.at(index);
-    LabHostConfig made = host_config_for(entry);
+    const LabHostConfig &made = configs_.at(index);
     if (made.unsupported) {
         error = made.unsupported;
         return nullptr;
@@ -42,7 +50,7 @@ std::shared_ptr<otto_host> LabContext::host(size_t index, Error &error) {
         return nullptr;
     }
     if (slot.current) slot.retired.push_back(std::move(slot.current));
-    slot.current = std::make_shared<otto_host>(engine_, std::move(made.config));
+    slot.current = std::make_shared<otto_host>(engine_, made.config);
     engine_->register_closable(slot.current);
     return slot.current;
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fleet/lab_host_config.hpp"
 #include "lab/lab_model.hpp"
 #include "loop/engine.hpp"
 #include "util/error.hpp"
@@ -44,6 +45,7 @@ private:
 
     const std::shared_ptr<Engine> engine_;
     const lab::Lab lab_;
+    const std::vector<LabHostConfig> configs_;  // one per host entry, made once
     std::mutex mutex_;
     std::vector<Slot> slots_;
 };

@@ -1,8 +1,6 @@
 #include "fleet/poller.hpp"
 
-#include "capi/handles.hpp"
-#include "host/host.hpp"
-#include "loop/engine.hpp"
+#include "fleet/host_ops.hpp"
 
 namespace otto::fleet {
 
@@ -34,9 +32,7 @@ void Poller::tick() {
         std::shared_ptr<Operation> run;
         if (target.error) {
             // A host the lab cannot give fails in every tick, alone.
-            run = std::make_shared<otto_op>(op_->engine_ptr(), OpKind::Run, nullptr, nullptr);
-            run->set_host_id(target.id);
-            run->complete(target.error.code, target.error.message);
+            run = failed_host_op(op_->engine_ptr(), target.id, target.error);
         } else if (busy_[i]) {
             run = skipped_run_(target, busy_since_[i]);
         } else {

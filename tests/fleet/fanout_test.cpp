@@ -55,6 +55,7 @@ TEST(Fanout, RunsOnEveryHostAndMapsEachIdToItsResult) {
     EXPECT_EQ(ids_of(entries), expected);
     for (const auto &[id, host_op] : entries) {
         EXPECT_STREQ(otto_op_host_id(host_op), id.c_str());
+        EXPECT_EQ(otto_op_status(host_op), OTTO_STATUS_SUCCESS) << id;
         auto r = copy_run(host_op);
         EXPECT_EQ(r.error, OTTO_OK) << id << ": " << r.error_message;
         std::string who = id == "console0" ? fleet_lab().password_user()->name : fleet_lab().user().name;
@@ -167,6 +168,7 @@ TEST(Fanout, OneHostsFailureNeitherCancelsNorDelaysTheOthers) {
         EXPECT_EQ(r.only().output, "ok") << id;
     }
     EXPECT_EQ(otto_op_error(by_id["refused"]), OTTO_ECONNECT) << otto_op_error_message(by_id["refused"]);
+    EXPECT_EQ(otto_op_status(by_id["refused"]), OTTO_STATUS_ERROR);
     EXPECT_EQ(otto_op_error(by_id["silent"]), OTTO_ETIMEDOUT) << otto_op_error_message(by_id["silent"]);
     EXPECT_EQ(otto_fanout_result_status(otto_op_fanout_result(op.get())), OTTO_STATUS_ERROR);
 
@@ -251,6 +253,7 @@ TEST(Fanout, CommandListsAndOneShotsRunOnEveryHost) {
         EXPECT_EQ(r.commands[1].output, "/tmp") << id;
         EXPECT_EQ(r.commands[2].retcode, 3) << id;
         EXPECT_EQ(r.status, OTTO_STATUS_FAILED) << id;
+        EXPECT_EQ(otto_op_status(host_op), OTTO_STATUS_FAILED) << id;
     }
     EXPECT_EQ(otto_fanout_result_status(otto_op_fanout_result(runs.get())), OTTO_STATUS_FAILED);
 

@@ -23,13 +23,6 @@ struct FanoutState {
     LiveOutput *live = nullptr;
 };
 
-int32_t op_status(const otto_op *op) {
-    if (otto_op_error(op) != OTTO_OK) return OTTO_STATUS_ERROR;
-    if (const otto_run_result *run = otto_op_run_result(op)) return otto_run_result_status(run);
-    if (const otto_cmd_result *cmd = otto_op_cmd_result(op)) return otto_cmd_result_status(cmd);
-    return OTTO_STATUS_SUCCESS;
-}
-
 void on_event(otto_op *op, const otto_event *event, void *user_data) {
     auto *state = static_cast<FanoutState *>(user_data);
     size_t len = 0;
@@ -39,7 +32,7 @@ void on_event(otto_op *op, const otto_event *event, void *user_data) {
 }
 
 void on_host_done(otto_op *op, void *user_data) {
-    static_cast<FanoutState *>(user_data)->live->finished(otto_op_host_id(op), op_status(op));
+    static_cast<FanoutState *>(user_data)->live->finished(otto_op_host_id(op), otto_op_status(op));
 }
 
 int start_host(otto_op **out, otto_host *host, void *user_data) {
