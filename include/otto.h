@@ -110,7 +110,9 @@ typedef enum otto_error_code_e {
     OTTO_ENOTSUP = -21,      /* not supported by this host kind */
     OTTO_ERESERVATION = -22, /* a reservation is missing */
     OTTO_ERESBACKEND = -23,  /* the reservations file could not be used */
-    OTTO_EPENDING = -24      /* the op has not finished yet */
+    OTTO_EPENDING = -24,     /* the op has not finished yet */
+    OTTO_EPERM = -25,        /* permission denied (a file or directory) */
+    OTTO_EFILE = -26         /* a file operation failed; the message quotes the host */
 } otto_error_code_t;
 
 /* A static, thread-safe description of an error code ("invalid argument").

@@ -77,6 +77,8 @@ const char *otto_strerror(int code) {
         case OTTO_ERESERVATION: return "missing reservation";
         case OTTO_ERESBACKEND: return "reservations unavailable";
         case OTTO_EPENDING: return "operation pending";
+        case OTTO_EPERM: return "permission denied";
+        case OTTO_EFILE: return "file operation failed";
         default: return "unknown error";
     }
 }

@@ -41,6 +41,12 @@ HostBackend &Host::backend() {
     return *backend_;
 }
 
+RemoteFiles *Host::files() {
+    if (closing_) return nullptr;
+    if (!files_) files_ = backend().make_files();
+    return files_.get();
+}
+
 ShellConfig Host::shell_config() const {
     ShellConfig c;
     c.timings = config_.timings;
@@ -210,12 +216,17 @@ void Host::close(std::function<void()> done) {
         if (auto op = running.op.lock()) op->complete(OTTO_ECANCELED, "host \"" + id() + "\" was closed");
     }
 
+    // Transfers stop (removing their temporary files) while the transport
+    // is still there to carry the removal.
+    if (files_) files_->shutdown();
+
     auto self = shared_from_this();
     auto remaining = std::make_shared<size_t>(sessions.size() + 1);
     auto one_closed = [self, remaining] {
         if (--*remaining != 0) return;
         // Sessions first, then connections even if a session refused (§14.7).
         auto finish = [self] {
+            self->files_.reset();
             self->backend_.reset();
             self->close_finished_ = true;
             auto waiters = std::move(self->close_waiters_);

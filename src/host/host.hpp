@@ -14,6 +14,7 @@
 #include "host/host_config.hpp"
 #include "loop/engine.hpp"
 #include "loop/operation.hpp"
+#include "transfer/remote_files.hpp"
 
 namespace otto {
 
@@ -39,6 +40,8 @@ public:
 
     // Loop thread.
     HostBackend &backend();
+    // The host's files, made on first use; nullptr once the host closes.
+    RemoteFiles *files();
     // Queues a job on the default session (or fails its op once closed).
     void submit_default(std::shared_ptr<class Job> job);
     void open_session(const std::string &name, std::shared_ptr<Operation> op);
@@ -67,6 +70,7 @@ private:
     std::atomic<uint64_t> replacements_{0};
 
     std::unique_ptr<HostBackend> backend_;
+    std::unique_ptr<RemoteFiles> files_;
     std::shared_ptr<Session> default_session_;
     std::map<std::string, std::shared_ptr<Session>> named_;
     std::map<std::string, std::shared_ptr<Opening>> opening_;

@@ -14,6 +14,8 @@
 
 namespace otto {
 
+class RemoteFiles;
+
 struct OneshotSpec {
     std::string command;
     double timeout = 30.0;
@@ -40,6 +42,18 @@ public:
 
     virtual std::shared_ptr<OneshotHandle> run_oneshot(const OneshotSpec &spec, OneshotLineSink lines,
                                                        std::function<void(CommandResult)> done) = 0;
+
+    // Whether a one-shot can carry `command` as it is (a console's line
+    // editor limits the typed line; exec channels and sh -c take anything
+    // this library sends).
+    virtual bool oneshot_fits(std::string_view command) const {
+        (void)command;
+        return true;
+    }
+
+    // The host's files (see transfer/remote_files.hpp); the host makes them
+    // once, on first use, and shuts them down before the backend.
+    virtual std::unique_ptr<RemoteFiles> make_files() = 0;
 
     // Stops every one-shot and connection; `done` runs when all is released.
     virtual void shutdown(std::function<void()> done) = 0;

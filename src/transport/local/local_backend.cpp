@@ -1,6 +1,7 @@
 #include "transport/local/local_backend.hpp"
 
 #include "loop/deferred.hpp"
+#include "transfer/remote_files.hpp"
 #include "transport/local/local_oneshot.hpp"
 #include "transport/local/local_shell.hpp"
 
@@ -44,5 +45,7 @@ void LocalBackend::shutdown(std::function<void()> done) {
     // their own, each holding the loop until reaped.
     defer_unconditionally(loop_, std::move(done));
 }
+
+std::unique_ptr<RemoteFiles> LocalBackend::make_files() { return nullptr; }
 
 }  // namespace otto

@@ -21,6 +21,7 @@ public:
     LineLimit line_limit() const override;
     std::shared_ptr<OneshotHandle> run_oneshot(const OneshotSpec &spec, OneshotLineSink lines,
                                                std::function<void(CommandResult)> done) override;
+    std::unique_ptr<RemoteFiles> make_files() override;
     void shutdown(std::function<void()> done) override;
 
 private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "loop/deferred.hpp"
+#include "transfer/remote_files.hpp"
 #include "transport/ssh/ssh_oneshot.hpp"
 #include "transport/ssh/ssh_shell_transport.hpp"
 #include "util/shell_quote.hpp"
@@ -121,5 +122,7 @@ void SshBackend::shutdown(std::function<void()> done) {
     for (auto &c : connections) c->close();
     defer_unconditionally(loop_, std::move(done));
 }
+
+std::unique_ptr<RemoteFiles> SshBackend::make_files() { return nullptr; }
 
 }  // namespace otto

@@ -4,6 +4,7 @@
 
 #include "loop/deferred.hpp"
 #include "loop/timer.hpp"
+#include "transfer/remote_files.hpp"
 #include "transport/telnet/console_oneshot.hpp"
 #include "transport/telnet/telnet_transport.hpp"
 #include "util/clock.hpp"
@@ -229,5 +230,7 @@ void TelnetBackend::shutdown(std::function<void()> done) {
     all_.clear();
     defer_unconditionally(loop_, std::move(done));
 }
+
+std::unique_ptr<RemoteFiles> TelnetBackend::make_files() { return nullptr; }
 
 }  // namespace otto

@@ -1,0 +1,77 @@
+// The controller's side of a transfer: the bytes an upload sends (a local
+// file or memory) and where a download's bytes go (a temporary local file
+// renamed into place, or memory). Shared by every RemoteFiles backend.
+//
+// File reads and writes here are plain pread/pwrite on the loop thread:
+// blocks are at most a few hundred KiB and land in the page cache, so each
+// call takes microseconds, and the loop never waits on the network here.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "transfer/remote_files.hpp"
+#include "util/error.hpp"
+
+namespace otto {
+
+// Where an upload's bytes come from.
+class UploadSource {
+public:
+    // Opens the local file (or takes the bytes); a missing or unreadable
+    // file or a directory is an Error naming the path.
+    static UploadSource open(const UploadSpec &spec, Error &error);
+    UploadSource(UploadSource &&other) noexcept;
+    UploadSource &operator=(UploadSource &&other) noexcept;
+    ~UploadSource();
+
+    uint64_t size() const { return size_; }
+    // The mode the destination gets: the spec's, else the file's permission
+    // bits, else 0644.
+    uint32_t mode() const { return mode_; }
+    // Up to `length` bytes from `offset` (fewer only at the end).
+    std::string read(uint64_t offset, size_t length, Error &error) const;
+    const std::string &description() const { return description_; }
+
+private:
+    UploadSource() = default;
+    int fd_ = -1;
+    std::optional<std::string> bytes_;
+    uint64_t size_ = 0;
+    uint32_t mode_ = 0644;
+    std::string description_;  // the local path, or "memory"
+};
+
+// Where a download's bytes go.
+class DownloadSink {
+public:
+    // For a local file: creates its temporary sibling now (so a bad local
+    // directory fails before any byte moves). For memory: nothing.
+    static DownloadSink open(const DownloadSpec &spec, Error &error);
+    DownloadSink(DownloadSink &&other) noexcept;
+    DownloadSink &operator=(DownloadSink &&other) noexcept;
+    // Removes the temporary file unless committed.
+    ~DownloadSink();
+
+    Error write(uint64_t offset, std::string_view data);
+    // Renames the temporary file into place with `mode` (the spec's mode
+    // wins); for memory, moves the content out.
+    Error commit(uint32_t remote_mode, std::string &content);
+    // Removes the temporary file now.
+    void abort();
+    bool to_memory() const { return to_memory_; }
+
+private:
+    DownloadSink() = default;
+    bool to_memory_ = false;
+    std::string memory_;
+    int fd_ = -1;
+    std::string temp_path_;
+    std::string final_path_;
+    std::optional<uint32_t> mode_;
+};
+
+}  // namespace otto
