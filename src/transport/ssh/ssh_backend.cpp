@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "loop/deferred.hpp"
+#include "otto.h"
 #include "transfer/remote_files.hpp"
 #include "transport/ssh/ssh_oneshot.hpp"
 #include "transport/ssh/ssh_shell_transport.hpp"
@@ -11,7 +12,7 @@
 namespace otto {
 
 SshBackend::SshBackend(uv_loop_t *loop, const HostConfig &config, SshConnection::Log log)
-    : loop_(loop), config_(config), log_(std::move(log)) {}
+    : loop_(loop), config_(config), log_(std::move(log)), where_(ssh_where(config)) {}
 
 SshBackend::~SshBackend() {
     for (auto &c : connections_) c->close();
@@ -44,7 +45,7 @@ void SshBackend::acquire(std::shared_ptr<Request> request) {
     // (which may never end), gets a connection of its own.
     bool execs_running = std::any_of(connections_.begin(), connections_.end(),
                                      [](const auto &c) { return c->channels_in_use() > c->shells_in_use(); });
-    if (!request->spec.pty && execs_running) {
+    if (!request->spec.long_lived() && execs_running) {
         waiting_.push_back(std::move(request));
         return;
     }
@@ -121,6 +122,18 @@ void SshBackend::shutdown(std::function<void()> done) {
     connections_.clear();
     for (auto &c : connections) c->close();
     defer_unconditionally(loop_, std::move(done));
+}
+
+void SshBackend::open_subsystem(const std::string &name, SshConnection::Opened done) {
+    if (shut_down_) {
+        defer_unconditionally(loop_, [done] { done(nullptr, Error(OTTO_ECANCELED, "the host was closed")); });
+        return;
+    }
+    auto request = std::make_shared<Request>();
+    request->spec.pty = false;
+    request->spec.subsystem = name;
+    request->done = std::move(done);
+    acquire(request);
 }
 
 std::unique_ptr<RemoteFiles> SshBackend::make_files() { return nullptr; }

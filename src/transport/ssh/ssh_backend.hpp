@@ -29,6 +29,13 @@ public:
     std::unique_ptr<RemoteFiles> make_files() override;
     void shutdown(std::function<void()> done) override;
 
+    // Opens a channel for a subsystem ("sftp") under the same budget as
+    // everything else; like a shell it may stay open for long, so it gets a
+    // connection of its own rather than wait when every slot is taken. A
+    // server without the subsystem answers OTTO_ENOTSUP.
+    void open_subsystem(const std::string &name, SshConnection::Opened done);
+    const std::string &where() const { return where_; }
+
 private:
     struct Request {
         SshChannelSpec spec;
@@ -43,6 +50,7 @@ private:
     uv_loop_t *loop_;
     HostConfig config_;
     SshConnection::Log log_;
+    std::string where_;
     std::vector<std::shared_ptr<SshConnection>> connections_;
     std::deque<std::shared_ptr<Request>> waiting_;  // one-shots waiting for a slot
     bool shut_down_ = false;

@@ -53,6 +53,7 @@ public:
     void close();
     bool closed() const { return channel_ == nullptr; }
     bool ended() const { return ended_; }
+    // A shell or a subsystem (counted apart from one-shots in the budget).
     bool is_shell() const { return shell_; }
 
     // --- for SshConnection ---

@@ -47,11 +47,13 @@ SshConnection::SshConnection(uv_loop_t *loop, const HostConfig &config, Log log)
 
 SshConnection::~SshConnection() { close(); }
 
-std::string SshConnection::where() const {
-    bool v6 = config_.address.find(':') != std::string::npos;
-    std::string host = v6 ? "[" + config_.address + "]" : config_.address;
-    return "ssh " + config_.user + "@" + host + ":" + std::to_string(config_.port);
+std::string ssh_where(const HostConfig &config) {
+    bool v6 = config.address.find(':') != std::string::npos;
+    std::string host = v6 ? "[" + config.address + "]" : config.address;
+    return "ssh " + config.user + "@" + host + ":" + std::to_string(config.port > 0 ? config.port : 22);
 }
+
+std::string SshConnection::where() const { return ssh_where(config_); }
 
 void SshConnection::log(int level, int kind, const std::string &text) const {
     if (log_) log_(level, kind, text);
@@ -309,8 +311,8 @@ void SshConnection::drive_opens() {
             rc = o.channel != nullptr ? ssh_channel_open_session(o.channel) : SSH_ERROR;
             if (rc == SSH_OK) {
                 // Callbacks from now on, so no byte of the shell is missed.
-                o.wrapper = std::make_shared<SshChannel>(loop_, weak_from_this(), o.channel, o.spec.pty);
-                o.step = o.spec.pty ? PendingOpen::Step::Pty : PendingOpen::Step::Start;
+                o.wrapper = std::make_shared<SshChannel>(loop_, weak_from_this(), o.channel, o.spec.long_lived());
+                o.step = o.spec.pty && o.spec.subsystem.empty() ? PendingOpen::Step::Pty : PendingOpen::Step::Start;
             }
         }
         if (rc == SSH_OK && o.step == PendingOpen::Step::Pty) {
@@ -318,8 +320,9 @@ void SshConnection::drive_opens() {
             if (rc == SSH_OK) o.step = PendingOpen::Step::Start;
         }
         if (rc == SSH_OK && o.step == PendingOpen::Step::Start) {
-            rc = o.spec.command.empty() ? ssh_channel_request_shell(o.channel)
-                                        : ssh_channel_request_exec(o.channel, o.spec.command.c_str());
+            if (!o.spec.subsystem.empty()) rc = ssh_channel_request_subsystem(o.channel, o.spec.subsystem.c_str());
+            else if (o.spec.command.empty()) rc = ssh_channel_request_shell(o.channel);
+            else rc = ssh_channel_request_exec(o.channel, o.spec.command.c_str());
         }
         if (rc == SSH_AGAIN) {
             ++i;
@@ -335,7 +338,15 @@ void SshConnection::drive_opens() {
         // §13.1: a refused channel (sshd MaxSessions) is an error, never
         // retried in a loop.
         std::string why = libssh_error();
+        bool subsystem_refused = open->step == PendingOpen::Step::Start && !open->spec.subsystem.empty();
         release_open(*open);
+        if (subsystem_refused) {
+            // The channel opened but the server has no such subsystem: a
+            // distinct code, so the caller can use something else instead.
+            std::string name = open->spec.subsystem == "sftp" ? "SFTP" : "\"" + open->spec.subsystem + "\"";
+            open->done(nullptr, Error(OTTO_ENOTSUP, where() + ": the server has no " + name + " subsystem: " + why));
+            continue;
+        }
         open->done(nullptr, Error(OTTO_ECONNECT, where() + ": the server refused a channel: " + why));
     }
 }
@@ -349,7 +360,7 @@ void SshConnection::open_channel(const SshChannelSpec &spec, Opened done) {
         return;
     }
     ++channels_in_use_;
-    if (spec.pty) ++shells_in_use_;
+    if (spec.long_lived()) ++shells_in_use_;
     auto open = std::make_unique<PendingOpen>();
     open->spec = spec;
     open->done = std::move(done);
@@ -370,7 +381,7 @@ void SshConnection::release_open(PendingOpen &open) {
         open.wrapper.reset();
     } else {
         if (open.channel != nullptr && session_ != nullptr) ssh_channel_free(open.channel);
-        give_back_slot(open.spec.pty);
+        give_back_slot(open.spec.long_lived());
     }
     open.channel = nullptr;
 }

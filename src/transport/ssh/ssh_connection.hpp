@@ -29,9 +29,18 @@ class SshAuthenticator;
 struct SshChannelSpec {
     bool pty = true;
     std::string command;  // empty: a login shell
+    // A subsystem ("sftp") instead of a shell or command; never with a PTY.
+    std::string subsystem;
     int columns = 400;
     int rows = 24;
+
+    // Shells and subsystems stay open as long as their user wants: the
+    // budget counts them apart from one-shots, which end soon.
+    bool long_lived() const { return pty || !subsystem.empty(); }
 };
+
+// "ssh user@host:port": how messages name an SSH host.
+std::string ssh_where(const HostConfig &config);
 
 class SshConnection : public std::enable_shared_from_this<SshConnection> {
 public:
@@ -49,11 +58,13 @@ public:
     bool ready() const { return phase_ == Phase::Ready; }
     bool broken() const { return phase_ == Phase::Failed || phase_ == Phase::Closed; }
 
-    // Opens a channel with a PTY and a shell, or an exec channel, connecting
-    // first if needed. It counts against the budget from this call until
+    // Opens a channel with a PTY and a shell, an exec channel or a subsystem
+    // channel, connecting first if needed. A refused subsystem is
+    // OTTO_ENOTSUP (the caller may fall back to something else). It counts against the budget from this call until
     // the channel is closed (or fails to open).
     void open_channel(const SshChannelSpec &spec, Opened done);
     int channels_in_use() const { return channels_in_use_; }
+    // Shells and subsystems (SshChannelSpec::long_lived).
     int shells_in_use() const { return shells_in_use_; }
     // Runs whenever a channel gives its slot back.
     void on_slot_freed(std::function<void()> fn) { slot_freed_ = std::move(fn); }
