@@ -322,8 +322,8 @@ void Lab::start_ssh(size_t index) {
                << "MaxStartups 1000:30:2000\n"
                << "MaxSessions " << options_.max_sessions << "\n"
                << "LoginGraceTime 30\n"
-               << "LogLevel " << options_.log_level << "\n"
-               << "Subsystem sftp internal-sftp\n";
+               << "LogLevel " << options_.log_level << "\n";
+        if (options_.sftp) config << "Subsystem sftp internal-sftp\n";
         write_file(server.config, config.str());
         run({kSshd, "-t", "-f", server.config}, dir_ + "/setup.log");
         server.pid = spawn(server_command({kSshd, "-D", "-f", server.config, "-E", server.log}));

@@ -51,6 +51,9 @@ struct Options {
     // process leaves nothing behind. Off for `otto-lab up`, whose servers
     // outlive it by design.
     bool die_with_parent = false;
+    // sshd serves the SFTP subsystem (internal-sftp); off: a server without
+    // SFTP, as some appliances are.
+    bool sftp = true;
 };
 
 class Lab {
