@@ -4,7 +4,7 @@
 
 #include "loop/deferred.hpp"
 #include "otto.h"
-#include "transfer/remote_files.hpp"
+#include "transfer/sftp_files.hpp"
 #include "transport/ssh/ssh_oneshot.hpp"
 #include "transport/ssh/ssh_shell_transport.hpp"
 #include "util/shell_quote.hpp"
@@ -136,6 +136,6 @@ void SshBackend::open_subsystem(const std::string &name, SshConnection::Opened d
     acquire(request);
 }
 
-std::unique_ptr<RemoteFiles> SshBackend::make_files() { return nullptr; }
+std::unique_ptr<RemoteFiles> SshBackend::make_files() { return make_sftp_files(loop_, *this); }
 
 }  // namespace otto
