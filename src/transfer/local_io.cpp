@@ -115,7 +115,7 @@ DownloadSink DownloadSink::open(const DownloadSpec &spec, Error &error) {
     sink.temp_path_ = temporary_sibling(spec.local_path);
     sink.fd_ = ::open(sink.temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (sink.fd_ < 0) {
-        error = file_system_error("cannot create local file", sink.temp_path_, errno);
+        error = file_system_error("cannot create local file", sink.final_path_, errno);
         sink.temp_path_.clear();
     }
     return sink;
