@@ -36,6 +36,12 @@ OneshotSpec spec_for(std::string command, uint64_t bytes) {
     return spec;
 }
 
+// Calls a copy: the callback may cancel the transfer, which drops the
+// original while it runs.
+void report(const TransferProgress &progress, uint64_t done, uint64_t total) {
+    if (auto call = progress) call(done, total);
+}
+
 // The largest chunk whose command `runner`'s backend can carry, or 0.
 size_t chunk_size_for(const ShellRunner &runner, const std::string &temp) {
     for (size_t size = kMaxChunk; size >= kMinChunk; size /= 2) {
@@ -100,7 +106,7 @@ private:
         size_t size = data.size();
         run(runner, upload_chunk_command(temp_, data, first), size, [this, size](ShellRunner &r) {
             offset_ += size;
-            if (progress_) progress_(offset_, source_->size());
+            report(progress_, offset_, source_->size());
             if (!done_) return;  // canceled from the progress callback
             if (offset_ < source_->size()) send_chunk(r);
             else commit(r);
@@ -240,7 +246,7 @@ private:
         }
         if (progress_ && written_ - reported_ >= kProgressStep) {
             reported_ = written_;
-            progress_(written_, total_);
+            report(progress_, written_, total_);
         }
     }
 
@@ -267,7 +273,7 @@ private:
             finish(std::move(e));
             return;
         }
-        if (progress_) progress_(written_, written_);
+        report(progress_, written_, written_);
         finish(Error(), std::move(content));
     }
 
