@@ -8,9 +8,10 @@
 // An upload sends base64 chunks, each one one-shot appending to the
 // temporary sibling, one after another: appends must land in order, and a
 // console host has few shells to run them on anyway. A chunk is the
-// largest (up to 48 KiB of data) whose command the backend can carry: its
-// base64 travels as a here-document of short lines, so a console's line
-// limit rarely shrinks it. A last one-shot compares the temporary file's
+// largest (up to 48 KiB of data, halving) whose command the backend can
+// carry, found per upload since the temporary path is part of the command:
+// its base64 travels as a here-document of short lines, so a console's
+// line limit shrinks it only for a very long path. A last one-shot compares the temporary file's
 // md5sum with the data's, sets the mode and moves it into place.
 #pragma once
 
