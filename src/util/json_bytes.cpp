@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "util/base64.hpp"
+
 namespace otto {
 
 bool is_utf8(std::string_view s) {
@@ -42,35 +44,11 @@ bool is_utf8(std::string_view s) {
     return true;
 }
 
-std::string base64_encode(std::string_view bytes) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                     static_cast<unsigned char>(bytes[i + 2]);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += kAlphabet[v & 63];
-    }
-    if (i < bytes.size()) {
-        uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
-
 void add_bytes(cJSON *object, const char *name, std::string_view bytes) {
     if (is_utf8(bytes) && bytes.find('\0') == std::string_view::npos) {
         cJSON_AddStringToObject(object, name, std::string(bytes).c_str());
     } else {
-        cJSON_AddStringToObject(object, (std::string(name) + "_base64").c_str(), base64_encode(bytes).c_str());
+        cJSON_AddStringToObject(object, (std::string(name) + "_base64").c_str(), base64_lines(bytes, 0).c_str());
     }
 }
 

@@ -9,7 +9,6 @@ struct cJSON;
 namespace otto {
 
 bool is_utf8(std::string_view bytes);
-std::string base64_encode(std::string_view bytes);
 // Adds `bytes` to `object` as the string `name` when they are UTF-8 without
 // NULs, else base64-encoded as "<name>_base64".
 void add_bytes(cJSON *object, const char *name, std::string_view bytes);
