@@ -4,8 +4,8 @@
 
 namespace otto {
 
-// The backend's handle plus whether the one-shot is over for us (finished,
-// canceled, or stopped by shutdown).
+// A one-shot of the runner: waiting for a slot, then the backend's handle;
+// over once finished, canceled, or stopped by shutdown.
 class ShellRunner::Tracked final : public OneshotHandle {
 public:
     void cancel() override {
@@ -13,8 +13,14 @@ public:
         over = true;
         auto running = std::move(inner);
         if (running) running->cancel();
+        if (runner != nullptr) runner->release(*this);
     }
+    ShellRunner *runner = nullptr;  // null once released or the runner is gone
+    OneshotSpec spec;
+    OneshotLineSink lines;
+    Done done;
     std::shared_ptr<OneshotHandle> inner;
+    bool started = false;
     bool finished = false;  // the backend reported; the report is on its way
     bool over = false;
 };
@@ -30,31 +36,61 @@ std::shared_ptr<OneshotHandle> ShellRunner::run(const OneshotSpec &spec, Oneshot
         tracked->over = true;
         return tracked;
     }
+    tracked->spec = spec;
+    tracked->lines = std::move(lines);
+    tracked->done = std::move(done);
     std::erase_if(running_, [](const auto &w) { return w.expired(); });
     running_.push_back(tracked);
+    waiting_.push_back(tracked);
+    pump();
+    return tracked;
+}
+
+void ShellRunner::pump() {
+    while (active_ < kAtOnce && !waiting_.empty() && !shut_down_) {
+        auto next = std::move(waiting_.front());
+        waiting_.pop_front();
+        if (!next->over) start(next);
+    }
+}
+
+void ShellRunner::release(Tracked &tracked) {
+    if (tracked.runner != this) return;
+    tracked.runner = nullptr;
+    if (!tracked.started) return;
+    --active_;
+    // Not from inside the backend's callback or the canceler's call.
+    deferred_.call([this] { pump(); });
+}
+
+void ShellRunner::start(const std::shared_ptr<Tracked> &tracked) {
+    ++active_;
+    tracked->started = true;
+    tracked->runner = this;
     // The line sink goes quiet once the one-shot is over for us, whatever
     // the backend still delivers.
     std::weak_ptr<Tracked> weak = tracked;
-    auto guarded_lines = [weak, lines = std::move(lines)](otto_event_kind_t stream, std::string_view line) {
+    auto guarded_lines = [weak](otto_event_kind_t stream, std::string_view line) {
         auto t = weak.lock();
-        if (t && !t->over && lines) lines(stream, line);
+        if (t && !t->over && t->lines) t->lines(stream, line);
     };
     // The completion holds the handle: nothing else needs to, and it goes
     // when the backend drops the callback (done or canceled).
-    auto finished = [this, tracked, done = std::move(done)](CommandResult result) mutable {
+    auto finished = [this, tracked](CommandResult result) mutable {
         if (tracked->over) return;
         tracked->finished = true;
         tracked->inner.reset();
-        deferred_.call([tracked, done = std::move(done), result = std::move(result)]() mutable {
+        release(*tracked);
+        deferred_.call([tracked, result = std::move(result)]() mutable {
             if (tracked->over) return;
             tracked->over = true;
+            auto done = std::move(tracked->done);
             done(std::move(result));
         });
     };
-    auto inner = backend_.run_oneshot(spec, std::move(guarded_lines), std::move(finished));
+    auto inner = backend_.run_oneshot(tracked->spec, std::move(guarded_lines), std::move(finished));
     // Only if it has not already finished (a refusal reports at once).
     if (!tracked->finished && !tracked->over) tracked->inner = std::move(inner);
-    return tracked;
 }
 
 void ShellRunner::post(std::function<void()> fn) {
@@ -65,10 +101,15 @@ void ShellRunner::post(std::function<void()> fn) {
 
 void ShellRunner::shutdown() {
     shut_down_ = true;
+    waiting_.clear();
     auto running = std::move(running_);
     running_.clear();
-    for (auto &weak : running)
-        if (auto t = weak.lock()) t->cancel();
+    for (auto &weak : running) {
+        if (auto t = weak.lock()) {
+            t->runner = nullptr;  // nothing to give back any more
+            t->cancel();
+        }
+    }
 }
 
 }  // namespace otto

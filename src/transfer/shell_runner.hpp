@@ -1,10 +1,13 @@
-// The one-shots of one ShellFiles: started on the host's backend, tracked
-// so that shutdown can stop them all, and reporting on a later loop turn
-// (a backend may refuse a command from inside run_oneshot).
+// The one-shots of one ShellFiles: started on the host's backend, a few at
+// a time (each may be a login on a console, whose telnetd accepts few at
+// once; the rest wait in order), tracked so that shutdown can stop them
+// all, and reporting on a later loop turn (a backend may refuse a command
+// from inside run_oneshot).
 #pragma once
 
 #include <uv.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,12 +41,21 @@ public:
     void shutdown();
     bool shut_down() const { return shut_down_; }
 
+    // One-shots on the backend at once.
+    static constexpr size_t kAtOnce = 4;
+
 private:
     class Tracked;
+    void pump();
+    void start(const std::shared_ptr<Tracked> &tracked);
+    void release(Tracked &tracked);
+
     HostBackend &backend_;
     std::string where_;
     Deferred deferred_;
     std::vector<std::weak_ptr<Tracked>> running_;
+    std::deque<std::shared_ptr<Tracked>> waiting_;
+    size_t active_ = 0;
     bool shut_down_ = false;
 };
 

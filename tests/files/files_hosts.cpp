@@ -37,6 +37,14 @@ std::vector<FilesHost> files_hosts() {
     FilesHost sftp = from_kind("ssh_sftp", "ssh_login_shell");
     sftp.root = false;
     hosts.push_back(sftp);
+
+    // A console: shell commands typed into BusyBox ash, about 1 MB/s, so
+    // the large file is 2 MB. Its shell is root's.
+    FilesHost console = from_kind("telnet_ash", "telnet_ash");
+    console.binary_size = 64 * 1024;
+    console.large_size = 2'000'000;
+    console.root = true;
+    hosts.push_back(console);
     return hosts;
 }
 
