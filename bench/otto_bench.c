@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_shared.h"
+
 #ifndef OTTO_BENCH_SOURCE_DIR
 #define OTTO_BENCH_SOURCE_DIR ""
 #endif
@@ -41,32 +43,9 @@
 /* Configuration                                                            */
 /* ------------------------------------------------------------------------ */
 
-typedef struct {
-    const char *lab_path;
-    char address[256];
-    int port;
-    char key[4096];
-    char known_hosts[4096];
-    char user[256];
-    char user_note[256];
-    int sshd_pid;
-    int connect_warmup, connect_n;
-    int oneshot_warmup, oneshot_n;
-    int rtt_warmup, rtt_n, rtt_rounds;
-    int pipeline_n;
-    int rss_hosts, rss_batch;
-    double rss_settle;
-    const char *json_path;
-    const char *md_path;
-    const char *samples_dir;
-    const char *run_id;
-    const char *only; /* comma-separated phase names; NULL: all */
-    int op_timeout_ms;
-} config;
+config cfg;
 
-static config cfg;
-
-static int phase_enabled(const char *name) {
+int phase_enabled(const char *name) {
     if (cfg.only == NULL) return 1;
     size_t len = strlen(name);
     const char *p = cfg.only;
@@ -84,7 +63,7 @@ static int phase_enabled(const char *name) {
 /* Clocks, CPU, memory                                                      */
 /* ------------------------------------------------------------------------ */
 
-static double now_us(void) {
+double now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
@@ -101,7 +80,7 @@ static double cpu_split_us(double *sys) {
     return timeval_us(ru.ru_utime) + timeval_us(ru.ru_stime);
 }
 
-static double cpu_us(void) { return cpu_split_us(NULL); }
+double cpu_us(void) { return cpu_split_us(NULL); }
 
 /* Busy and steal time from /proc/stat, in seconds: `cpu` < 0 reads the
  * machine-wide line. Returns 0 on success. */
@@ -366,20 +345,6 @@ typedef struct {
     double *values;
 } series;
 
-/* One line of the printed table. */
-typedef struct {
-    char metric[8];
-    char variant[112];
-    char stat[24];
-    double value; /* NAN: failed or unavailable */
-    char unit[16];
-    int decimals;
-    long n;
-    char target[40];
-    char reference[72];
-    char note[200];
-} row;
-
 /* A PLAN target judged on this run. */
 typedef struct {
     char name[96];
@@ -405,7 +370,7 @@ static char errors[MAX_ERRORS][512];
 static size_t n_errors;
 static cJSON *phase_info; /* per-phase extras for the JSON */
 
-static void error_note(const char *fmt, ...) {
+void error_note(const char *fmt, ...) {
     if (n_errors >= MAX_ERRORS) return;
     va_list ap;
     va_start(ap, fmt);
@@ -426,8 +391,8 @@ static series *add_series(const char *metric, const char *variant, const double 
     return s;
 }
 
-static row *add_row(const char *metric, const char *variant, const char *stat, double value, const char *unit,
-                    int decimals, long n) {
+row *add_row(const char *metric, const char *variant, const char *stat, double value, const char *unit, int decimals,
+             long n) {
     if (n_rows >= MAX_ROWS) {
         static row spare;
         return &spare;
@@ -444,11 +409,11 @@ static row *add_row(const char *metric, const char *variant, const char *stat, d
     return r;
 }
 
-static void row_target(row *r, const char *text) { snprintf(r->target, sizeof r->target, "%s", text); }
+void row_target(row *r, const char *text) { snprintf(r->target, sizeof r->target, "%s", text); }
 static void row_ref(row *r, const char *text) { snprintf(r->reference, sizeof r->reference, "%s", text); }
-static void row_note(row *r, const char *text) { snprintf(r->note, sizeof r->note, "%s", text); }
+void row_note(row *r, const char *text) { snprintf(r->note, sizeof r->note, "%s", text); }
 
-static void add_target(const char *name, double value, double limit, int strict, const char *unit, const char *note) {
+void add_target(const char *name, double value, double limit, int strict, const char *unit, const char *note) {
     if (n_targets >= MAX_TARGETS) return;
     target *t = &targets[n_targets++];
     snprintf(t->name, sizeof t->name, "%s", name);
@@ -460,7 +425,7 @@ static void add_target(const char *name, double value, double limit, int strict,
     snprintf(t->note, sizeof t->note, "%s", note ? note : "");
 }
 
-static void failed_row(const char *metric, const char *variant, const char *why) {
+void failed_row(const char *metric, const char *variant, const char *why) {
     row *r = add_row(metric, variant, "-", NAN, "", 0, 0);
     row_note(r, why);
 }
@@ -499,7 +464,7 @@ static void write_samples_csv(const series *s) {
         }                                                                                                              \
     } while (0)
 
-static otto_context *new_context(otto_log_cb log_cb, void *user_data) {
+otto_context *new_context(otto_log_cb log_cb, void *user_data) {
     otto_context_opts *opts = NULL;
     otto_context *ctx = NULL;
     CHECK(otto_context_opts_new(&opts));
@@ -523,7 +488,7 @@ enum { SHELL_LOGIN = 0, SHELL_CLEAN = 1, SHELL_CLEAN_NO_PROMPT = 2 };
 /* An SSH host on the lab's server: publickey with the lab's key, strict
  * known_hosts, the PLAN's pinned algorithms. `shell`: SHELL_CLEAN runs
  * `bash --norc --noprofile` instead of the login shell. */
-static otto_host *new_ssh_host(otto_context *ctx, int shell, const char *id) {
+otto_host *new_ssh_host(otto_context *ctx, int shell, const char *id) {
     otto_host_opts *opts = NULL;
     otto_host *host = NULL;
     CHECK(otto_host_opts_new(&opts));
@@ -1655,8 +1620,9 @@ static void usage(FILE *f) {
             "                  [--user NAME] [--json FILE] [--markdown FILE] [--samples-dir DIR] [--run-id ID]\n"
             "                  [--connect N] [--connect-warmup N] [--oneshot N] [--oneshot-warmup N]\n"
             "                  [--rtt N] [--rtt-warmup N] [--rounds N] [--pipeline N] [--rss-hosts N] [--rss-batch N]\n"
-            "                  [--rss-settle SECONDS] [--only PHASES] [--quick]\n"
-            "phases (for --only, comma-separated): m9,cold,warm,gate,m3,m4,login,noprompt,local\n");
+            "                  [--rss-settle SECONDS] [--m10-mib N] [--m10-files N] [--m10-rounds N]\n"
+            "                  [--only PHASES] [--quick]\n"
+            "phases (for --only, comma-separated): m9,cold,warm,gate,m3,m4,login,noprompt,local,m10\n");
 }
 
 static int int_arg(const char *v) {
@@ -1683,6 +1649,9 @@ int main(int argc, char **argv) {
     cfg.rss_settle = 2.0;
     cfg.json_path = "results.json";
     cfg.op_timeout_ms = 60000;
+    cfg.m10_mib = 256;
+    cfg.m10_files = 1000;
+    cfg.m10_rounds = 3;
     snprintf(cfg.address, sizeof cfg.address, "127.0.0.1");
     const char *user_override = NULL;
     int have_host = 0;
@@ -1700,6 +1669,9 @@ int main(int argc, char **argv) {
             cfg.pipeline_n = 2000;
             cfg.rss_hosts = 50;
             cfg.rss_settle = 1.0;
+            cfg.m10_mib = 32;
+            cfg.m10_files = 200;
+            cfg.m10_rounds = 2;
             continue;
         }
         if (i + 1 >= argc) {
@@ -1728,6 +1700,9 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--rss-hosts")) cfg.rss_hosts = int_arg(v);
         else if (!strcmp(a, "--rss-batch")) cfg.rss_batch = int_arg(v);
         else if (!strcmp(a, "--rss-settle")) cfg.rss_settle = atof(v);
+        else if (!strcmp(a, "--m10-mib")) cfg.m10_mib = int_arg(v);
+        else if (!strcmp(a, "--m10-files")) cfg.m10_files = int_arg(v);
+        else if (!strcmp(a, "--m10-rounds")) cfg.m10_rounds = int_arg(v);
         else if (!strcmp(a, "--only")) cfg.only = v;
         else {
             usage(stderr);
@@ -1787,6 +1762,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "otto-bench: M3 (%d samples per variant, %d rounds) and M4 (%d commands)\n", cfg.rtt_n,
                 cfg.rtt_rounds, cfg.pipeline_n);
         bench_sessions();
+    }
+    if (phase_enabled("m10")) {
+        fprintf(stderr, "otto-bench: M10 files, %d MiB put/get x %d rounds, %d small files\n", cfg.m10_mib,
+                cfg.m10_rounds, cfg.m10_files);
+        bench_files();
     }
     proc_stat(-1, NULL, &steal1, &total1);
     if (total1 > total0)

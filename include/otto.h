@@ -152,6 +152,9 @@ typedef struct otto_log_entry otto_log_entry;
 typedef struct otto_fanout_opts otto_fanout_opts;
 typedef struct otto_fanout_result otto_fanout_result;
 typedef struct otto_repeat_opts otto_repeat_opts;
+typedef struct otto_transfer_opts otto_transfer_opts;
+typedef struct otto_transfer_result otto_transfer_result;
+typedef struct otto_file_result otto_file_result;
 
 /* Completion of an op. `op` is valid during the call; the callback may free
  * it. */
@@ -547,6 +550,123 @@ OTTO_API const char *otto_session_name(const otto_session *session);
 OTTO_API int otto_session_is_alive(const otto_session *session);
 
 /* ------------------------------------------------------------------------ */
+/* Files: transfers and remote file operations                              */
+/* ------------------------------------------------------------------------ */
+/*
+ * Every host kind serves the same calls with the same results: SSH hosts
+ * over SFTP (one channel per connection, opened on first use, many requests
+ * in flight), SSH servers without SFTP and telnet consoles through shell
+ * commands run as one-shots (base64 and md5sum; slower), the local host
+ * through its file system. Writes are atomic everywhere: the bytes go to a
+ * temporary file in the destination's directory (".NAME.otto-XXXXXXXX.tmp"),
+ * which replaces the destination only when complete; a canceled or failed
+ * write removes it. Under dry run nothing is contacted: transfers give NotRun
+ * per file and file operations fail with OTTO_ENOTRUN.
+ */
+
+/* Transfer options; copied at submission. */
+OTTO_API int otto_transfer_opts_new(otto_transfer_opts **out);
+/* Accepts NULL. */
+OTTO_API void otto_transfer_opts_free(otto_transfer_opts *opts);
+/* The permissions of every file written, e.g. 0644 (at most 07777).
+ * Default: the source file's permission bits (0644 for
+ * otto_host_file_write). */
+OTTO_API int otto_transfer_opts_set_mode(otto_transfer_opts *opts, uint32_t mode);
+/* Progress events (OTTO_EVENT_PROGRESS): per file as bytes move, and at
+ * least once with done == total when it is complete. */
+OTTO_API int otto_transfer_opts_set_event_cb(otto_transfer_opts *opts, otto_event_cb cb, void *user_data);
+
+/* Copies local files into the host's directory `remote_dir` (created if
+ * missing), each under its own base name. Validated before any byte moves:
+ * an empty list, an empty or over-long name (NAME_MAX, PATH_MAX), or two
+ * sources with the same base name are OTTO_EINVAL at submission. A source
+ * that cannot be read, or a destination that cannot be written, fails that
+ * file alone. The op succeeds with a transfer result (one entry per file, in
+ * order); it fails only if canceled. */
+OTTO_API int otto_host_put(otto_op **out, otto_host *host, const char *const *local_paths, size_t count,
+                           const char *remote_dir, const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
+/* Copies the host's files into the local directory `local_dir` (which must
+ * exist), each under its own base name; the same rules as otto_host_put. */
+OTTO_API int otto_host_get(otto_op **out, otto_host *host, const char *const *remote_paths, size_t count,
+                           const char *local_dir, const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
+
+/* The result of a put or get; borrowed, lives as long as the op. */
+OTTO_API const otto_transfer_result *otto_op_transfer_result(const otto_op *op);
+/* Success when every file arrived; Error when any failed; NotRun (dry run). */
+OTTO_API int32_t otto_transfer_result_status(const otto_transfer_result *result);
+OTTO_API size_t otto_transfer_result_count(const otto_transfer_result *result);
+/* The file's source and destination paths as used; NULL past the end. */
+OTTO_API const char *otto_transfer_result_source(const otto_transfer_result *result, size_t index);
+OTTO_API const char *otto_transfer_result_destination(const otto_transfer_result *result, size_t index);
+/* Success, Error or NotRun. */
+OTTO_API int32_t otto_transfer_result_file_status(const otto_transfer_result *result, size_t index);
+/* OTTO_OK, or why the file failed (OTTO_ENOTFOUND, OTTO_EPERM, ...). */
+OTTO_API int otto_transfer_result_file_error(const otto_transfer_result *result, size_t index);
+/* "" or the reason, naming the path. */
+OTTO_API const char *otto_transfer_result_file_message(const otto_transfer_result *result, size_t index);
+/* Bytes written to the destination. */
+OTTO_API uint64_t otto_transfer_result_file_bytes(const otto_transfer_result *result, size_t index);
+/* {"status": ..., "files": [{"source", "destination", "status", "bytes",
+ * "error", "code"}]}. Free with otto_string_free(). */
+OTTO_API int otto_transfer_result_to_json(char **out, const otto_transfer_result *result);
+
+/* Remote file operations. Each completes with a file result, or fails with
+ * the reason: OTTO_ENOTFOUND (no such file), OTTO_EPERM (permission
+ * denied), OTTO_EFILE (any other refusal, the message quoting the host),
+ * OTTO_ECONNECT / OTTO_EIO (the transport could not be opened / was lost).
+ * Calls on one host overlap: over SFTP they are in flight together. */
+
+/* The whole file. Result: otto_file_result_data(). */
+OTTO_API int otto_host_file_read(otto_op **out, otto_host *host, const char *path, otto_op_cb cb, void *user_data);
+/* Replaces the file with `len` bytes of `data`, atomically. `opts` may be
+ * NULL (its mode applies; default 0644). */
+OTTO_API int otto_host_file_write(otto_op **out, otto_host *host, const char *path, const char *data, size_t len,
+                                  const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
+/* One entry: the file (stat follows a symbolic link, lstat does not). */
+OTTO_API int otto_host_file_stat(otto_op **out, otto_host *host, const char *path, otto_op_cb cb, void *user_data);
+OTTO_API int otto_host_file_lstat(otto_op **out, otto_host *host, const char *path, otto_op_cb cb, void *user_data);
+/* The directory's entries (without "." and ".."), sorted by name. */
+OTTO_API int otto_host_file_list(otto_op **out, otto_host *host, const char *dir, otto_op_cb cb, void *user_data);
+/* The entries of `dir` whose name matches the shell `pattern` ("*.log";
+ * a leading dot is only matched explicitly), matched here over the
+ * listing, sorted; each name is "dir/name". */
+OTTO_API int otto_host_file_glob(otto_op **out, otto_host *host, const char *dir, const char *pattern, otto_op_cb cb,
+                                 void *user_data);
+/* Creates the directory and its missing parents (an existing directory is
+ * fine) with permissions `mode` (e.g. 0755). */
+OTTO_API int otto_host_file_mkdir(otto_op **out, otto_host *host, const char *path, uint32_t mode, otto_op_cb cb,
+                                  void *user_data);
+/* Removes a file, a symbolic link or an empty directory. */
+OTTO_API int otto_host_file_remove(otto_op **out, otto_host *host, const char *path, otto_op_cb cb, void *user_data);
+/* Renames, replacing an existing destination file. */
+OTTO_API int otto_host_file_rename(otto_op **out, otto_host *host, const char *from, const char *to, otto_op_cb cb,
+                                   void *user_data);
+/* The canonical absolute path. Result: otto_file_result_data(). */
+OTTO_API int otto_host_file_realpath(otto_op **out, otto_host *host, const char *path, otto_op_cb cb,
+                                     void *user_data);
+
+/* The result of a file operation; borrowed, lives as long as the op. */
+OTTO_API const otto_file_result *otto_op_file_result(const otto_op *op);
+/* A read's bytes or a realpath's path; `len` may be NULL. A NUL follows the
+ * last byte, but the bytes may contain NULs: trust `len`. "" otherwise. */
+OTTO_API const char *otto_file_result_data(const otto_file_result *result, size_t *len);
+/* Entries: 1 for stat and lstat, the matches of a list or glob, else 0. */
+OTTO_API size_t otto_file_result_count(const otto_file_result *result);
+/* Entry `index`: its name (stat: the path asked), NULL past the end. */
+OTTO_API const char *otto_file_result_name(const otto_file_result *result, size_t index);
+OTTO_API uint64_t otto_file_result_size(const otto_file_result *result, size_t index);
+/* st_mode: the file type bits (S_IFDIR, S_IFREG, S_IFLNK, ...) and the
+ * permissions. */
+OTTO_API uint32_t otto_file_result_mode(const otto_file_result *result, size_t index);
+/* Seconds since the epoch. */
+OTTO_API int64_t otto_file_result_mtime(const otto_file_result *result, size_t index);
+OTTO_API uint32_t otto_file_result_uid(const otto_file_result *result, size_t index);
+OTTO_API uint32_t otto_file_result_gid(const otto_file_result *result, size_t index);
+/* {"data": ... (or "data_base64"), "entries": [{"name", "size", "mode",
+ * "mtime", "uid", "gid"}]}. Free with otto_string_free(). */
+OTTO_API int otto_file_result_to_json(char **out, const otto_file_result *result);
+
+/* ------------------------------------------------------------------------ */
 /* Fan-out: one operation on many hosts of the lab                          */
 /* ------------------------------------------------------------------------ */
 
@@ -596,6 +716,15 @@ OTTO_API int otto_context_oneshot_on_hosts(otto_op **out, otto_context *ctx, con
  * OTTO_DISPATCH_APP mode `start` runs inside otto_context_dispatch(): keep
  * dispatching until the fan-out is done. */
 OTTO_API int otto_context_do_for_hosts(otto_op **out, otto_context *ctx, otto_host_start_cb start, void *start_data,
+                                       const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
+/* otto_host_put on every selected host. */
+OTTO_API int otto_context_put_on_hosts(otto_op **out, otto_context *ctx, const char *const *local_paths,
+                                       size_t count, const char *remote_dir, const otto_transfer_opts *transfer_opts,
+                                       const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
+/* otto_host_get from every selected host, each host's files going to
+ * `local_dir`/<host id>/ (created if missing) so they never collide. */
+OTTO_API int otto_context_get_on_hosts(otto_op **out, otto_context *ctx, const char *const *remote_paths,
+                                       size_t count, const char *local_dir, const otto_transfer_opts *transfer_opts,
                                        const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
 
 /* The result of a fan-out op; borrowed, lives as long as the op. */
@@ -678,7 +807,9 @@ typedef enum otto_op_kind_e {
     OTTO_OP_CLOSE = 5,
     OTTO_OP_FANOUT = 6,
     OTTO_OP_REPEAT = 7,
-    OTTO_OP_POLL = 8
+    OTTO_OP_POLL = 8,
+    OTTO_OP_TRANSFER = 9,
+    OTTO_OP_FILE = 10
 } otto_op_kind_t;
 
 /* Waits until the op is done: OTTO_OK when it is (whatever its outcome),
@@ -722,15 +853,20 @@ OTTO_API int otto_op_take_session(otto_session **out, otto_op *op);
 
 typedef enum otto_event_kind_e {
     OTTO_EVENT_OUTPUT_LINE = 0, /* a line of a session command or one-shot stdout */
-    OTTO_EVENT_STDERR_LINE = 1  /* a line of a one-shot's stderr */
+    OTTO_EVENT_STDERR_LINE = 1, /* a line of a one-shot's stderr */
+    OTTO_EVENT_PROGRESS = 2     /* a transfer's progress: data is the file's source path */
 } otto_event_kind_t;
 
 OTTO_API int32_t otto_event_kind(const otto_event *event);
 /* The line without its newline and without '\r'; not NUL-terminated
  * reliably: use `len`. */
 OTTO_API const char *otto_event_data(const otto_event *event, size_t *len);
-/* The position of the command in its run list. */
+/* The position of the command in its run list (of the file in its
+ * transfer). */
 OTTO_API size_t otto_event_command_index(const otto_event *event);
+/* A progress event's bytes moved and file size (both 0 for other events);
+ * either pointer may be NULL. */
+OTTO_API void otto_event_progress(const otto_event *event, uint64_t *done, uint64_t *total);
 
 /* ------------------------------------------------------------------------ */
 /* Results                                                                  */

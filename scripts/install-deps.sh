@@ -13,6 +13,8 @@ packages=(
     gcc g++ cmake ninja-build pkg-config
     # libraries (libssh and libtelnet for the SSH and telnet hosts)
     libuv1-dev libssh-dev libcjson-dev libtelnet-dev libpcre2-dev
+    # libcrypto (MD5 checks of files moved through shell commands)
+    libssl-dev
     # the otto command's argument parser (header-only)
     libcli11-dev
     # test framework and checkers

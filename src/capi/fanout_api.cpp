@@ -6,6 +6,7 @@
 #include "capi/handles.hpp"
 #include "capi/run_request.hpp"
 #include "capi/submit.hpp"
+#include "capi/transfer_support.hpp"
 #include "fleet/fanout.hpp"
 #include "fleet/host_ops.hpp"
 #include "host/host.hpp"
@@ -119,6 +120,41 @@ int otto_context_do_for_hosts(otto_op **out, otto_context *ctx, otto_host_start_
         require(ctx, "ctx");
         if (start == nullptr) fail(OTTO_EINVAL, "start must not be NULL");
         return submit_fanout(out, ctx, opts, cb, user_data, user_starter(ctx->engine, start, start_data));
+    });
+}
+
+int otto_context_put_on_hosts(otto_op **out, otto_context *ctx, const char *const *local_paths, size_t count,
+                              const char *remote_dir, const otto_transfer_opts *transfer_opts,
+                              const otto_fanout_opts *opts, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(ctx, "ctx");
+        otto::TransferSettings settings = otto::transfer_settings(true, local_paths, count, remote_dir, transfer_opts);
+        HostStarter starter = [settings](const std::shared_ptr<otto_host> &host, auto started) {
+            auto op = host_op(host->engine_ptr(), host->id(), OpKind::Transfer, settings.events);
+            otto::start_transfer(*host, op, settings.request);
+            started(op);
+        };
+        return submit_fanout(out, ctx, opts, cb, user_data, std::move(starter));
+    });
+}
+
+int otto_context_get_on_hosts(otto_op **out, otto_context *ctx, const char *const *remote_paths, size_t count,
+                              const char *local_dir, const otto_transfer_opts *transfer_opts,
+                              const otto_fanout_opts *opts, otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(ctx, "ctx");
+        otto::TransferSettings settings = otto::transfer_settings(false, remote_paths, count, local_dir, transfer_opts);
+        HostStarter starter = [settings](const std::shared_ptr<otto_host> &host, auto started) {
+            // Each host's files in a directory of its own: the same names
+            // from many hosts never collide.
+            otto::TransferRequest request = settings.request;
+            request.destination_dir += (request.destination_dir.back() == '/' ? "" : "/") + host->id();
+            request.create_local_dir = true;
+            auto op = host_op(host->engine_ptr(), host->id(), OpKind::Transfer, settings.events);
+            otto::start_transfer(*host, op, std::move(request));
+            started(op);
+        };
+        return submit_fanout(out, ctx, opts, cb, user_data, std::move(starter));
     });
 }
 

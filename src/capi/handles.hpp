@@ -42,6 +42,12 @@ struct otto_fanout_opts {
     bool include_local = false;
 };
 
+struct otto_transfer_opts {
+    mutable std::mutex mutex;
+    std::optional<uint32_t> mode;
+    otto::EventSink events;
+};
+
 struct otto_host_opts {
     mutable std::mutex mutex;
     otto::HostConfig config;

@@ -103,6 +103,12 @@ const char *otto_event_data(const otto_event *event, size_t *len) {
 
 size_t otto_event_command_index(const otto_event *event) { return event != nullptr ? event->command_index : 0; }
 
+void otto_event_progress(const otto_event *event, uint64_t *done, uint64_t *total) {
+    bool progress = event != nullptr && event->kind == OTTO_EVENT_PROGRESS;
+    if (done != nullptr) *done = progress ? event->done : 0;
+    if (total != nullptr) *total = progress ? event->total : 0;
+}
+
 int32_t otto_log_entry_level(const otto_log_entry *e) { return e != nullptr ? e->level : -1; }
 int32_t otto_log_entry_kind(const otto_log_entry *e) { return e != nullptr ? e->kind : -1; }
 const char *otto_log_entry_host(const otto_log_entry *e) { return e != nullptr ? e->host.c_str() : ""; }

@@ -4,6 +4,7 @@
 
 #include "session/result.hpp"
 #include "session/result_json.hpp"
+#include "transfer/file_results.hpp"
 
 namespace otto::fleet {
 
@@ -29,6 +30,8 @@ cJSON *entry_object(const Operation &op) {
     }
     if (auto *run = std::get_if<std::shared_ptr<const otto_run_result>>(&op.payload())) return to_json_object(**run);
     if (auto *cmd = std::get_if<std::shared_ptr<const otto_cmd_result>>(&op.payload())) return to_json_object(**cmd);
+    if (auto *t = std::get_if<std::shared_ptr<const otto_transfer_result>>(&op.payload())) return to_json_object(**t);
+    if (auto *f = std::get_if<std::shared_ptr<const otto_file_result>>(&op.payload())) return to_json_object(**f);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "status", status_name(OTTO_STATUS_SUCCESS));
     return o;
@@ -40,6 +43,7 @@ int32_t op_status(const Operation &op) {
     if (op.error() != OTTO_OK) return OTTO_STATUS_ERROR;
     if (auto *run = std::get_if<std::shared_ptr<const otto_run_result>>(&op.payload())) return (*run)->status;
     if (auto *cmd = std::get_if<std::shared_ptr<const otto_cmd_result>>(&op.payload())) return (*cmd)->status;
+    if (auto *t = std::get_if<std::shared_ptr<const otto_transfer_result>>(&op.payload())) return (*t)->status();
     return OTTO_STATUS_SUCCESS;
 }
 

@@ -156,16 +156,24 @@ void Operation::deliver_callback(std::function<void()> call) {
 }
 
 void Operation::emit_event(otto_event_kind_t kind, std::string_view data, size_t command_index) {
+    emit(otto_event{kind, data.data(), data.size(), command_index, 0, 0});
+}
+
+void Operation::emit_progress(std::string_view data, size_t index, uint64_t done, uint64_t total) {
+    emit(otto_event{OTTO_EVENT_PROGRESS, data.data(), data.size(), index, done, total});
+}
+
+void Operation::emit(const otto_event &event) {
     if (events_.callback == nullptr) return;
-    auto self = shared_from_this();
     if (engine_->dispatcher().mode() == DispatchMode::Loop) {
-        otto_event ev{kind, data.data(), data.size(), command_index};
-        run_user_callback([&] { events_.callback(static_cast<otto_op *>(this), &ev, events_.user_data); });
+        run_user_callback([&] { events_.callback(static_cast<otto_op *>(this), &event, events_.user_data); });
         return;
     }
-    queued_event_bytes_.fetch_add(data.size());
-    engine_->dispatcher().deliver([self, kind, text = std::string(data), command_index] {
-        otto_event ev{kind, text.data(), text.size(), command_index};
+    // The data is borrowed: the queued copy owns its bytes.
+    queued_event_bytes_.fetch_add(event.size);
+    engine_->dispatcher().deliver([self = shared_from_this(), event, text = std::string(event.data, event.size)] {
+        otto_event ev = event;
+        ev.data = text.data();
         self->run_user_callback(
             [&] { self->events_.callback(static_cast<otto_op *>(self.get()), &ev, self->events_.user_data); });
         self->event_dispatched(text.size());

@@ -28,13 +28,16 @@ enum class OpKind {
     Close = OTTO_OP_CLOSE,
     Fanout = OTTO_OP_FANOUT,
     Repeat = OTTO_OP_REPEAT,
-    Poll = OTTO_OP_POLL
+    Poll = OTTO_OP_POLL,
+    Transfer = OTTO_OP_TRANSFER,
+    File = OTTO_OP_FILE
 };
 
 // What a finished op carries besides its error.
 using OpPayload =
     std::variant<std::monostate, std::shared_ptr<const otto_run_result>, std::shared_ptr<const otto_cmd_result>,
-                 std::string, std::shared_ptr<otto_session>, std::shared_ptr<const otto_fanout_result>>;
+                 std::string, std::shared_ptr<otto_session>, std::shared_ptr<const otto_fanout_result>,
+                 std::shared_ptr<const otto_transfer_result>, std::shared_ptr<const otto_file_result>>;
 
 struct EventSink {
     otto_event_cb callback = nullptr;
@@ -98,6 +101,9 @@ public:
     bool wants_events() const { return events_.callback != nullptr; }
     // Streams one event (borrowed data) to the event callback.
     void emit_event(otto_event_kind_t kind, std::string_view data, size_t command_index);
+    // A transfer's progress: file `index` (named by `data`) has `done` of
+    // `total` bytes moved.
+    void emit_progress(std::string_view data, size_t index, uint64_t done, uint64_t total);
 
     // Flow control for App-mode dispatch: true while more event bytes wait
     // for dispatch than the high-water mark. `on_drained` runs on the loop
@@ -106,6 +112,7 @@ public:
     void when_events_drained(std::function<void()> on_drained);
 
 private:
+    void emit(const otto_event &event);
     void invoke_completion();
     void run_user_callback(const std::function<void()> &call);
     void event_dispatched(size_t bytes);

@@ -11,6 +11,8 @@ struct otto_event {
     const char *data;
     size_t size;
     size_t command_index;
+    uint64_t done;   // progress events: bytes moved so far
+    uint64_t total;  // ... of this many
 };
 
 // One entry of a context's log.

@@ -13,16 +13,12 @@
 
 namespace otto {
 
-namespace {
-
-Error local_error(const std::string &what, const std::string &path, int err) {
+Error file_system_error(const std::string &what, const std::string &path, int err) {
     int code = err == ENOENT || err == ENOTDIR ? OTTO_ENOTFOUND
                : err == EACCES || err == EPERM ? OTTO_EPERM
                                                : OTTO_EFILE;
     return Error(code, what + " " + path + ": " + std::strerror(err));
 }
-
-}  // namespace
 
 std::string temporary_sibling(const std::string &path) {
     auto slash = path.rfind('/');
@@ -47,12 +43,12 @@ UploadSource UploadSource::open(const UploadSpec &spec, Error &error) {
     source.description_ = spec.local_path;
     source.fd_ = ::open(spec.local_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (source.fd_ < 0) {
-        error = local_error("cannot open local file", spec.local_path, errno);
+        error = file_system_error("cannot open local file", spec.local_path, errno);
         return source;
     }
     struct stat st {};
     if (fstat(source.fd_, &st) != 0) {
-        error = local_error("cannot stat local file", spec.local_path, errno);
+        error = file_system_error("cannot stat local file", spec.local_path, errno);
         return source;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -94,7 +90,7 @@ std::string UploadSource::read(uint64_t offset, size_t length, Error &error) con
         ssize_t n = ::pread(fd_, block.data() + got, length - got, static_cast<off_t>(offset + got));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            error = local_error("cannot read local file", description_, errno);
+            error = file_system_error("cannot read local file", description_, errno);
             return {};
         }
         if (n == 0) {
@@ -119,7 +115,7 @@ DownloadSink DownloadSink::open(const DownloadSpec &spec, Error &error) {
     sink.temp_path_ = temporary_sibling(spec.local_path);
     sink.fd_ = ::open(sink.temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (sink.fd_ < 0) {
-        error = local_error("cannot create local file", sink.temp_path_, errno);
+        error = file_system_error("cannot create local file", sink.final_path_, errno);
         sink.temp_path_.clear();
     }
     return sink;
@@ -154,7 +150,7 @@ Error DownloadSink::write(uint64_t offset, std::string_view data) {
     while (put < data.size()) {
         ssize_t n = ::pwrite(fd_, data.data() + put, data.size() - put, static_cast<off_t>(offset + put));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return local_error("cannot write local file", temp_path_, errno);
+        if (n < 0) return file_system_error("cannot write local file", temp_path_, errno);
         put += static_cast<size_t>(n);
     }
     return {};
@@ -166,10 +162,10 @@ Error DownloadSink::commit(uint32_t remote_mode, std::string &content) {
         return {};
     }
     uint32_t mode = mode_.value_or(remote_mode & 07777);
-    if (fchmod(fd_, mode) != 0) return local_error("cannot set the mode of local file", temp_path_, errno);
-    if (::close(std::exchange(fd_, -1)) != 0) return local_error("cannot write local file", temp_path_, errno);
+    if (fchmod(fd_, mode) != 0) return file_system_error("cannot set the mode of local file", temp_path_, errno);
+    if (::close(std::exchange(fd_, -1)) != 0) return file_system_error("cannot write local file", temp_path_, errno);
     if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-        return local_error("cannot rename local file into place:", final_path_, errno);
+        return file_system_error("cannot rename local file into place:", final_path_, errno);
     }
     temp_path_.clear();
     return {};

@@ -18,6 +18,10 @@
 
 namespace otto {
 
+// An errno of a file system call as the files interface reports it:
+// OTTO_ENOTFOUND, OTTO_EPERM or OTTO_EFILE, with "WHAT PATH: strerror".
+Error file_system_error(const std::string &what, const std::string &path, int err);
+
 // Where an upload's bytes come from.
 class UploadSource {
 public:

@@ -1,5 +1,6 @@
 // The otto command over a real lab: every host's output, the summary, JSON,
 // and the exit code as the worst status.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fstream>
@@ -120,6 +121,31 @@ TEST(OttoCommand, LabsAreFoundThroughTheEnvironmentAndTheCurrentDirectory) {
                           " --lab fleet --json hosts >" + dir.file("out");
     ASSERT_EQ(std::system(command.c_str()), 0);
     EXPECT_NE(read_file(dir.file("out")).find(R"("id":"ash0")"), std::string::npos);
+}
+
+TEST(OttoCommand, PutAndGetCopyFilesToAndFromEveryHost) {
+    TempDir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    std::string shared = dir.file("shared");
+    ASSERT_EQ(::mkdir(shared.c_str(), 0777), 0);
+    ASSERT_EQ(::chmod(shared.c_str(), 0777), 0);
+    std::ofstream(dir.file("notes.txt")) << "lab notes\n";
+    auto put = otto_cli(with(lab_args(), {"put", "--hosts", "^(ssh0|ash0)$", dir.file("notes.txt"), shared + "/in"}));
+    EXPECT_EQ(put.exit_code, 0) << put.err << put.out;
+    EXPECT_TRUE(has_line(put.out, "ssh0 | " + dir.file("notes.txt") + ": 10 bytes")) << put.out;
+    EXPECT_NE(put.out.find("ash0 Success 1 file, 10 bytes"), std::string::npos) << put.out;
+    EXPECT_EQ(read_file(shared + "/in/notes.txt"), "lab notes\n");
+
+    auto get =
+        otto_cli(with(lab_args(), {"get", "--hosts", "^(ssh0|ash0)$", shared + "/in/notes.txt", dir.file("back")}));
+    EXPECT_EQ(get.exit_code, 0) << get.err << get.out;
+    EXPECT_EQ(read_file(dir.file("back/ssh0/notes.txt")), "lab notes\n");
+    EXPECT_EQ(read_file(dir.file("back/ash0/notes.txt")), "lab notes\n");
+
+    auto missing = otto_cli(with(lab_args(), {"get", "--hosts", "^ssh0$", shared + "/none", dir.file("back")}));
+    EXPECT_EQ(missing.exit_code, 2) << missing.out;
+    EXPECT_NE(missing.out.find(shared + "/none"), std::string::npos) << missing.out;
+    EXPECT_EQ(otto_cli(with(lab_args(), {"put", dir.file("notes.txt")})).exit_code, 64);
 }
 
 TEST(OttoCommand, BadInputGetsAClearMessageAndItsOwnExitCode) {

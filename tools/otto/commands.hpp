@@ -10,19 +10,20 @@
 namespace otto_cli {
 
 struct FanoutArgs {
-    enum class Mode { Run, Exec } mode = Mode::Run;
+    enum class Mode { Run, Exec, Put, Get } mode = Mode::Run;
     std::string hosts;  // the regex; empty: every host
     bool serial = false;
     size_t limit = 0;
     double timeout = 0;  // 0: the hosts' own command timeout
     bool include_local = false;
     bool json = false;
-    std::vector<std::string> command;
+    std::vector<std::string> command;  // run, exec; put and get: the files, then the directory
 };
 
 // `otto run`: each argument a command, run in order in each host's
 // persistent shell. `otto exec`: the arguments joined into one command line,
-// run as a one-shot.
+// run as a one-shot. `otto put`: local files into a directory on each host.
+// `otto get`: files of each host into DIR/<host id>/.
 int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle &style);
 
 // `otto hosts`: the lab's hosts, as a table or JSON.

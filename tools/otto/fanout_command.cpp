@@ -1,5 +1,6 @@
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli_error.hpp"
 #include "commands.hpp"
@@ -20,6 +21,9 @@ struct FanoutState {
     otto_commands *commands = nullptr;  // run
     std::string command_line;           // exec
     otto_run_opts *run_opts = nullptr;
+    std::vector<const char *> files;  // put, get
+    std::string directory;            // put: on the host; get: here
+    otto_transfer_opts *transfer_opts = nullptr;
     LiveOutput *live = nullptr;
 };
 
@@ -27,6 +31,16 @@ void on_event(otto_op *op, const otto_event *event, void *user_data) {
     auto *state = static_cast<FanoutState *>(user_data);
     size_t len = 0;
     const char *data = otto_event_data(event, &len);
+    if (otto_event_kind(event) == OTTO_EVENT_PROGRESS) {
+        // A line per file when it is complete; the bytes in between would
+        // only scroll.
+        uint64_t done = 0, total = 0;
+        otto_event_progress(event, &done, &total);
+        if (done != total) return;
+        std::string text = std::string(data, len) + ": " + std::to_string(total) + " bytes";
+        state->live->line(otto_op_host_id(op), text, false);
+        return;
+    }
     state->live->line(otto_op_host_id(op), std::string_view(data, len),
                       otto_event_kind(event) == OTTO_EVENT_STDERR_LINE);
 }
@@ -38,8 +52,26 @@ void on_host_done(otto_op *op, void *user_data) {
 int start_host(otto_op **out, otto_host *host, void *user_data) {
     auto *state = static_cast<FanoutState *>(user_data);
     state->live->started(otto_host_id(host));
-    if (state->mode == FanoutArgs::Mode::Run)
-        return otto_host_run_commands(out, host, state->commands, state->run_opts, on_host_done, state);
+    switch (state->mode) {
+        case FanoutArgs::Mode::Run:
+            return otto_host_run_commands(out, host, state->commands, state->run_opts, on_host_done, state);
+        case FanoutArgs::Mode::Put:
+            return otto_host_put(out, host, state->files.data(), state->files.size(), state->directory.c_str(),
+                                 state->transfer_opts, on_host_done, state);
+        case FanoutArgs::Mode::Get: {
+            // Each host's files in a directory of its own.
+            std::string mine = state->directory + "/" + otto_host_id(host);
+            std::error_code error;
+            std::filesystem::create_directories(mine, error);
+            if (error) {
+                state->live->line(otto_host_id(host), "cannot create " + mine + ": " + error.message(), true);
+                return OTTO_EFILE;
+            }
+            return otto_host_get(out, host, state->files.data(), state->files.size(), mine.c_str(),
+                                 state->transfer_opts, on_host_done, state);
+        }
+        case FanoutArgs::Mode::Exec: break;
+    }
     return otto_host_oneshot(out, host, state->command_line.c_str(), state->run_opts, on_host_done, state);
 }
 
@@ -66,6 +98,20 @@ std::string command_detail(const otto_cmd_result *cmd, bool name_it) {
     return detail;
 }
 
+// A transfer: the first file that failed, or what moved.
+std::string transfer_detail(const otto_transfer_result *transfer) {
+    uint64_t bytes = 0;
+    size_t count = otto_transfer_result_count(transfer);
+    for (size_t k = 0; k < count; ++k) {
+        if (otto_transfer_result_file_error(transfer, k) != OTTO_OK) {
+            return otto_transfer_result_file_message(transfer, k);
+        }
+        bytes += otto_transfer_result_file_bytes(transfer, k);
+    }
+    if (otto_transfer_result_status(transfer) == OTTO_STATUS_NOTRUN) return "dry run: nothing transferred";
+    return std::to_string(count) + (count == 1 ? " file, " : " files, ") + std::to_string(bytes) + " bytes";
+}
+
 // One line per host: its status and what explains it.
 void print_summary(const otto_fanout_result *result, const LiveOutput &live) {
     for (size_t i = 0; i < otto_fanout_result_count(result); ++i) {
@@ -74,6 +120,8 @@ void print_summary(const otto_fanout_result *result, const LiveOutput &live) {
         std::string detail;
         if (otto_op_error(op) != OTTO_OK) {
             detail = otto_op_error_message(op);
+        } else if (const otto_transfer_result *transfer = otto_op_transfer_result(op)) {
+            detail = transfer_detail(transfer);
         } else {
             // The command that decided the status (the first not ok), else the last.
             const otto_cmd_result *decisive = otto_op_cmd_result(op);
@@ -105,9 +153,19 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     check(otto_fanout_opts_new(&raw_fanout), "fan-out options");
     FanoutOptsPtr fanout_opts(raw_fanout);
 
+    otto_transfer_opts *raw_transfer_opts = nullptr;
+    check(otto_transfer_opts_new(&raw_transfer_opts), "transfer options");
+    TransferOptsPtr transfer_opts(raw_transfer_opts);
+
     FanoutState state;
     state.mode = args.mode;
-    if (args.mode == FanoutArgs::Mode::Run) {
+    bool transfer = args.mode == FanoutArgs::Mode::Put || args.mode == FanoutArgs::Mode::Get;
+    if (transfer) {
+        if (args.command.size() < 2) throw CliError(kExitUsage, "give the files, then the directory");
+        state.directory = args.command.back();
+        for (size_t i = 0; i + 1 < args.command.size(); ++i) state.files.push_back(args.command[i].c_str());
+        check(otto_transfer_opts_set_event_cb(transfer_opts.get(), on_event, &state), "events");
+    } else if (args.mode == FanoutArgs::Mode::Run) {
         for (const auto &c : args.command) {
             size_t index = 0;
             check(otto_commands_add(&index, commands.get(), c.c_str()), "command");
@@ -136,6 +194,7 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     LiveOutput live(hosts, style);
     state.commands = commands.get();
     state.run_opts = run_opts.get();
+    state.transfer_opts = transfer_opts.get();
     state.live = &live;
 
     otto_op *raw_op = nullptr;

@@ -3,6 +3,8 @@
 //   otto hosts [--json]
 //   otto run  [--hosts REGEX] [--serial] [--limit N] [--timeout S] [--local] CMD...
 //   otto exec [--hosts REGEX] [--serial] [--limit N] [--timeout S] [--local] CMD...
+//   otto put  [--hosts REGEX] [--serial] [--limit N] [--local] FILE... DIR
+//   otto get  [--hosts REGEX] [--serial] [--limit N] [--local] FILE... DIR
 //
 // with --lab L, --lab-path DIR|FILE (repeatable), --dry-run, --json, -v
 // before or after the command. Built on the public C API alone.
@@ -23,14 +25,17 @@ Exit status: the worst status over the hosts: 0 Success, 1 Failed, 2 Error
 (unreachable, refused, timed out), 5 NotRun (--dry-run); 64 bad arguments,
 65 malformed lab file, 66 lab not found, 70 other errors.)";
 
-void add_fanout_options(CLI::App *command, otto_cli::FanoutArgs &args) {
+void add_fanout_options(CLI::App *command, otto_cli::FanoutArgs &args, const char *operands = "command",
+                        const char *operands_help = "the command") {
     command->add_option("--hosts", args.hosts, "only hosts whose id matches this regex (searched, not anchored)");
     command->add_flag("--serial", args.serial, "one host after the other, in lab order");
     command->add_option("--limit", args.limit, "at most N hosts at once (0: no limit)")->check(CLI::NonNegativeNumber);
-    command->add_option("--timeout", args.timeout, "seconds each command may take (default: the host's)")
-        ->check(CLI::PositiveNumber);
+    if (args.mode == otto_cli::FanoutArgs::Mode::Run || args.mode == otto_cli::FanoutArgs::Mode::Exec) {
+        command->add_option("--timeout", args.timeout, "seconds each command may take (default: the host's)")
+            ->check(CLI::PositiveNumber);
+    }
     command->add_flag("--local", args.include_local, "include the local host (left out by default)");
-    command->add_option("command", args.command, "the command")->required();
+    command->add_option(operands, args.command, operands_help)->required();
 }
 
 }  // namespace
@@ -64,6 +69,14 @@ int main(int argc, char **argv) {
     CLI::App *exec = app.add_subcommand("exec", "run one command line as a one-shot on each host");
     add_fanout_options(exec, exec_args);
     exec->prefix_command(false);
+    otto_cli::FanoutArgs put_args;
+    put_args.mode = otto_cli::FanoutArgs::Mode::Put;
+    CLI::App *put = app.add_subcommand("put", "copy local files into a directory on each host");
+    add_fanout_options(put, put_args, "files", "the local files, then the directory on the hosts (created if missing)");
+    otto_cli::FanoutArgs get_args;
+    get_args.mode = otto_cli::FanoutArgs::Mode::Get;
+    CLI::App *get = app.add_subcommand("get", "copy files of each host into DIR/<host id>/");
+    add_fanout_options(get, get_args, "files", "the files on the hosts, then the local directory");
 
     try {
         app.parse(argc, argv);
@@ -75,7 +88,7 @@ int main(int argc, char **argv) {
     try {
         otto_cli::ContextPtr ctx = otto_cli::open_context(lab);
         if (*hosts) return otto_cli::hosts_command(ctx.get(), json);
-        otto_cli::FanoutArgs &args = *run ? run_args : exec_args;
+        otto_cli::FanoutArgs &args = *run ? run_args : *exec ? exec_args : *put ? put_args : get_args;
         args.json = json;
         return otto_cli::fanout_command(ctx.get(), args, otto_cli::detect_style(color, json));
     } catch (const otto_cli::CliError &e) {

@@ -1,7 +1,7 @@
 #include "transport/local/local_backend.hpp"
 
 #include "loop/deferred.hpp"
-#include "transfer/remote_files.hpp"
+#include "transfer/local_files.hpp"
 #include "transport/local/local_oneshot.hpp"
 #include "transport/local/local_shell.hpp"
 
@@ -46,6 +46,6 @@ void LocalBackend::shutdown(std::function<void()> done) {
     defer_unconditionally(loop_, std::move(done));
 }
 
-std::unique_ptr<RemoteFiles> LocalBackend::make_files() { return nullptr; }
+std::unique_ptr<RemoteFiles> LocalBackend::make_files() { return make_local_files(loop_); }
 
 }  // namespace otto

@@ -5,6 +5,7 @@
 #include "loop/deferred.hpp"
 #include "loop/timer.hpp"
 #include "transfer/remote_files.hpp"
+#include "transfer/shell_files.hpp"
 #include "transport/telnet/console_oneshot.hpp"
 #include "transport/telnet/telnet_transport.hpp"
 #include "util/clock.hpp"
@@ -231,6 +232,13 @@ void TelnetBackend::shutdown(std::function<void()> done) {
     defer_unconditionally(loop_, std::move(done));
 }
 
-std::unique_ptr<RemoteFiles> TelnetBackend::make_files() { return nullptr; }
+bool TelnetBackend::oneshot_fits(std::string_view command) const {
+    return !console_oneshot_refusal(command, line_limit());
+}
+
+// Consoles have no file protocol: files go through shell commands.
+std::unique_ptr<RemoteFiles> TelnetBackend::make_files() {
+    return make_shell_files(loop_, *this, telnet_where(config_));
+}
 
 }  // namespace otto

@@ -24,6 +24,7 @@ public:
     LineLimit line_limit() const override;
     std::shared_ptr<OneshotHandle> run_oneshot(const OneshotSpec &spec, OneshotLineSink lines,
                                                std::function<void(CommandResult)> done) override;
+    bool oneshot_fits(std::string_view command) const override;
     std::unique_ptr<RemoteFiles> make_files() override;
     void shutdown(std::function<void()> done) override;
 

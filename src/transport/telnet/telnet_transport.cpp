@@ -60,12 +60,14 @@ TelnetTransport::~TelnetTransport() {
     if (connector_) connector_->cancel();
 }
 
-std::string TelnetTransport::where() const {
-    bool v6 = config_.address.find(':') != std::string::npos;
-    std::string host = v6 ? "[" + config_.address + "]" : config_.address;
-    return "telnet " + (config_.user.empty() ? std::string() : config_.user + "@") + host + ":" +
-           std::to_string(config_.port);
+std::string telnet_where(const HostConfig &config) {
+    bool v6 = config.address.find(':') != std::string::npos;
+    std::string host = v6 ? "[" + config.address + "]" : config.address;
+    return "telnet " + (config.user.empty() ? std::string() : config.user + "@") + host + ":" +
+           std::to_string(config.port > 0 ? config.port : 23);
 }
+
+std::string TelnetTransport::where() const { return telnet_where(config_); }
 
 std::string TelnetTransport::tail() const { return printable_tail(login_text_); }
 

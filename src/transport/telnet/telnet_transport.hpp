@@ -30,6 +30,9 @@ namespace otto {
 
 class TcpConnector;
 
+// How messages name a telnet host: "telnet user@address:port".
+std::string telnet_where(const HostConfig &config);
+
 class TelnetTransport final : public ShellTransport, public std::enable_shared_from_this<TelnetTransport> {
 public:
     using Opened = std::function<void(std::shared_ptr<TelnetTransport>, Error)>;

@@ -62,7 +62,7 @@ struct Out {
 
 using Reply = std::function<void(Out)>;
 
-class Files : public ::testing::Test {
+class SftpFiles : public ::testing::Test {
 protected:
     void SetUp() override { start({}); }
 
@@ -231,9 +231,9 @@ uint32_t local_mode(const std::string &p) {
 
 // --- metadata ------------------------------------------------------------
 
-TEST_F(Files, KindIsSftp) { EXPECT_EQ(kind(), "sftp"); }
+TEST_F(SftpFiles, KindIsSftp) { EXPECT_EQ(kind(), "sftp"); }
 
-TEST_F(Files, StatAndLstat) {
+TEST_F(SftpFiles, StatAndLstat) {
     write_all(path("f"), "hello");
     ::chmod(path("f").c_str(), 0640);
     fs::create_symlink(path("f"), path("link"));
@@ -252,7 +252,7 @@ TEST_F(Files, StatAndLstat) {
     EXPECT_TRUE(S_ISDIR(d.info.mode));
 }
 
-TEST_F(Files, MissingPathsAreNotFoundForEveryCall) {
+TEST_F(SftpFiles, MissingPathsAreNotFoundForEveryCall) {
     std::string missing = path("missing/nothing");
     for (const Out &out : {stat(missing), stat(missing, false), list(missing), remove(missing),
                            rename(missing, path("x")), realpath(missing)}) {
@@ -266,7 +266,7 @@ TEST_F(Files, MissingPathsAreNotFoundForEveryCall) {
     EXPECT_NE(d.error.message.find(missing), std::string::npos) << d.error.message;
 }
 
-TEST_F(Files, ListsEntriesWithoutDots) {
+TEST_F(SftpFiles, ListsEntriesWithoutDots) {
     fs::create_directories(path("dir/sub"));
     write_all(path("dir/a"), "aaa");
     for (int i = 0; i < 300; ++i) write_all(path("dir/many" + std::to_string(i)), "");
@@ -286,7 +286,7 @@ TEST_F(Files, ListsEntriesWithoutDots) {
     EXPECT_NE(list(path("plain")).error.code, OTTO_OK);
 }
 
-TEST_F(Files, MkdirPCreatesParentsAndAcceptsExistingDirectories) {
+TEST_F(SftpFiles, MkdirPCreatesParentsAndAcceptsExistingDirectories) {
     Out out = mkdir_p(path("a/b/c"), 0750);
     ASSERT_FALSE(out.error) << out.error.message;
     EXPECT_TRUE(fs::is_directory(path("a/b/c")));
@@ -302,7 +302,7 @@ TEST_F(Files, MkdirPCreatesParentsAndAcceptsExistingDirectories) {
         << under_file.error.message;
 }
 
-TEST_F(Files, RemovesFilesLinksAndEmptyDirectories) {
+TEST_F(SftpFiles, RemovesFilesLinksAndEmptyDirectories) {
     write_all(path("f"), "x");
     fs::create_directories(path("empty"));
     fs::create_directories(path("full/x"));
@@ -319,7 +319,7 @@ TEST_F(Files, RemovesFilesLinksAndEmptyDirectories) {
     EXPECT_TRUE(fs::exists(path("full/x")));
 }
 
-TEST_F(Files, RenameReplacesAnExistingDestination) {
+TEST_F(SftpFiles, RenameReplacesAnExistingDestination) {
     write_all(path("from"), "new");
     write_all(path("to"), "old");
     Out out = rename(path("from"), path("to"));
@@ -328,7 +328,7 @@ TEST_F(Files, RenameReplacesAnExistingDestination) {
     EXPECT_FALSE(fs::exists(path("from")));
 }
 
-TEST_F(Files, RealpathIsCanonical) {
+TEST_F(SftpFiles, RealpathIsCanonical) {
     fs::create_directories(path("x/y"));
     Out out = realpath(path("x/./y/../y"));
     ASSERT_FALSE(out.error) << out.error.message;
@@ -343,7 +343,7 @@ void expect_progress_ends_at(const Out &out, uint64_t total) {
     for (size_t i = 1; i < out.progress.size(); ++i) EXPECT_GE(out.progress[i].first, out.progress[i - 1].first);
 }
 
-class RoundTrip : public Files {
+class SftpRoundTrip : public SftpFiles {
 protected:
     // Up from a local file (or memory), down into memory and into a file:
     // the same bytes each time.
@@ -382,14 +382,14 @@ protected:
     }
 };
 
-TEST_F(RoundTrip, EmptyFile) { round_trip("empty", "", true); }
-TEST_F(RoundTrip, EmptyLocalFile) { round_trip("empty-file", "", false); }
-TEST_F(RoundTrip, SmallText) { round_trip("small.txt", "hello\nworld\n", true); }
-TEST_F(RoundTrip, OneMebibyteBinary) { round_trip("random.bin", random_bytes(1 << 20, 1), false); }
-TEST_F(RoundTrip, OddSizeBinary) { round_trip("odd.bin", random_bytes((3 << 16) + 17, 2), true); }
-TEST_F(RoundTrip, HundredMegabytes) { round_trip("big.bin", random_bytes(100'000'000, 3), false); }
+TEST_F(SftpRoundTrip, EmptyFile) { round_trip("empty", "", true); }
+TEST_F(SftpRoundTrip, EmptyLocalFile) { round_trip("empty-file", "", false); }
+TEST_F(SftpRoundTrip, SmallText) { round_trip("small.txt", "hello\nworld\n", true); }
+TEST_F(SftpRoundTrip, OneMebibyteBinary) { round_trip("random.bin", random_bytes(1 << 20, 1), false); }
+TEST_F(SftpRoundTrip, OddSizeBinary) { round_trip("odd.bin", random_bytes((3 << 16) + 17, 2), true); }
+TEST_F(SftpRoundTrip, HundredMegabytes) { round_trip("big.bin", random_bytes(100'000'000, 3), false); }
 
-TEST_F(Files, UploadReplacesTheDestinationAndAppliesTheMode) {
+TEST_F(SftpFiles, UploadReplacesTheDestinationAndAppliesTheMode) {
     write_all(path("dest"), "old content that is longer");
     otto::UploadSpec up;
     up.remote_path = path("dest");
@@ -420,7 +420,7 @@ TEST_F(Files, UploadReplacesTheDestinationAndAppliesTheMode) {
     EXPECT_EQ(local_mode(path("script.forced")), 0600u);
 }
 
-TEST_F(Files, UploadUnderARegularFileFailsEvenForRoot) {
+TEST_F(SftpFiles, UploadUnderARegularFileFailsEvenForRoot) {
     write_all(path("plain"), "x");
     otto::UploadSpec up;
     up.remote_path = path("plain/child");
@@ -431,7 +431,7 @@ TEST_F(Files, UploadUnderARegularFileFailsEvenForRoot) {
     EXPECT_EQ(read_all(path("plain")), "x");
 }
 
-TEST_F(Files, PermissionDenied) {
+TEST_F(SftpFiles, PermissionDenied) {
     if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions: the check cannot fail";
     fs::create_directories(path("locked"));
     ::chmod(path("locked").c_str(), 0500);
@@ -444,7 +444,7 @@ TEST_F(Files, PermissionDenied) {
     ::chmod(path("locked").c_str(), 0700);
 }
 
-TEST_F(Files, UploadOfAMissingLocalFileFails) {
+TEST_F(SftpFiles, UploadOfAMissingLocalFileFails) {
     otto::UploadSpec up;
     up.local_path = path("no-such-local-file");
     up.remote_path = path("dest");
@@ -456,7 +456,7 @@ TEST_F(Files, UploadOfAMissingLocalFileFails) {
 
 constexpr int kCount = 200;
 
-TEST_F(Files, ManyRequestsInFlight) {
+TEST_F(SftpFiles, ManyRequestsInFlight) {
     for (int i = 0; i < 20; ++i) write_all(path("f" + std::to_string(i)), std::string(static_cast<size_t>(i), 'x'));
     Out out = call([this](RemoteFiles &f, Reply reply) {
         auto left = std::make_shared<int>(kCount);
@@ -473,7 +473,7 @@ TEST_F(Files, ManyRequestsInFlight) {
     EXPECT_EQ(out.bytes, 0u) << "stats that failed or reported the wrong size";
 }
 
-TEST_F(Files, CancelMidUploadLeavesNothingBehind) {
+TEST_F(SftpFiles, CancelMidUploadLeavesNothingBehind) {
     std::string source = path("big.source");
     write_all(source, random_bytes(64 << 20, 4));
     std::string dest = path("sub/dest.bin");
@@ -502,7 +502,7 @@ TEST_F(Files, CancelMidUploadLeavesNothingBehind) {
     EXPECT_TRUE(temporaries(path("sub")).empty()) << temporaries(path("sub")).front();
 }
 
-TEST_F(Files, CancelBeforeTheChannelIsOpen) {
+TEST_F(SftpFiles, CancelBeforeTheChannelIsOpen) {
     Out out = call([&](RemoteFiles &f, Reply reply) {
         otto::UploadSpec up;
         up.bytes = "x";
@@ -517,7 +517,7 @@ TEST_F(Files, CancelBeforeTheChannelIsOpen) {
     EXPECT_TRUE(temporaries(dir_).empty());
 }
 
-TEST_F(Files, LostServerFailsPendingCallsAndTheNextCallReconnects) {
+TEST_F(SftpFiles, LostServerFailsPendingCallsAndTheNextCallReconnects) {
     std::string source = path("big.source");
     write_all(source, random_bytes(64 << 20, 5));
     ASSERT_FALSE(stat(dir_).error);  // the channel is open
@@ -550,7 +550,7 @@ TEST_F(Files, LostServerFailsPendingCallsAndTheNextCallReconnects) {
 
 // --- a server without SFTP -------------------------------------------------
 
-class NoSftp : public Files {
+class NoSftpSubsystem : public SftpFiles {
 protected:
     void SetUp() override {
         otto_lab::Options options;
@@ -559,7 +559,7 @@ protected:
     }
 };
 
-TEST_F(NoSftp, FallsBackToShellCommands) {
+TEST_F(NoSftpSubsystem, FallsBackToShellCommands) {
     write_all(path("f"), "hello");
     Out s = stat(path("f"));
     ASSERT_FALSE(s.error) << s.error.message;
