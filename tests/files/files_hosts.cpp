@@ -33,9 +33,10 @@ std::vector<FilesHost> files_hosts() {
     local.root = root;
     hosts.push_back(local);
 
-    // As root the lab logs in as its clean unprivileged user.
+    // SSH kinds log in as the invoking user (make_host passes no user), so
+    // as root permissions do not bite over SFTP either.
     FilesHost sftp = from_kind("ssh_sftp", "ssh_login_shell");
-    sftp.root = false;
+    sftp.root = root;
     hosts.push_back(sftp);
 
     // A console: shell commands typed into BusyBox ash, about 1 MB/s, so
