@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "loop/deferred.hpp"
-#include "transfer/remote_files.hpp"
+#include "transfer/shell_files.hpp"
 #include "transport/ssh/ssh_oneshot.hpp"
 #include "transport/ssh/ssh_shell_transport.hpp"
 #include "util/shell_quote.hpp"
@@ -123,6 +123,12 @@ void SshBackend::shutdown(std::function<void()> done) {
     defer_unconditionally(loop_, std::move(done));
 }
 
-std::unique_ptr<RemoteFiles> SshBackend::make_files() { return nullptr; }
+std::unique_ptr<RemoteFiles> SshBackend::make_files() {
+    // Shell commands over exec channels: what every SSH server with a POSIX
+    // shell can serve (SFTP, where the server has it, is to replace this).
+    bool v6 = config_.address.find(':') != std::string::npos;
+    std::string host = v6 ? "[" + config_.address + "]" : config_.address;
+    return make_shell_files(loop_, *this, "ssh " + config_.user + "@" + host + ":" + std::to_string(config_.port));
+}
 
 }  // namespace otto
