@@ -33,11 +33,25 @@ std::vector<FilesHost> files_hosts() {
     local.root = root;
     hosts.push_back(local);
 
-    // SSH kinds log in as the invoking user (make_host passes no user), so
-    // as root permissions do not bite over SFTP either.
-    FilesHost sftp = from_kind("ssh_sftp", "ssh_login_shell");
-    sftp.root = root;
-    hosts.push_back(sftp);
+    // As root, the SSH host logs in as the lab's unprivileged user (the
+    // lab's key admits it), so that permissions bite.
+    FilesHost ssh;
+    ssh.name = "ssh";
+    ssh.root = false;
+    ssh.make = [root](otto_context *ctx) {
+        HostKind kind = kind_named("ssh_login_shell");
+        otto_host_opts *raw = nullptr;
+        EXPECT_EQ(otto_host_opts_new(&raw), OTTO_OK);
+        HostOpts opts(raw);
+        kind.configure(opts.get());
+        const auto &user = test_lab().password_user();
+        otto_host *host = nullptr;
+        EXPECT_EQ(otto_host_new_ssh(&host, ctx, "127.0.0.1", root && user ? user->name.c_str() : nullptr, opts.get()),
+                  OTTO_OK)
+            << otto_last_error_message();
+        return Host(host);
+    };
+    hosts.push_back(ssh);
 
     // A console: shell commands typed into BusyBox ash, about 1 MB/s, so
     // the large file is 2 MB. Its shell is root's.

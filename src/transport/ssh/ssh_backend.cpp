@@ -136,6 +136,8 @@ void SshBackend::open_subsystem(const std::string &name, SshConnection::Opened d
     acquire(request);
 }
 
+// SFTP where the server has it; the SFTP files turn into shell commands over
+// exec channels by themselves where it does not.
 std::unique_ptr<RemoteFiles> SshBackend::make_files() { return make_sftp_files(loop_, *this); }
 
 }  // namespace otto
