@@ -47,6 +47,9 @@ int main(int argc, char **argv) {
     for (i = 0; i < FIRMWARE_SIZE; i++) fputc(i * 31 & 0xff, f);
     fclose(f);
     snprintf(deployed, sizeof deployed, "%s/deployed", dir);
+    /* Made here, writable by all: the hosts log in as different users. */
+    mkdir(deployed, 0777);
+    chmod(deployed, 0777);
     sources[0] = firmware;
 
     ctx = open_lab("demo", argv[1], OTTO_DISPATCH_LOOP);

@@ -642,8 +642,7 @@ OTTO_API int otto_host_file_remove(otto_op **out, otto_host *host, const char *p
 OTTO_API int otto_host_file_rename(otto_op **out, otto_host *host, const char *from, const char *to, otto_op_cb cb,
                                    void *user_data);
 /* The canonical absolute path. Result: otto_file_result_data(). */
-OTTO_API int otto_host_file_realpath(otto_op **out, otto_host *host, const char *path, otto_op_cb cb,
-                                     void *user_data);
+OTTO_API int otto_host_file_realpath(otto_op **out, otto_host *host, const char *path, otto_op_cb cb, void *user_data);
 
 /* The result of a file operation; borrowed, lives as long as the op. */
 OTTO_API const otto_file_result *otto_op_file_result(const otto_op *op);
@@ -718,13 +717,13 @@ OTTO_API int otto_context_oneshot_on_hosts(otto_op **out, otto_context *ctx, con
 OTTO_API int otto_context_do_for_hosts(otto_op **out, otto_context *ctx, otto_host_start_cb start, void *start_data,
                                        const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
 /* otto_host_put on every selected host. */
-OTTO_API int otto_context_put_on_hosts(otto_op **out, otto_context *ctx, const char *const *local_paths,
-                                       size_t count, const char *remote_dir, const otto_transfer_opts *transfer_opts,
+OTTO_API int otto_context_put_on_hosts(otto_op **out, otto_context *ctx, const char *const *local_paths, size_t count,
+                                       const char *remote_dir, const otto_transfer_opts *transfer_opts,
                                        const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
 /* otto_host_get from every selected host, each host's files going to
  * `local_dir`/<host id>/ (created if missing) so they never collide. */
-OTTO_API int otto_context_get_on_hosts(otto_op **out, otto_context *ctx, const char *const *remote_paths,
-                                       size_t count, const char *local_dir, const otto_transfer_opts *transfer_opts,
+OTTO_API int otto_context_get_on_hosts(otto_op **out, otto_context *ctx, const char *const *remote_paths, size_t count,
+                                       const char *local_dir, const otto_transfer_opts *transfer_opts,
                                        const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
 
 /* The result of a fan-out op; borrowed, lives as long as the op. */

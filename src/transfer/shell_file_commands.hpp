@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "session/result.hpp"
-#include "util/base64.hpp"
 #include "transfer/md5.hpp"
 #include "transfer/remote_files.hpp"
+#include "util/base64.hpp"
 #include "util/error.hpp"
 
 namespace otto {

@@ -77,13 +77,16 @@ public:
 
     void cancel() override {
         if (!done_) return;
-        abandon();
-        auto runner = runner_.lock();
-        if (runner && temp_may_exist_) {
-            // Best effort, and after the canceled append (which runs in
-            // another process, or not at all).
-            runner->run(spec_for(remove_temporary_command(temp_), 0), nullptr, [](CommandResult) {});
+        done_ = nullptr;
+        progress_ = nullptr;
+        // A step under way is let finish: killing its one-shot would not
+        // stop a remote append already running, which could then recreate
+        // the temporary file after its removal. The removal follows it.
+        if (current_) {
+            remove_after_step_ = true;
+            return;
         }
+        if (auto runner = runner_.lock()) remove_temporary(*runner);
     }
 
     void abandon() override {
@@ -134,8 +137,12 @@ private:
             runner.run(spec_for(std::move(command), bytes), nullptr,
                        [self = shared_from_this(), weak, next = std::move(next)](CommandResult result) {
                            auto live = weak.lock();
-                           if (!live || !self->done_) return;
+                           if (!live) return;
                            self->current_.reset();
+                           if (!self->done_) {
+                               if (self->remove_after_step_) self->remove_temporary(*live);
+                               return;
+                           }
                            if (Error e = oneshot_error(result, "upload to", self->spec_.remote_path, live->where())) {
                                self->fail(*live, std::move(e));
                                return;
@@ -145,9 +152,14 @@ private:
     }
 
     void fail(ShellRunner &runner, Error error) {
+        remove_temporary(runner);
+        finish(std::move(error));
+    }
+
+    // Best effort: nobody waits for it.
+    void remove_temporary(ShellRunner &runner) {
         if (temp_may_exist_) runner.run(spec_for(remove_temporary_command(temp_), 0), nullptr, [](CommandResult) {});
         temp_may_exist_ = false;
-        finish(std::move(error));
     }
 
     void finish(Error error) {
@@ -158,6 +170,7 @@ private:
     }
 
     std::weak_ptr<ShellRunner> runner_;
+    bool remove_after_step_ = false;
     UploadSpec spec_;
     std::string temp_;
     TransferProgress progress_;

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "util/base64.hpp"
 #include "transfer/md5.hpp"
+#include "util/base64.hpp"
 
 namespace otto {
 namespace {
