@@ -126,9 +126,7 @@ void SshBackend::shutdown(std::function<void()> done) {
 std::unique_ptr<RemoteFiles> SshBackend::make_files() {
     // Shell commands over exec channels: what every SSH server with a POSIX
     // shell can serve (SFTP, where the server has it, is to replace this).
-    bool v6 = config_.address.find(':') != std::string::npos;
-    std::string host = v6 ? "[" + config_.address + "]" : config_.address;
-    return make_shell_files(loop_, *this, "ssh " + config_.user + "@" + host + ":" + std::to_string(config_.port));
+    return make_shell_files(loop_, *this, ssh_where(config_));
 }
 
 }  // namespace otto

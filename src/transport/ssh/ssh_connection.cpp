@@ -47,11 +47,13 @@ SshConnection::SshConnection(uv_loop_t *loop, const HostConfig &config, Log log)
 
 SshConnection::~SshConnection() { close(); }
 
-std::string SshConnection::where() const {
-    bool v6 = config_.address.find(':') != std::string::npos;
-    std::string host = v6 ? "[" + config_.address + "]" : config_.address;
-    return "ssh " + config_.user + "@" + host + ":" + std::to_string(config_.port);
+std::string ssh_where(const HostConfig &config) {
+    bool v6 = config.address.find(':') != std::string::npos;
+    std::string host = v6 ? "[" + config.address + "]" : config.address;
+    return "ssh " + config.user + "@" + host + ":" + std::to_string(config.port > 0 ? config.port : 22);
 }
+
+std::string SshConnection::where() const { return ssh_where(config_); }
 
 void SshConnection::log(int level, int kind, const std::string &text) const {
     if (log_) log_(level, kind, text);

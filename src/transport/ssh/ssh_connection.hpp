@@ -33,6 +33,9 @@ struct SshChannelSpec {
     int rows = 24;
 };
 
+// "ssh user@host:port": how messages name an SSH host.
+std::string ssh_where(const HostConfig &config);
+
 class SshConnection : public std::enable_shared_from_this<SshConnection> {
 public:
     using Log = std::function<void(int level, int kind, const std::string &text)>;
