@@ -585,8 +585,8 @@ OTTO_API int otto_transfer_opts_set_event_cb(otto_transfer_opts *opts, otto_even
  * order); it fails only if canceled. */
 OTTO_API int otto_host_put(otto_op **out, otto_host *host, const char *const *local_paths, size_t count,
                            const char *remote_dir, const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
-/* Copies the host's files into the local directory `local_dir` (which must
- * exist), each under its own base name; the same rules as otto_host_put. */
+/* Copies the host's files into the local directory `local_dir` (created if
+ * missing), each under its own base name; the same rules as otto_host_put. */
 OTTO_API int otto_host_get(otto_op **out, otto_host *host, const char *const *remote_paths, size_t count,
                            const char *local_dir, const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
 
@@ -721,7 +721,7 @@ OTTO_API int otto_context_put_on_hosts(otto_op **out, otto_context *ctx, const c
                                        const char *remote_dir, const otto_transfer_opts *transfer_opts,
                                        const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);
 /* otto_host_get from every selected host, each host's files going to
- * `local_dir`/<host id>/ (created if missing) so they never collide. */
+ * `local_dir`/<host id>/ so they never collide. */
 OTTO_API int otto_context_get_on_hosts(otto_op **out, otto_context *ctx, const char *const *remote_paths, size_t count,
                                        const char *local_dir, const otto_transfer_opts *transfer_opts,
                                        const otto_fanout_opts *opts, otto_op_cb cb, void *user_data);

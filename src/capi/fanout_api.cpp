@@ -4,6 +4,7 @@
 #include "capi/api_guard.hpp"
 #include "capi/fleet_support.hpp"
 #include "capi/handles.hpp"
+#include "capi/op_payload.hpp"
 #include "capi/run_request.hpp"
 #include "capi/submit.hpp"
 #include "capi/transfer_support.hpp"
@@ -79,6 +80,27 @@ HostStarter user_starter(std::shared_ptr<otto::Engine> engine, otto_host_start_c
     };
 }
 
+// A put or get on every selected host. A get puts each host's files in a
+// directory of its own (DIR/<host id>), so the same names from many hosts
+// never collide.
+int submit_transfer_fanout(otto_op **out, otto_context *ctx, bool put, const char *const *paths, size_t count,
+                           const char *dir, const otto_transfer_opts *transfer_opts, const otto_fanout_opts *opts,
+                           otto_op_cb cb, void *user_data) {
+    return guarded([&]() -> int {
+        require(ctx, "ctx");
+        otto::TransferSettings settings = otto::transfer_settings(put, paths, count, dir, transfer_opts);
+        HostStarter starter = [settings](const std::shared_ptr<otto_host> &host, auto started) {
+            otto::TransferRequest request = settings.request;
+            if (!request.put)
+                request.destination_dir += (request.destination_dir.back() == '/' ? "" : "/") + host->id();
+            auto op = host_op(host->engine_ptr(), host->id(), OpKind::Transfer, settings.events);
+            otto::start_transfer(*host, op, std::move(request));
+            started(op);
+        };
+        return submit_fanout(out, ctx, opts, cb, user_data, std::move(starter));
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -126,36 +148,13 @@ int otto_context_do_for_hosts(otto_op **out, otto_context *ctx, otto_host_start_
 int otto_context_put_on_hosts(otto_op **out, otto_context *ctx, const char *const *local_paths, size_t count,
                               const char *remote_dir, const otto_transfer_opts *transfer_opts,
                               const otto_fanout_opts *opts, otto_op_cb cb, void *user_data) {
-    return guarded([&]() -> int {
-        require(ctx, "ctx");
-        otto::TransferSettings settings = otto::transfer_settings(true, local_paths, count, remote_dir, transfer_opts);
-        HostStarter starter = [settings](const std::shared_ptr<otto_host> &host, auto started) {
-            auto op = host_op(host->engine_ptr(), host->id(), OpKind::Transfer, settings.events);
-            otto::start_transfer(*host, op, settings.request);
-            started(op);
-        };
-        return submit_fanout(out, ctx, opts, cb, user_data, std::move(starter));
-    });
+    return submit_transfer_fanout(out, ctx, true, local_paths, count, remote_dir, transfer_opts, opts, cb, user_data);
 }
 
 int otto_context_get_on_hosts(otto_op **out, otto_context *ctx, const char *const *remote_paths, size_t count,
                               const char *local_dir, const otto_transfer_opts *transfer_opts,
                               const otto_fanout_opts *opts, otto_op_cb cb, void *user_data) {
-    return guarded([&]() -> int {
-        require(ctx, "ctx");
-        otto::TransferSettings settings = otto::transfer_settings(false, remote_paths, count, local_dir, transfer_opts);
-        HostStarter starter = [settings](const std::shared_ptr<otto_host> &host, auto started) {
-            // Each host's files in a directory of its own: the same names
-            // from many hosts never collide.
-            otto::TransferRequest request = settings.request;
-            request.destination_dir += (request.destination_dir.back() == '/' ? "" : "/") + host->id();
-            request.create_local_dir = true;
-            auto op = host_op(host->engine_ptr(), host->id(), OpKind::Transfer, settings.events);
-            otto::start_transfer(*host, op, std::move(request));
-            started(op);
-        };
-        return submit_fanout(out, ctx, opts, cb, user_data, std::move(starter));
-    });
+    return submit_transfer_fanout(out, ctx, false, remote_paths, count, local_dir, transfer_opts, opts, cb, user_data);
 }
 
 int otto_context_host_selected(const otto_context *ctx, const otto_fanout_opts *opts, size_t index) {
@@ -166,11 +165,7 @@ int otto_context_host_selected(const otto_context *ctx, const otto_fanout_opts *
     });
 }
 
-const otto_fanout_result *otto_op_fanout_result(const otto_op *op) {
-    if (op == nullptr || !op->done()) return nullptr;
-    if (auto *p = std::get_if<std::shared_ptr<const otto_fanout_result>>(&op->payload())) return p->get();
-    return nullptr;
-}
+const otto_fanout_result *otto_op_fanout_result(const otto_op *op) { return otto::payload_as<otto_fanout_result>(op); }
 
 int32_t otto_fanout_result_status(const otto_fanout_result *result) {
     return result != nullptr ? otto::fleet::worst_status(*result) : OTTO_STATUS_ERROR;

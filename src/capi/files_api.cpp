@@ -2,6 +2,7 @@
 // results.
 #include "capi/api_guard.hpp"
 #include "capi/handles.hpp"
+#include "capi/op_payload.hpp"
 #include "capi/submit.hpp"
 #include "capi/transfer_support.hpp"
 #include "host/host.hpp"
@@ -13,15 +14,13 @@ using otto::fail;
 using otto::FileRequest;
 using otto::guarded;
 using otto::OpKind;
+using otto::payload_as;
 using otto::require;
+using otto::require_open;
 
 namespace {
 
 using Kind = FileRequest::Kind;
-
-void require_open(const otto::Host &host) {
-    if (host.closed()) fail(OTTO_ECLOSED, "host \"" + host.id() + "\" is closed");
-}
 
 int submit_file_request(otto_op **out, otto_host *host, FileRequest request, otto_op_cb cb, void *user_data) {
     require(host, "host");
@@ -55,13 +54,6 @@ int submit_transfer(otto_op **out, otto_host *host, bool put, const char *const 
                                    otto::start_transfer(*target, std::move(op), request);
                                });
     });
-}
-
-template <class T>
-const T *payload_as(const otto_op *op) {
-    if (op == nullptr || !op->done()) return nullptr;
-    if (auto *p = std::get_if<std::shared_ptr<const T>>(&op->payload())) return p->get();
-    return nullptr;
 }
 
 const otto_transfer_result::File *file_at(const otto_transfer_result *result, size_t index) {

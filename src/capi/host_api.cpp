@@ -7,6 +7,7 @@
 
 #include "capi/api_guard.hpp"
 #include "capi/handles.hpp"
+#include "capi/op_payload.hpp"
 #include "capi/run_request.hpp"
 #include "capi/submit.hpp"
 #include "host/host.hpp"
@@ -18,6 +19,7 @@ using otto::fail;
 using otto::guarded;
 using otto::OpKind;
 using otto::require;
+using otto::require_open;
 using otto::run_request;
 
 namespace {
@@ -25,10 +27,6 @@ namespace {
 std::string current_user_name() {
     if (struct passwd *pw = getpwuid(getuid())) return pw->pw_name;
     fail(OTTO_EINVAL, "no user given and the current user has no name");
-}
-
-void require_open(const otto::Host &host) {
-    if (host.closed()) fail(OTTO_ECLOSED, "host \"" + host.id() + "\" is closed");
 }
 
 void require_open(const otto::Session &session) {

@@ -2,6 +2,7 @@
 #include <variant>
 
 #include "capi/api_guard.hpp"
+#include "capi/op_payload.hpp"
 #include "fleet/fanout_result.hpp"
 #include "loop/engine.hpp"
 #include "loop/operation.hpp"
@@ -10,18 +11,8 @@
 
 using otto::fail;
 using otto::guarded;
+using otto::payload_as;
 using otto::require;
-
-namespace {
-
-template <class T>
-const T *payload_as(const otto_op *op) {
-    if (op == nullptr || !op->done()) return nullptr;
-    if (auto *p = std::get_if<std::shared_ptr<const T>>(&op->payload())) return p->get();
-    return nullptr;
-}
-
-}  // namespace
 
 extern "C" {
 

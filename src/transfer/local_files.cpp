@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,105 +30,14 @@ FileInfo info_of(std::string name, const struct stat &st) {
     return info;
 }
 
-Error make_directories(const std::string &path, uint32_t mode) {
-    // Walks the components so each missing one is made with `mode`.
-    for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
-        std::string part = path.substr(0, end);
-        if (!part.empty() && ::mkdir(part.c_str(), mode) != 0 && errno != EEXIST) {
-            return file_system_error("cannot create directory", part, errno);
-        }
-        if (end == std::string::npos) break;
-    }
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return file_system_error("cannot create directory", path, errno);
-    if (!S_ISDIR(st.st_mode)) return Error(OTTO_EFILE, "cannot create directory " + path + ": a file is in the way");
-    return {};
+// One block of a copy, on a pool thread.
+Error copy_block(const UploadSource &source, DownloadSink &sink, uint64_t offset, uint64_t &moved) {
+    Error error;
+    std::string block = source.read(offset, kCopyBlock, error);
+    if (error) return error;
+    moved = block.size();
+    return sink.write(offset, block);
 }
-
-// The host-side end of a local "transfer": a temporary sibling of the
-// destination, renamed over it when complete.
-class LocalDestination {
-public:
-    Error open(const std::string &path, uint32_t mode) {
-        final_ = path;
-        temp_ = temporary_sibling(path);
-        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd_ < 0) {
-            int err = errno;
-            temp_.clear();
-            return file_system_error("cannot create", path, err);
-        }
-        mode_ = mode;
-        return {};
-    }
-    Error write(uint64_t offset, const std::string &data) {
-        size_t put = 0;
-        while (put < data.size()) {
-            ssize_t n = ::pwrite(fd_, data.data() + put, data.size() - put, static_cast<off_t>(offset + put));
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) return file_system_error("cannot write", final_, errno);
-            put += static_cast<size_t>(n);
-        }
-        return {};
-    }
-    Error commit() {
-        if (::fchmod(fd_, mode_) != 0) return file_system_error("cannot set the mode of", final_, errno);
-        if (::close(std::exchange(fd_, -1)) != 0) return file_system_error("cannot write", final_, errno);
-        if (::rename(temp_.c_str(), final_.c_str()) != 0) return file_system_error("cannot replace", final_, errno);
-        temp_.clear();
-        return {};
-    }
-    ~LocalDestination() {
-        if (fd_ >= 0) ::close(fd_);
-        if (!temp_.empty()) ::unlink(temp_.c_str());
-    }
-
-private:
-    int fd_ = -1;
-    std::string temp_;
-    std::string final_;
-    uint32_t mode_ = 0644;
-};
-
-// A host file read as the source of a download.
-class LocalOrigin {
-public:
-    Error open(const std::string &path) {
-        path_ = path;
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) return file_system_error("cannot open", path, errno);
-        struct stat st {};
-        if (::fstat(fd_, &st) != 0) return file_system_error("cannot stat", path, errno);
-        if (S_ISDIR(st.st_mode)) return Error(OTTO_EFILE, "cannot read " + path + ": it is a directory");
-        size_ = static_cast<uint64_t>(st.st_size);
-        mode_ = st.st_mode;
-        return {};
-    }
-    std::string read(uint64_t offset, size_t length, Error &error) const {
-        std::string block(length, '\0');
-        ssize_t n;
-        do {
-            n = ::pread(fd_, block.data(), length, static_cast<off_t>(offset));
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            error = file_system_error("cannot read", path_, errno);
-            return {};
-        }
-        block.resize(static_cast<size_t>(n));
-        return block;
-    }
-    uint64_t size() const { return size_; }
-    uint32_t mode() const { return mode_; }
-    ~LocalOrigin() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-
-private:
-    int fd_ = -1;
-    std::string path_;
-    uint64_t size_ = 0;
-    uint32_t mode_ = 0;
-};
 
 // One upload or download, a pool job per block. All its state is touched by
 // one thread at a time: the pool thread during a block, the loop between.
@@ -179,7 +87,6 @@ private:
                 uint64_t moved = 0;
                 *error = self->step_(self->done_, moved);
                 self->done_ += moved;
-                if (!*error && moved == 0 && self->done_ < self->total_) self->total_ = self->done_;  // shrank
             },
             [self, error] {
                 if (*error) return self->end(std::move(*error));
@@ -282,52 +189,52 @@ public:
     }
 
     std::shared_ptr<FileTask> upload(const UploadSpec &spec, TransferProgress progress, Uploaded done) override {
+        // The host's side of a local copy is this machine too: the same
+        // source and sink as any transfer, the sink at the host path.
         auto copy = std::make_shared<LocalCopy>(loop_, alive_, std::move(progress));
         auto source = std::make_shared<std::optional<UploadSource>>();
-        auto dest = std::make_shared<LocalDestination>();
+        auto sink = std::make_shared<std::optional<DownloadSink>>();
         auto total = std::make_shared<uint64_t>(0);
         copy->start(
-            [spec, source, dest, total](uint64_t &size) {
+            [spec, source, sink, total](uint64_t &size) {
                 Error error;
                 *source = UploadSource::open(spec, error);
                 if (error) return error;
                 size = *total = (*source)->size();
-                return dest->open(spec.remote_path, (*source)->mode());
+                DownloadSpec destination;
+                destination.local_path = spec.remote_path;
+                destination.mode = (*source)->mode();
+                *sink = DownloadSink::open(destination, error);
+                return error;
             },
-            [source, dest](uint64_t offset, uint64_t &moved) {
-                Error error;
-                std::string block = (*source)->read(offset, kCopyBlock, error);
-                if (error) return error;
-                moved = block.size();
-                return dest->write(offset, block);
+            [source, sink](uint64_t offset, uint64_t &moved) { return copy_block(**source, **sink, offset, moved); },
+            [source, sink] {
+                std::string unused;
+                return (*sink)->commit((*source)->mode(), unused);
             },
-            [dest] { return dest->commit(); },
             [done = std::move(done), total](Error error) { done(std::move(error), error ? 0 : *total); });
         return copy;
     }
 
     std::shared_ptr<FileTask> download(const DownloadSpec &spec, TransferProgress progress, Downloaded done) override {
         auto copy = std::make_shared<LocalCopy>(loop_, alive_, std::move(progress));
-        auto origin = std::make_shared<LocalOrigin>();
+        auto origin = std::make_shared<std::optional<UploadSource>>();
         auto sink = std::make_shared<std::optional<DownloadSink>>();
         auto total = std::make_shared<uint64_t>(0);
         auto content = std::make_shared<std::string>();
         copy->start(
             [spec, origin, sink, total](uint64_t &size) {
-                if (Error error = origin->open(spec.remote_path)) return error;
                 Error error;
+                UploadSpec from;
+                from.local_path = spec.remote_path;
+                *origin = UploadSource::open(from, error);
+                if (error) return error;
+                size = *total = (*origin)->size();
                 *sink = DownloadSink::open(spec, error);
-                size = *total = origin->size();
                 return error;
             },
-            [origin, sink](uint64_t offset, uint64_t &moved) {
-                Error error;
-                std::string block = origin->read(offset, kCopyBlock, error);
-                if (error) return error;
-                moved = block.size();
-                return (*sink)->write(offset, block);
-            },
-            [origin, sink, content] { return (*sink)->commit(origin->mode(), *content); },
+            [origin, sink](uint64_t offset, uint64_t &moved) { return copy_block(**origin, **sink, offset, moved); },
+            [origin, sink, content] { return (*sink)->commit((*origin)->mode(), *content); },
             [done = std::move(done), total, content](Error error) {
                 if (error) return done(std::move(error), 0, {});
                 done(Error(), *total, std::move(*content));

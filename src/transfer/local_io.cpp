@@ -20,6 +20,20 @@ Error file_system_error(const std::string &what, const std::string &path, int er
     return Error(code, what + " " + path + ": " + std::strerror(err));
 }
 
+Error make_directories(const std::string &path, uint32_t mode) {
+    for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+        std::string part = path.substr(0, end);
+        if (!part.empty() && ::mkdir(part.c_str(), mode) != 0 && errno != EEXIST) {
+            return file_system_error("cannot create directory", part, errno);
+        }
+        if (end == std::string::npos) break;
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return file_system_error("cannot create directory", path, errno);
+    if (!S_ISDIR(st.st_mode)) return Error(OTTO_EFILE, "cannot create directory " + path + ": a file is in the way");
+    return {};
+}
+
 std::string temporary_sibling(const std::string &path) {
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
@@ -52,7 +66,7 @@ UploadSource UploadSource::open(const UploadSpec &spec, Error &error) {
         return source;
     }
     if (!S_ISREG(st.st_mode)) {
-        error = Error(OTTO_EINVAL, "local path " + spec.local_path + " is not a regular file");
+        error = Error(OTTO_EFILE, spec.local_path + " is not a regular file");
         return source;
     }
     source.size_ = static_cast<uint64_t>(st.st_size);

@@ -2,9 +2,11 @@
 // file or memory) and where a download's bytes go (a temporary local file
 // renamed into place, or memory). Shared by every RemoteFiles backend.
 //
-// File reads and writes here are plain pread/pwrite on the loop thread:
-// blocks are at most a few hundred KiB and land in the page cache, so each
-// call takes microseconds, and the loop never waits on the network here.
+// File reads and writes here are plain pread/pwrite. Remote transfers call
+// them on the loop thread: blocks are at most a few hundred KiB and land in
+// the page cache, so each call takes microseconds. The local host's files
+// call them on libuv's thread pool (local_files.cpp), one object on one
+// thread at a time.
 #pragma once
 
 #include <sys/types.h>
@@ -22,11 +24,15 @@ namespace otto {
 // OTTO_ENOTFOUND, OTTO_EPERM or OTTO_EFILE, with "WHAT PATH: strerror".
 Error file_system_error(const std::string &what, const std::string &path, int err);
 
+// mkdir -p on this machine: each missing component made with `mode`; an
+// existing directory is fine, anything else in the way is an error.
+Error make_directories(const std::string &path, uint32_t mode);
+
 // Where an upload's bytes come from.
 class UploadSource {
 public:
     // Opens the local file (or takes the bytes); a missing or unreadable
-    // file or a directory is an Error naming the path.
+    // file or one that is not a regular file is an Error naming the path.
     static UploadSource open(const UploadSpec &spec, Error &error);
     UploadSource(UploadSource &&other) noexcept;
     UploadSource &operator=(UploadSource &&other) noexcept;

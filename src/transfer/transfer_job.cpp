@@ -1,8 +1,5 @@
 #include "transfer/transfer_job.hpp"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <climits>
 #include <set>
 #include <string_view>
@@ -78,23 +75,13 @@ public:
             });
             return;
         }
-        if (request_.create_local_dir) {
-            if (Error error = make_local_directory(request_.destination_dir))
-                return fail_all(error.code, error.message);
-        }
+        // Like a put's remote directory, a get's local one is made if missing
+        // (a few mkdir calls, once per transfer).
+        if (Error error = make_directories(request_.destination_dir, 0755)) return fail_all(error.code, error.message);
         pump();
     }
 
 private:
-    static Error make_local_directory(const std::string &path) {
-        for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
-            std::string part = path.substr(0, end);
-            if (!part.empty() && ::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-                return file_system_error("cannot create local directory", part, errno);
-            if (end == std::string::npos) return {};
-        }
-    }
-
     void pump() {
         while (!canceled_ && running_ < kFilesAtOnce && next_ < result_->files.size()) start_file(next_++);
         if (running_ == 0 && next_ == result_->files.size()) finish();

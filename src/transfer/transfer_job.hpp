@@ -18,9 +18,6 @@ struct TransferRequest {
     std::vector<std::string> sources;  // local paths (put) or host paths (get)
     std::string destination_dir;       // on the host (put) or local (get)
     std::optional<uint32_t> mode;
-    // get: create the local directory (and parents) first. A put always
-    // creates its remote directory.
-    bool create_local_dir = false;
 };
 
 // Throws ApiError (OTTO_EINVAL) naming the culprit: no sources, an empty

@@ -1,6 +1,5 @@
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 
 #include "cli_error.hpp"
 #include "commands.hpp"
@@ -59,14 +58,8 @@ int start_host(otto_op **out, otto_host *host, void *user_data) {
             return otto_host_put(out, host, state->files.data(), state->files.size(), state->directory.c_str(),
                                  state->transfer_opts, on_host_done, state);
         case FanoutArgs::Mode::Get: {
-            // Each host's files in a directory of its own.
+            // Each host's files in a directory of its own (made by the get).
             std::string mine = state->directory + "/" + otto_host_id(host);
-            std::error_code error;
-            std::filesystem::create_directories(mine, error);
-            if (error) {
-                state->live->line(otto_host_id(host), "cannot create " + mine + ": " + error.message(), true);
-                return OTTO_EFILE;
-            }
             return otto_host_get(out, host, state->files.data(), state->files.size(), mine.c_str(),
                                  state->transfer_opts, on_host_done, state);
         }
