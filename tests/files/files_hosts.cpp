@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <memory>
+#include <mutex>
+
 #include "host_kinds.hpp"
 #include "lab.hpp"
 
@@ -23,6 +26,41 @@ FilesHost from_kind(const std::string &name, const std::string &kind_name) {
     return h;
 }
 
+// A second sshd, started on first use, that serves no SFTP subsystem (as
+// some appliances do): its hosts fall back to shell commands over exec
+// channels.
+const otto_lab::Lab &lab_without_sftp() {
+    static std::unique_ptr<otto_lab::Lab> instance;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        otto_lab::Options options;
+        options.die_with_parent = true;
+        options.max_sessions = 64;
+        options.sftp = false;
+        instance = otto_lab::Lab::start(options);
+    });
+    return *instance;
+}
+
+// An SSH host logging in as the lab's unprivileged user when the tests run
+// as root (the lab's key admits it), so that permissions bite.
+Host unprivileged_ssh_host(otto_context *ctx, const otto_lab::Lab &lab) {
+    otto_host_opts *raw = nullptr;
+    EXPECT_EQ(otto_host_opts_new(&raw), OTTO_OK);
+    HostOpts opts(raw);
+    EXPECT_EQ(otto_host_opts_set_port(opts.get(), lab.ssh().at(0).port), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_add_identity(opts.get(), lab.user().key.c_str()), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_set_known_hosts(opts.get(), lab.known_hosts().c_str()), OTTO_OK);
+    EXPECT_EQ(otto_host_opts_set_host_key_policy(opts.get(), OTTO_HOST_KEY_STRICT), OTTO_OK);
+    const auto &user = lab.password_user();
+    bool root = getuid() == 0;
+    otto_host *host = nullptr;
+    EXPECT_EQ(otto_host_new_ssh(&host, ctx, "127.0.0.1", root && user ? user->name.c_str() : nullptr, opts.get()),
+              OTTO_OK)
+        << otto_last_error_message();
+    return Host(host);
+}
+
 }  // namespace
 
 std::vector<FilesHost> files_hosts() {
@@ -33,25 +71,19 @@ std::vector<FilesHost> files_hosts() {
     local.root = root;
     hosts.push_back(local);
 
-    // As root, the SSH host logs in as the lab's unprivileged user (the
-    // lab's key admits it), so that permissions bite.
+    // SFTP.
     FilesHost ssh;
     ssh.name = "ssh";
-    ssh.root = false;
-    ssh.make = [root](otto_context *ctx) {
-        HostKind kind = kind_named("ssh_login_shell");
-        otto_host_opts *raw = nullptr;
-        EXPECT_EQ(otto_host_opts_new(&raw), OTTO_OK);
-        HostOpts opts(raw);
-        kind.configure(opts.get());
-        const auto &user = test_lab().password_user();
-        otto_host *host = nullptr;
-        EXPECT_EQ(otto_host_new_ssh(&host, ctx, "127.0.0.1", root && user ? user->name.c_str() : nullptr, opts.get()),
-                  OTTO_OK)
-            << otto_last_error_message();
-        return Host(host);
-    };
+    ssh.make = [](otto_context *ctx) { return unprivileged_ssh_host(ctx, test_lab()); };
     hosts.push_back(ssh);
+
+    // Shell commands over exec channels, on a server without SFTP. Its
+    // large file is smaller: base64 through a shell, as on consoles.
+    FilesHost no_sftp;
+    no_sftp.name = "ssh_without_sftp";
+    no_sftp.large_size = 20'000'000;
+    no_sftp.make = [](otto_context *ctx) { return unprivileged_ssh_host(ctx, lab_without_sftp()); };
+    hosts.push_back(no_sftp);
 
     // A console: shell commands typed into BusyBox ash, about 1 MB/s, so
     // the large file is 2 MB. Its shell is root's.
