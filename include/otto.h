@@ -209,6 +209,12 @@ OTTO_API int otto_context_opts_set_dry_run(otto_context_opts *opts, int dry_run)
  * OTTO_LOG_INFO), dispatched like every other callback. */
 OTTO_API int otto_context_opts_set_log_cb(otto_context_opts *opts, otto_log_cb cb, void *user_data);
 OTTO_API int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level);
+/* Also keeps the log entries (at `min_level` and above) in a queue of up to
+ * `capacity` entries, taken with otto_context_next_log(), for callers that
+ * poll instead of taking callbacks; with or without a log callback. When the
+ * queue is full the oldest entry is dropped, and the next entry taken is an
+ * OTTO_LOG_KIND_WARNING saying how many were. 0 (default): no queue. */
+OTTO_API int otto_context_opts_set_log_queue(otto_context_opts *opts, size_t capacity);
 /* The lab the context opens (LAB-FORMAT.md): a selection such as "lab1" or
  * "lab1+lab2", found in the search paths added in order (each a .json file,
  * or a directory holding lab.json or hosts.json; "~" is expanded). Without
@@ -237,8 +243,9 @@ OTTO_API int otto_context_new(otto_context **out, const otto_context_opts *opts)
  * Returns OTTO_EDEADLK (and does nothing) on the loop thread. */
 OTTO_API int otto_context_free(otto_context *ctx);
 
-/* A file descriptor that is readable while callbacks wait for dispatch or
- * completions wait in the queue (and after otto_context_wakeup()). Owned by
+/* A file descriptor that is readable while callbacks wait for dispatch,
+ * completions or log entries wait in their queues (and after
+ * otto_context_wakeup()). Owned by
  * the context; never read or close it yourself. */
 OTTO_API int otto_context_notify_fd(const otto_context *ctx);
 
@@ -254,8 +261,16 @@ OTTO_API int otto_context_dispatch(size_t *count, otto_context *ctx, int32_t tim
  * Returns OTTO_ETIMEDOUT when none finished in time. */
 OTTO_API int otto_context_next_completion(otto_op **op, otto_context *ctx, int32_t timeout_ms);
 
-/* Interrupts one waiting otto_context_dispatch/next_completion (which then
- * returns early) and makes the notify fd readable until the next such call. */
+/* Takes the next entry of the context's log queue (see
+ * otto_context_opts_set_log_queue), waiting up to `timeout_ms`; the notify
+ * fd is readable while entries wait. `*entry` is the caller's: free it with
+ * otto_log_entry_free(). Returns OTTO_ETIMEDOUT when none came in time,
+ * OTTO_EINVAL when the context keeps no log queue. */
+OTTO_API int otto_context_next_log(otto_log_entry **entry, otto_context *ctx, int32_t timeout_ms);
+
+/* Interrupts one waiting otto_context_dispatch/next_completion/next_log
+ * (which then returns early) and makes the notify fd readable until the next
+ * such call. */
 OTTO_API int otto_context_wakeup(otto_context *ctx);
 
 /* The lab's name ("lab1+lab2"), "" without a lab. Borrowed from the
@@ -927,6 +942,9 @@ OTTO_API const char *otto_log_entry_host(const otto_log_entry *entry);
 OTTO_API const char *otto_log_entry_session(const otto_log_entry *entry);
 /* The text; `len` may be NULL. */
 OTTO_API const char *otto_log_entry_text(const otto_log_entry *entry, size_t *len);
+/* Frees an entry taken with otto_context_next_log() (never one borrowed by
+ * a log callback). Accepts NULL. */
+OTTO_API void otto_log_entry_free(otto_log_entry *entry);
 
 #ifdef __cplusplus
 }

@@ -130,6 +130,21 @@ int otto_context_next_completion(otto_op **op, otto_context *ctx, int32_t timeou
     });
 }
 
+int otto_context_next_log(otto_log_entry **entry, otto_context *ctx, int32_t timeout_ms) {
+    return guarded([&]() -> int {
+        *require(entry, "entry") = nullptr;
+        require(ctx, "ctx");
+        auto &dispatcher = ctx->engine->dispatcher();
+        if (!dispatcher.keeps_log())
+            fail(OTTO_EINVAL, "the context keeps no log queue: see otto_context_opts_set_log_queue");
+        refuse_on_loop_thread(ctx, timeout_ms, "otto_context_next_log");
+        auto next = dispatcher.next_log(timeout_ms);
+        if (!next) fail(OTTO_ETIMEDOUT, "no log entry within " + std::to_string(timeout_ms) + " ms");
+        *entry = next.release();
+        return OTTO_OK;
+    });
+}
+
 int otto_context_wakeup(otto_context *ctx) {
     return guarded([&]() -> int {
         require(ctx, "ctx")->engine->dispatcher().wakeup();

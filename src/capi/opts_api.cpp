@@ -73,6 +73,10 @@ int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t min_level) 
     });
 }
 
+int otto_context_opts_set_log_queue(otto_context_opts *opts, size_t capacity) {
+    return update(opts, [&] { opts->options.log_queue_capacity = capacity; });
+}
+
 int otto_context_opts_set_lab(otto_context_opts *opts, const char *selection) {
     return update(opts, [&] { opts->lab = require(selection, "selection"); });
 }

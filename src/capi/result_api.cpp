@@ -122,4 +122,6 @@ const char *otto_log_entry_text(const otto_log_entry *e, size_t *len) {
     return bytes_of(e->text, len);
 }
 
+void otto_log_entry_free(otto_log_entry *entry) { delete entry; }
+
 }  // extern "C"

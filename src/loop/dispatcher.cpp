@@ -7,10 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
+
+#include "otto.h"
 
 namespace otto {
 
-Dispatcher::Dispatcher(DispatchMode mode) : mode_(mode) {
+Dispatcher::Dispatcher(DispatchMode mode, size_t log_capacity) : mode_(mode), log_capacity_(log_capacity) {
     event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (event_fd_ < 0) throw std::runtime_error("eventfd failed");
 }
@@ -22,7 +25,7 @@ Dispatcher::~Dispatcher() {
 // Level-triggered readability: the fd is readable exactly while something
 // waits to be dispatched or taken (or a wakeup is pending).
 void Dispatcher::update_notify_fd_locked() {
-    bool want = !callbacks_.empty() || !completions_.empty() || woken_;
+    bool want = !callbacks_.empty() || !completions_.empty() || !log_.empty() || log_dropped_ > 0 || woken_;
     if (want == fd_readable_) return;
     uint64_t value = 1;
     if (want) {
@@ -110,6 +113,38 @@ std::shared_ptr<Operation> Dispatcher::next_completion(int timeout_ms) {
     woken_ = false;
     update_notify_fd_locked();
     return op;
+}
+
+void Dispatcher::push_log(otto_log_entry entry) {
+    if (log_capacity_ == 0) return;
+    std::lock_guard lock(mutex_);
+    if (log_.size() == log_capacity_) {
+        log_.pop_front();
+        ++log_dropped_;
+    }
+    log_.push_back(std::move(entry));
+    update_notify_fd_locked();
+    changed_.notify_all();
+}
+
+std::unique_ptr<otto_log_entry> Dispatcher::next_log(int timeout_ms) {
+    std::unique_lock lock(mutex_);
+    bool ready = wait_locked(lock, timeout_ms, [this] { return !log_.empty() || log_dropped_ > 0; });
+    std::unique_ptr<otto_log_entry> entry;
+    if (ready && log_dropped_ > 0) {
+        // Said where the loss happened: before the oldest entry still kept.
+        entry = std::make_unique<otto_log_entry>(otto_log_entry{OTTO_LOG_WARNING, OTTO_LOG_KIND_WARNING, "", "",
+                                                                std::to_string(log_dropped_) +
+                                                                    " log entries were dropped: the log queue holds " +
+                                                                    std::to_string(log_capacity_) + " and was full"});
+        log_dropped_ = 0;
+    } else if (ready) {
+        entry = std::make_unique<otto_log_entry>(std::move(log_.front()));
+        log_.pop_front();
+    }
+    woken_ = false;
+    update_notify_fd_locked();
+    return entry;
 }
 
 void Dispatcher::wakeup() {

@@ -1,6 +1,6 @@
 // Delivers callbacks to the application: on the loop thread directly, or
 // queued for otto_context_dispatch() on the application's thread. Also holds
-// the context's completion queue and its notify fd.
+// the context's completion queue, its log queue and its notify fd.
 #pragma once
 
 #include <condition_variable>
@@ -10,6 +10,8 @@
 #include <memory>
 #include <mutex>
 
+#include "loop/records.hpp"
+
 namespace otto {
 
 class Operation;
@@ -18,7 +20,9 @@ enum class DispatchMode { App = 0, Loop = 1 };
 
 class Dispatcher {
 public:
-    explicit Dispatcher(DispatchMode mode);
+    // `log_capacity`: how many log entries wait for otto_context_next_log
+    // at most; 0 keeps no log queue.
+    Dispatcher(DispatchMode mode, size_t log_capacity);
     ~Dispatcher();
     Dispatcher(const Dispatcher &) = delete;
     Dispatcher &operator=(const Dispatcher &) = delete;
@@ -39,6 +43,13 @@ public:
     // Returns the next completed op, or nullptr when none came in time.
     std::shared_ptr<Operation> next_completion(int timeout_ms);
 
+    bool keeps_log() const { return log_capacity_ > 0; }
+    // Queues a log entry; when the queue is full the oldest entry goes and
+    // is counted, and the next entry taken says how many went.
+    void push_log(otto_log_entry entry);
+    // The next log entry, or nothing when none came in time.
+    std::unique_ptr<otto_log_entry> next_log(int timeout_ms);
+
     void wakeup();
 
 private:
@@ -54,6 +65,9 @@ private:
     std::condition_variable changed_;
     std::deque<std::function<void()>> callbacks_;
     std::deque<std::shared_ptr<Operation>> completions_;
+    const size_t log_capacity_;
+    std::deque<otto_log_entry> log_;
+    size_t log_dropped_ = 0;
     bool woken_ = false;
 
     // Held while callbacks run, so that those of one op run in order and one

@@ -7,7 +7,7 @@
 
 namespace otto {
 
-Engine::Engine(EngineOptions options) : options_(options), dispatcher_(options.dispatch) {}
+Engine::Engine(EngineOptions options) : options_(options), dispatcher_(options.dispatch, options.log_queue_capacity) {}
 
 Engine::~Engine() = default;
 
@@ -82,9 +82,13 @@ void Engine::release_hold() {
 
 void Engine::log(int level, int kind, std::string_view host, std::string_view session, std::string_view text) {
     if (!logs(level)) return;
-    auto entry = std::make_shared<otto_log_entry>(
-        otto_log_entry{level, kind, std::string(host), std::string(session), std::string(text)});
-    dispatcher_.deliver([cb = options_.log_callback, ud = options_.log_user_data, entry] { cb(entry.get(), ud); });
+    otto_log_entry entry{level, kind, std::string(host), std::string(session), std::string(text)};
+    if (options_.log_callback != nullptr) {
+        auto shared = std::make_shared<otto_log_entry>(entry);
+        dispatcher_.deliver(
+            [cb = options_.log_callback, ud = options_.log_user_data, shared] { cb(shared.get(), ud); });
+    }
+    dispatcher_.push_log(std::move(entry));
 }
 
 }  // namespace otto

@@ -32,6 +32,7 @@ struct EngineOptions {
     otto_log_cb log_callback = nullptr;
     void *log_user_data = nullptr;
     int log_level = OTTO_LOG_INFO;
+    size_t log_queue_capacity = 0;  // 0: no queue for otto_context_next_log
 };
 
 class Engine : public std::enable_shared_from_this<Engine> {
@@ -68,7 +69,9 @@ public:
     // Loop thread: a log entry, filtered by level and delivered like any
     // other callback.
     void log(int level, int kind, std::string_view host, std::string_view session, std::string_view text);
-    bool logs(int level) const { return options_.log_callback != nullptr && level >= options_.log_level; }
+    bool logs(int level) const {
+        return (options_.log_callback != nullptr || dispatcher_.keeps_log()) && level >= options_.log_level;
+    }
 
 private:
     void shutdown_on_loop(std::function<void()> finished);

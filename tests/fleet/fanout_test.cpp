@@ -3,7 +3,11 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "fleet_fixture.hpp"
 #include "test_tcp_server.hpp"
@@ -413,6 +417,30 @@ TEST(Fanout, TheLogNamesHostSessionAndKindAndKeepsSecretsOut) {
     }
     EXPECT_TRUE(command_logged);
     EXPECT_TRUE(output_logged);
+}
+
+TEST(Fanout, TheLogQueueHoldsWhatTheLogCallbackGets) {
+    LogRecord log;
+    auto ctx = open_lab_context(ContextSettings().on_loop_thread().logging_to(record_log, &log).queueing_log(100000));
+    ASSERT_TRUE(ctx);
+    auto opts = fanout_opts("", true);
+    auto op = submit_run(ctx.get(), "echo queued-output", opts.get());
+    wait_fanout(op.get());
+    std::vector<std::tuple<std::string, std::string, int, std::string>> queued;
+    otto_log_entry *entry = nullptr;
+    while (otto_context_next_log(&entry, ctx.get(), 0) == OTTO_OK) {
+        size_t len = 0;
+        const char *text = otto_log_entry_text(entry, &len);
+        queued.emplace_back(otto_log_entry_host(entry), otto_log_entry_session(entry), otto_log_entry_kind(entry),
+                            std::string(text, len));
+        otto_log_entry_free(entry);
+    }
+    std::lock_guard lock(log.mutex);
+    EXPECT_EQ(queued, log.entries);
+    std::set<std::string> hosts_with_output;
+    for (auto &[host, session, kind, text] : queued)
+        if (kind == OTTO_LOG_KIND_OUTPUT && text == "queued-output") hosts_with_output.insert(host);
+    EXPECT_EQ(hosts_with_output.size(), fanout_entries(op.get()).size());
 }
 
 }  // namespace

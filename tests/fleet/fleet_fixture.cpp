@@ -49,6 +49,7 @@ Context open_lab_context(const ContextSettings &settings, int *error) {
     if (settings.log) {
         EXPECT_EQ(otto_context_opts_set_log_cb(opts.get(), settings.log, settings.log_data), OTTO_OK);
     }
+    EXPECT_EQ(otto_context_opts_set_log_queue(opts.get(), settings.log_queue), OTTO_OK);
     if (!settings.lab.empty()) {
         EXPECT_EQ(otto_context_opts_set_lab(opts.get(), settings.lab.c_str()), OTTO_OK);
     }

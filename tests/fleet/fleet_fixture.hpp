@@ -30,6 +30,7 @@ struct ContextSettings {
     bool dry_run = false;
     otto_log_cb log = nullptr;
     void *log_data = nullptr;
+    size_t log_queue = 0;  // the capacity of the context's log queue; 0: none
 
     ContextSettings &with_lab(std::string name) { return lab = std::move(name), *this; }
     ContextSettings &with_paths(std::vector<std::string> p) { return paths = std::move(p), *this; }
@@ -37,6 +38,7 @@ struct ContextSettings {
     ContextSettings &on_loop_thread() { return dispatch = OTTO_DISPATCH_LOOP, *this; }
     ContextSettings &as_dry_run() { return dry_run = true, *this; }
     ContextSettings &logging_to(otto_log_cb cb, void *data) { return log = cb, log_data = data, *this; }
+    ContextSettings &queueing_log(size_t capacity) { return log_queue = capacity, *this; }
 };
 
 // The context, or null with `error` (and the last error message) set.

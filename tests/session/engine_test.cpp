@@ -10,6 +10,8 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "host_kinds.hpp"
 #include "otto_test.hpp"
@@ -415,6 +417,97 @@ TEST(Log, NeverModeLogsNoCommandsAndExpectResponsesNeverAppear) {
     std::lock_guard lock(sink.mutex);
     for (auto &[level, kind, host_id, session, text] : sink.entries)
         EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+}
+
+// A context whose log goes to a queue of `capacity` entries (and to `sink`
+// too when given, on the loop thread).
+Context queued_log_context(size_t capacity, LogSink *sink = nullptr) {
+    otto_context_opts *raw = nullptr;
+    EXPECT_EQ(otto_context_opts_new(&raw), OTTO_OK);
+    ContextOpts opts(raw);
+    otto_context_opts_set_dispatch(opts.get(), OTTO_DISPATCH_LOOP);
+    if (sink != nullptr) otto_context_opts_set_log_cb(opts.get(), &LogSink::on_log, sink);
+    EXPECT_EQ(otto_context_opts_set_log_queue(opts.get(), capacity), OTTO_OK);
+    otto_context *ctx = nullptr;
+    EXPECT_EQ(otto_context_new(&ctx, opts.get()), OTTO_OK);
+    return Context(ctx);
+}
+
+using QueuedEntry = std::tuple<int, int, std::string, std::string, std::string>;
+
+// Takes every entry waiting in the queue.
+std::vector<QueuedEntry> drain_log(otto_context *ctx) {
+    std::vector<QueuedEntry> taken;
+    otto_log_entry *entry = nullptr;
+    while (otto_context_next_log(&entry, ctx, 0) == OTTO_OK) {
+        size_t len = 0;
+        const char *text = otto_log_entry_text(entry, &len);
+        taken.emplace_back(otto_log_entry_level(entry), otto_log_entry_kind(entry), otto_log_entry_host(entry),
+                           otto_log_entry_session(entry), std::string(text, len));
+        otto_log_entry_free(entry);
+    }
+    EXPECT_EQ(entry, nullptr);
+    return taken;
+}
+
+TEST(LogQueue, HoldsTheSameEntriesAsTheCallbackInOrder) {
+    LogSink sink;
+    auto ctx = queued_log_context(1000, &sink);
+    auto host =
+        make_host(ctx.get(), all_host_kinds().front(), [](otto_host_opts *o) { otto_host_opts_set_id(o, "queued"); });
+    run(host.get(), "echo first; echo second");
+    EXPECT_TRUE(readable(otto_context_notify_fd(ctx.get())));
+    auto taken = drain_log(ctx.get());
+    EXPECT_FALSE(readable(otto_context_notify_fd(ctx.get())));
+    std::lock_guard lock(sink.mutex);
+    EXPECT_EQ(taken, sink.entries);
+    std::vector<std::string> outputs;
+    for (auto &[level, kind, host_id, session, text] : taken) {
+        EXPECT_EQ(host_id, "queued");
+        if (kind == OTTO_LOG_KIND_OUTPUT) outputs.push_back(text);
+    }
+    EXPECT_EQ(outputs, (std::vector<std::string>{"first", "second"}));
+}
+
+TEST(LogQueue, AFullQueueDropsTheOldestAndSaysHowMany) {
+    LogSink sink;
+    auto ctx = queued_log_context(3, &sink);
+    auto host = make_host(ctx.get(), all_host_kinds().front());
+    run(host.get(), "for i in 1 2 3 4 5 6 7 8 9 10; do echo line$i; done");
+    auto taken = drain_log(ctx.get());
+    std::lock_guard lock(sink.mutex);
+    ASSERT_GT(sink.entries.size(), 3u);
+    ASSERT_EQ(taken.size(), 4u);
+    auto &[level, kind, host_id, session, text] = taken.front();
+    EXPECT_EQ(level, OTTO_LOG_WARNING);
+    EXPECT_EQ(kind, OTTO_LOG_KIND_WARNING);
+    EXPECT_EQ(text, std::to_string(sink.entries.size() - 3) +
+                        " log entries were dropped: the log queue holds 3 and was full");
+    EXPECT_EQ(std::vector<QueuedEntry>(taken.begin() + 1, taken.end()),
+              std::vector<QueuedEntry>(sink.entries.end() - 3, sink.entries.end()));
+}
+
+TEST(LogQueue, NoQueueIsAnErrorAnEmptyQueueTimesOutAndWakeupInterruptsAWait) {
+    LogSink sink;
+    auto plain = logging_context(&sink);
+    otto_log_entry *entry = nullptr;
+    EXPECT_EQ(otto_context_next_log(&entry, plain.get(), 0), OTTO_EINVAL);
+    EXPECT_NE(std::string(otto_last_error_message()).find("otto_context_opts_set_log_queue"), std::string::npos);
+    EXPECT_EQ(otto_context_next_log(nullptr, plain.get(), 0), OTTO_EINVAL);
+
+    auto ctx = queued_log_context(10);
+    EXPECT_EQ(otto_context_next_log(&entry, ctx.get(), 0), OTTO_ETIMEDOUT);
+    EXPECT_EQ(otto_context_next_log(&entry, ctx.get(), 20), OTTO_ETIMEDOUT);
+    EXPECT_EQ(entry, nullptr);
+    auto waiting = std::async(std::launch::async, [&] {
+        otto_log_entry *got = nullptr;
+        return otto_context_next_log(&got, ctx.get(), -1);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(otto_context_wakeup(ctx.get()), OTTO_OK);
+    ASSERT_EQ(waiting.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "a hang";
+    EXPECT_EQ(waiting.get(), OTTO_ETIMEDOUT);
+    otto_log_entry_free(nullptr);
 }
 
 TEST(DryRun, NothingIsContacted) {
