@@ -54,7 +54,9 @@ row *add_row(const char *metric, const char *variant, const char *stat, double v
              long n);
 void row_target(row *r, const char *text);
 void row_note(row *r, const char *text);
-void add_target(const char *name, double value, double limit, int strict, const char *unit, const char *note);
+/* How a target's value must compare with its limit. */
+typedef enum { AT_MOST = 0, BELOW = 1, AT_LEAST = 2 } target_bound;
+void add_target(const char *name, double value, double limit, target_bound bound, const char *unit, const char *note);
 void failed_row(const char *metric, const char *variant, const char *why);
 void error_note(const char *fmt, ...);
 otto_context *new_context(otto_log_cb log_cb, void *user_data);

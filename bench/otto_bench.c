@@ -350,7 +350,7 @@ typedef struct {
     char name[96];
     double value, limit;
     char unit[16];
-    int strict; /* value < limit (else <=) */
+    target_bound bound;
     int pass;
     char note[120];
 } target;
@@ -413,15 +413,17 @@ void row_target(row *r, const char *text) { snprintf(r->target, sizeof r->target
 static void row_ref(row *r, const char *text) { snprintf(r->reference, sizeof r->reference, "%s", text); }
 void row_note(row *r, const char *text) { snprintf(r->note, sizeof r->note, "%s", text); }
 
-void add_target(const char *name, double value, double limit, int strict, const char *unit, const char *note) {
+static const char *bound_sign(target_bound bound) { return bound == BELOW ? "<" : bound == AT_LEAST ? ">=" : "<="; }
+
+void add_target(const char *name, double value, double limit, target_bound bound, const char *unit, const char *note) {
     if (n_targets >= MAX_TARGETS) return;
     target *t = &targets[n_targets++];
     snprintf(t->name, sizeof t->name, "%s", name);
     t->value = value;
     t->limit = limit;
     snprintf(t->unit, sizeof t->unit, "%s", unit);
-    t->strict = strict;
-    t->pass = !isnan(value) && (strict ? value < limit : value <= limit);
+    t->bound = bound;
+    t->pass = !isnan(value) && (bound == BELOW ? value < limit : bound == AT_LEAST ? value >= limit : value <= limit);
     snprintf(t->note, sizeof t->note, "%s", note ? note : "");
 }
 
@@ -699,7 +701,7 @@ static void bench_rss_variant(int shell) {
     if (shell) {
         row_target(r, "<= 64 KiB");
         row_ref(r, "libssh session+shell ~24 KiB; asyncssh ~115");
-        add_target("M9 RSS per idle connection with one shell", per, 64, 0, "KiB", NULL);
+        add_target("M9 RSS per idle connection with one shell", per, 64, AT_MOST, "KiB", NULL);
     }
     char note[200];
     snprintf(note, sizeof note, "VmRSS %ld -> %ld KiB (1 -> %d hosts), RssAnon %.1f KiB/conn, fds %d -> %d", res.rss1,
@@ -827,8 +829,8 @@ static void bench_cold(void) {
         row_target(r, "<= 2 ms (M6 cold, approx)");
         row_ref(r, "libssh 1.5 ms/host; asyncssh ~5");
         row_note(r, "getrusage self, submit -> host closed; sequential, not fan-out");
-        add_target("M8 CPU per connection (cold one-shot, sequential; PLAN's M6 target, approx)", per_conn_ms, 2.0, 0,
-                   "ms", "sequential cold one-shots, not the M6 fan-out");
+        add_target("M8 CPU per connection (cold one-shot, sequential; PLAN's M6 target, approx)", per_conn_ms, 2.0,
+                   AT_MOST, "ms", "sequential cold one-shots, not the M6 fan-out");
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "samples", (double)n);
         cJSON_AddNumberToObject(o, "warmup", cfg.connect_warmup);
@@ -895,8 +897,8 @@ static void rc_gate(otto_host *host) {
         row *r = add_row("gate", kind[k], "min of 3", best * 1e3, "ms", 1, 3);
         row_target(r, "< 5 ms (rc-noise gate)");
         row_note(r, "timed on the target with bash's `time` via a one-shot; shows rc-file noise of the login user");
-        add_target(k == 0 ? "rc-noise gate: bash -lc true" : "rc-noise gate: bash -ic true", best * 1e3, 5.0, 1, "ms",
-                   "PLAN 1.2");
+        add_target(k == 0 ? "rc-noise gate: bash -lc true" : "rc-noise gate: bash -ic true", best * 1e3, 5.0, BELOW,
+                   "ms", "PLAN 1.2");
         cJSON_AddNumberToObject(o, kind[k], best * 1e3);
     }
     cJSON_AddItemToObject(phase_info, "rc_gate_ms", o);
@@ -1055,11 +1057,11 @@ static void rt_report(rt_variant *rv) {
     if (rv->with_targets) {
         row_target(r, "<= 50 us");
         row_ref(r, "asyncssh 563 us; paramiko 246");
-        add_target("M3 p50 (absolute; no floor measured here)", s->st.p50, 100, 0, "us",
+        add_target("M3 p50 (absolute; no floor measured here)", s->st.p50, 100, AT_MOST, "us",
                    "PLAN: <= 1.3 x raw-libssh floor, about 100 us");
-        add_target("M3 p99 (absolute; no floor measured here)", s->st.p99, 100, 0, "us",
+        add_target("M3 p99 (absolute; no floor measured here)", s->st.p99, 100, AT_MOST, "us",
                    "PLAN: <= 1.3 x raw-libssh floor");
-        add_target("M8 controller CPU per command (M3 loop)", cpu, 50, 0, "us", NULL);
+        add_target("M8 controller CPU per command (M3 loop)", cpu, 50, AT_MOST, "us", NULL);
     }
     if (strncmp(rv->key, "local", 5) == 0) row_note(r, "excludes the local shell (a child process, not reaped)");
     cJSON *o = cJSON_CreateObject();
@@ -1375,13 +1377,13 @@ static void print_table(FILE *f, int markdown) {
         fprintf(f, "\n### Targets (PLAN 6)\n\n| target | value | limit | result | note |\n|---|---:|---:|---|---|\n");
         for (size_t i = 0; i < n_targets; ++i)
             fprintf(f, "| %s | %.2f %s | %s %.2f %s | %s | %s |\n", targets[i].name, targets[i].value, targets[i].unit,
-                    targets[i].strict ? "<" : "<=", targets[i].limit, targets[i].unit, verdict(&targets[i]),
+                    bound_sign(targets[i].bound), targets[i].limit, targets[i].unit, verdict(&targets[i]),
                     targets[i].note);
     } else {
         fprintf(f, "\nTargets (PLAN 6):\n");
         for (size_t i = 0; i < n_targets; ++i)
             fprintf(f, "  %-4s %-72s %10.2f %-3s (limit %s %.2f)\n", verdict(&targets[i]), targets[i].name,
-                    targets[i].value, targets[i].unit, targets[i].strict ? "<" : "<=", targets[i].limit);
+                    targets[i].value, targets[i].unit, bound_sign(targets[i].bound), targets[i].limit);
     }
     if (n_errors) {
         fprintf(f, markdown ? "\n### Errors\n\n" : "\nErrors:\n");
@@ -1497,6 +1499,7 @@ static void write_json(cJSON *machine, const char *started) {
         cJSON_AddStringToObject(o, "target", targets[i].name);
         add_number_or_null(o, "value", targets[i].value);
         cJSON_AddNumberToObject(o, "limit", targets[i].limit);
+        cJSON_AddStringToObject(o, "bound", bound_sign(targets[i].bound));
         cJSON_AddStringToObject(o, "unit", targets[i].unit);
         if (isnan(targets[i].value)) cJSON_AddNullToObject(o, "pass");
         else cJSON_AddBoolToObject(o, "pass", targets[i].pass);

@@ -102,6 +102,10 @@ public:
     virtual std::shared_ptr<FileTask> download(const DownloadSpec &spec, TransferProgress progress,
                                                Downloaded done) = 0;
 
+    // The most requests this backend has had on the wire at once so far
+    // (0 where requests are not pipelined): shows that calls overlap.
+    virtual size_t most_requests_in_flight() const { return 0; }
+
     // The host is closing: every pending callback runs with OTTO_ECANCELED
     // or not at all, temporary files are removed where the transport still
     // allows, and nothing is started afterwards.

@@ -39,6 +39,7 @@ void SftpClient::send(std::string packet, uint32_t id, ReplyDone done) {
         return;
     }
     pending_.emplace(id, std::move(done));
+    most_pending_ = std::max(most_pending_, pending_.size());
     write(std::move(packet));
 }
 

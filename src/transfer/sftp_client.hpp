@@ -48,6 +48,8 @@ public:
     // The channel ended or the stream broke: every request fails.
     bool broken() const { return broken_.has_value(); }
     const std::string &where() const { return where_; }
+    // The most requests that have waited for their replies at once.
+    size_t most_pending() const { return most_pending_; }
 
     // --- requests ----------------------------------------------------------
     // `path` is only for messages (the operation's host-side path).
@@ -102,6 +104,7 @@ private:
     std::vector<std::pair<std::string, std::string>> extensions_;
     uint32_t next_id_ = 1;
     std::unordered_map<uint32_t, ReplyDone> pending_;
+    size_t most_pending_ = 0;
 };
 
 }  // namespace otto

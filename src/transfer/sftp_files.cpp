@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -66,6 +67,9 @@ public:
     ~SftpFiles() override { shutdown(); }
 
     const char *kind() const override { return fallback_ ? fallback_->kind() : "sftp"; }
+    size_t most_requests_in_flight() const override {
+        return std::max(most_in_flight_before_, client_ ? client_->most_pending() : 0);
+    }
 
     void stat(const std::string &path, bool follow, Done<FileInfo> done) override {
         if (fallback_) return fallback_->stat(path, follow, std::move(done));
@@ -170,7 +174,10 @@ private:
             deferred_.call([failed = std::move(failed), error] { failed(error); });
             return nullptr;
         }
-        if (client_ && client_->broken()) client_.reset();  // lost: the next call opens a new one
+        if (client_ && client_->broken()) {  // lost: the next call opens a new one
+            most_in_flight_before_ = std::max(most_in_flight_before_, client_->most_pending());
+            client_.reset();
+        }
         if (client_) return client_;
         waiting_.push_back(std::move(again));
         if (!opening_) open_channel();
@@ -306,6 +313,7 @@ private:
     Deferred deferred_;
     std::shared_ptr<char> alive_ = std::make_shared<char>();
     std::shared_ptr<SftpClient> client_;
+    size_t most_in_flight_before_ = 0;      // over the clients lost before client_
     std::shared_ptr<SftpClient> starting_;  // sent INIT, waiting for VERSION
     bool opening_ = false;
     std::vector<std::function<void()>> waiting_;

@@ -460,6 +460,38 @@ TEST_F(SftpFiles, ManyRequestsInFlight) {
     EXPECT_EQ(out.bytes, 0u) << "stats that failed or reported the wrong size";
 }
 
+TEST_F(SftpFiles, CallsFromManyThreadsOverlapOnTheWire) {
+    for (int i = 0; i < 20; ++i) write_all(path("t" + std::to_string(i)), std::string(static_cast<size_t>(i), 'y'));
+    constexpr int kThreads = 8, kEach = 50;
+    std::vector<std::future<int>> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.push_back(std::async(std::launch::async, [this, t] {
+            std::vector<otto_op *> ops;
+            for (int i = 0; i < kEach; ++i) {
+                otto_op *op = nullptr;
+                std::string p = path("t" + std::to_string((t + i) % 20));
+                if (otto_host_file_stat(&op, host_, p.c_str(), nullptr, nullptr) == OTTO_OK) ops.push_back(op);
+            }
+            int right = 0;
+            for (size_t i = 0; i < ops.size(); ++i) {
+                const otto_file_result *r = nullptr;
+                if (otto_op_wait(ops[i], 120000) == OTTO_OK && otto_op_error(ops[i]) == OTTO_OK &&
+                    (r = otto_op_file_result(ops[i])) != nullptr &&
+                    otto_file_result_size(r, 0) == static_cast<uint64_t>((t + i) % 20))
+                    ++right;
+                otto_op_free(ops[i]);
+            }
+            return right;
+        }));
+    }
+    int right = 0;
+    for (auto &t : threads) right += t.get();
+    EXPECT_EQ(right, kThreads * kEach);
+    uint64_t most =
+        call([](RemoteFiles &f, Reply reply) { reply(Out::with_bytes(f.most_requests_in_flight())); }).bytes;
+    EXPECT_GT(most, 1u) << "every request waited for the one before: nothing overlapped";
+}
+
 TEST_F(SftpFiles, CancelMidUploadLeavesNothingBehind) {
     std::string source = path("big.source");
     write_all(source, random_bytes(64 << 20, 4));
