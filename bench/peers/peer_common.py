@@ -1,0 +1,129 @@
+"""What every peer driver shares: the lab's coordinates, the command line,
+the F framing of PLAN 4.1, CPU accounting and the JSON each run prints.
+
+A driver measures one metric per run and prints one JSON object on stdout:
+{"peer", "version", "metric", "unit": "us", "samples": [...], "ops",
+"cpu_us", "notes"}. Samples are wall microseconds per operation read from
+a monotonic clock inside the driver; cpu_us is the driver's own user+sys
+CPU plus that of children it reaped, over the measured region only.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import sys
+import time
+
+
+class Lab:
+    """The SSH server of a lab written by `otto-lab up` (its lab.json)."""
+
+    def __init__(self, path, user=None):
+        with open(path, encoding="utf-8") as f:
+            lab = json.load(f)
+        try:
+            server = lab["ssh"][0]
+            self.port = int(server["port"])
+            self.key = lab["user"]["key"]
+            self.known_hosts = lab["known_hosts"]
+        except (KeyError, IndexError, TypeError) as e:
+            raise SystemExit(f"{path}: lacks ssh[0].port, user.key or known_hosts ({e})")
+        self.host = "127.0.0.1"
+        clean = lab.get("password_user") or {}
+        # The account with an empty home (no rc files, PLAN 1.2) when there
+        # is one; else the invoking user.
+        self.user = user or clean.get("name") or lab["user"]["name"]
+        self.dir = os.path.dirname(os.path.abspath(path))
+
+
+# PLAN 1.1: the pinned algorithms every client uses.
+KEX = "curve25519-sha256"
+HOST_KEY = "ssh-ed25519"
+CIPHER = "aes128-gcm@openssh.com"
+
+
+def parse_args(metrics):
+    p = argparse.ArgumentParser()
+    p.add_argument("--lab", required=True, help="lab.json written by otto-lab up")
+    p.add_argument("--user", help="log in as this user instead of the lab's clean one")
+    p.add_argument("--metric", required=True, choices=sorted(metrics))
+    p.add_argument("--count", type=int, default=200, help="measured operations")
+    p.add_argument("--warmup", type=int, default=10, help="operations run first and discarded")
+    p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
+    p.add_argument("--dest", help="M10: the directory the copy goes to")
+    return p.parse_args()
+
+
+def cpu_us():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime) * 1e6
+
+
+def now_us():
+    return time.monotonic_ns() / 1e3
+
+
+class Region:
+    """Times each operation and the CPU of the whole measured region."""
+
+    def __init__(self):
+        self.samples = []
+        self.cpu_start = None
+        self.cpu_end = None
+
+    def start(self):
+        self.cpu_start = cpu_us()
+
+    def begin_at(self, i, warmup):
+        """Starts the CPU count at the first measured operation."""
+        if i == warmup:
+            self.start()
+
+    def stop(self):
+        self.cpu_end = cpu_us()
+
+    def add(self, wall_us):
+        self.samples.append(wall_us)
+
+
+def emit(peer, version, metric, region, ops=None, notes=""):
+    json.dump(
+        {
+            "peer": peer,
+            "version": version,
+            "metric": metric,
+            "unit": "us",
+            "samples": region.samples,
+            "ops": ops if ops is not None else len(region.samples),
+            "cpu_us": region.cpu_end - region.cpu_start,
+            "notes": notes,
+        },
+        sys.stdout,
+    )
+    sys.stdout.write("\n")
+
+
+class Framing:
+    """PLAN 4.1 (F): each command is followed by a printf of a sentinel that
+    carries the session nonce, the command's index and its exit code."""
+
+    def __init__(self, nonce=None):
+        self.nonce = nonce or f"{os.getpid():x}{time.monotonic_ns() & 0xFFFFFF:x}"
+        self.index = 0
+
+    def frame(self, command):
+        self.index += 1
+        text = f"{command}\nprintf '\\n__S_%s_%s_%s__\\n' {self.nonce} {self.index} \"$?\"\n"
+        end = re.compile(rf"\n__S_{self.nonce}_{self.index}_([0-9]+)__\n".encode())
+        return text.encode(), end
+
+
+def parse_framed(buffer, end):
+    """(output, exit code, rest) once `end` is in `buffer`, else None."""
+    m = end.search(buffer)
+    if not m:
+        return None
+    return buffer[: m.start()], int(m.group(1)), buffer[m.end():]
