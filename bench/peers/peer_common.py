@@ -44,8 +44,24 @@ HOST_KEY = "ssh-ed25519"
 CIPHER = "aes128-gcm@openssh.com"
 
 
-def parse_args(metrics):
+_result_stream = None
+
+
+def keep_stdout_for_the_result():
+    """The result JSON alone goes to stdout; whatever a peer library prints
+    goes to stderr instead."""
+    global _result_stream
+    if _result_stream is None:
+        sys.stdout.flush()
+        _result_stream = os.fdopen(os.dup(1), "w")
+        os.dup2(2, 1)
+
+
+def parse_args(metrics, extra=()):
+    keep_stdout_for_the_result()
     p = argparse.ArgumentParser()
+    for flag, text in extra:
+        p.add_argument(flag, help=text)
     p.add_argument("--lab", required=True, help="lab.json written by otto-lab up")
     p.add_argument("--user", help="log in as this user instead of the lab's clean one")
     p.add_argument("--metric", required=True, choices=sorted(metrics))
@@ -90,6 +106,7 @@ class Region:
 
 
 def emit(peer, version, metric, region, ops=None, notes=""):
+    out = _result_stream or sys.stdout
     json.dump(
         {
             "peer": peer,
@@ -101,9 +118,10 @@ def emit(peer, version, metric, region, ops=None, notes=""):
             "cpu_us": region.cpu_end - region.cpu_start,
             "notes": notes,
         },
-        sys.stdout,
+        out,
     )
-    sys.stdout.write("\n")
+    out.write("\n")
+    out.flush()
 
 
 class Framing:

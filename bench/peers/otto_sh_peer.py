@@ -1,0 +1,120 @@
+"""The original Python otto (otto-sh), driven through its own public API on
+the same sshd: `run` in its persistent session (M3), `exec` one-shots (M2
+warm, and cold on a fresh host), `put`/`get` (M10).
+
+otto-sh reads its own lab format (hosts grouped under elements, a `labs`
+table), so the driver writes one for the lab's server into `--workdir`."""
+
+import asyncio
+import json
+import logging
+import os
+from importlib import metadata
+from pathlib import Path
+
+import otto
+from otto.labs.loader import load_lab
+from otto.logger.mode import LogMode
+
+from peer_common import Lab, Region, emit, now_us, parse_args
+
+METRICS = {"m2cold", "m2warm", "m3", "m10put", "m10get"}
+
+# Commands and their output reach no log sink: otto's own driver runs
+# without a log callback, so neither pays for logging.
+QUIET = LogMode.NEVER
+
+
+def write_lab(lab, workdir):
+    """An otto-sh lab "bench" with one SSH host on the lab's server."""
+    os.makedirs(workdir, exist_ok=True)
+    doc = {
+        "labs": {"bench": {}},
+        "elements": [
+            {
+                "name": "bench",
+                "labs": ["bench"],
+                "hosts": [
+                    {
+                        "ip": lab.host,
+                        "creds": [{"login": lab.user}],
+                        "valid_terms": ["ssh"],
+                        "ssh_options": {
+                            "port": lab.port,
+                            "client_keys": [lab.key],
+                            "known_hosts": lab.known_hosts,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    with open(os.path.join(workdir, "lab.json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+    return workdir
+
+
+def the_host(otto_lab):
+    for host_id, host in otto_lab.hosts.items():
+        if host_id != "local":
+            return host
+    raise SystemExit("otto-sh loaded no SSH host")
+
+
+def check(result, what):
+    if not result.is_ok:
+        raise SystemExit(f"otto-sh {what} failed: {result}")
+
+
+async def measure(host, args, region, operation, what):
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        result = await operation()
+        t = now_us() - t0
+        check(result, what)
+        if i >= args.warmup:
+            region.add(t)
+
+
+async def main():
+    args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")])
+    lab = Lab(args.lab, args.user)
+    workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"))
+    region = Region()
+    otto_lab = load_lab("bench", search_paths=[Path(workdir)])
+    async with otto.open_context(lab=otto_lab, log_command_output=False):
+        host = the_host(otto_lab)
+        if args.metric == "m3":
+            await host.run("true")  # the session is open and bootstrapped
+            await measure(host, args, region, lambda: host.run("true", log=QUIET), "run")
+        elif args.metric == "m2warm":
+            await host.exec("true")
+            await measure(host, args, region, lambda: host.exec("true", log=QUIET), "exec")
+        elif args.metric == "m2cold":
+
+            async def cold():
+                fresh = the_host(load_lab("bench", search_paths=[Path(workdir)]))
+                try:
+                    return await fresh.exec("true", log=QUIET)
+                finally:
+                    await fresh.close()
+
+            await measure(host, args, region, cold, "cold exec")
+        else:
+            if not args.file or not args.dest:
+                raise SystemExit("M10 needs --file and --dest (a directory)")
+            src = Path(args.file)
+            if args.metric == "m10put":
+                op = lambda: host.put(src, Path(args.dest), show_progress=False)
+            else:
+                op = lambda: host.get(src, Path(args.dest), show_progress=False)
+            await measure(host, args, region, op, args.metric)
+        region.stop()
+        await host.close()
+    emit("otto-sh", metadata.version("otto-sh"), args.metric, region)
+
+
+if __name__ == "__main__":
+    logging.disable(logging.CRITICAL)
+    asyncio.run(main())
