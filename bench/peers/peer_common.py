@@ -24,8 +24,9 @@ class Lab:
         with open(path, encoding="utf-8") as f:
             lab = json.load(f)
         try:
-            server = lab["ssh"][0]
-            self.port = int(server["port"])
+            servers = lab["ssh"]
+            self.ports = [int(s["port"]) for s in servers]
+            self.port = self.ports[0]
             self.key = lab["user"]["key"]
             self.known_hosts = lab["known_hosts"]
         except (KeyError, IndexError, TypeError) as e:
@@ -36,6 +37,47 @@ class Lab:
         # is one; else the invoking user.
         self.user = user or clean.get("name") or lab["user"]["name"]
         self.dir = os.path.dirname(os.path.abspath(path))
+
+    def host_names(self, count):
+        """The logical hosts of a fan-out: h0000, h0001, ... spread over the
+        lab's servers (PLAN M6: N logical hosts on K sshd)."""
+        return [f"h{i:04d}" for i in range(count)]
+
+    def port_of(self, index):
+        return self.ports[index % len(self.ports)]
+
+    def ssh_config(self, path, count=1, control_dir=None):
+        """An OpenSSH client configuration naming `count` logical hosts, with
+        the lab's key alone, strict host keys and PLAN 1.1's algorithms; with
+        `control_dir`, connections are shared through ControlMaster."""
+        lines = []
+        for i, name in enumerate(self.host_names(count)):
+            lines += [
+                f"Host {name}",
+                f"  HostName {self.host}",
+                f"  Port {self.port_of(i)}",
+                f"  User {self.user}",
+                f"  IdentityFile {self.key}",
+                "  IdentitiesOnly yes",
+                "  IdentityAgent none",
+                f"  UserKnownHostsFile {self.known_hosts}",
+                "  StrictHostKeyChecking yes",
+                f"  KexAlgorithms {KEX}",
+                f"  HostKeyAlgorithms {HOST_KEY}",
+                f"  Ciphers {CIPHER}",
+                "  BatchMode yes",
+                "  LogLevel ERROR",
+                "  ConnectTimeout 5",
+            ]
+            if control_dir:
+                lines += [
+                    "  ControlMaster auto",
+                    f"  ControlPath {control_dir}/cm-%C",
+                    "  ControlPersist 600",
+                ]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
 
 
 # PLAN 1.1: the pinned algorithms every client uses.
@@ -67,6 +109,7 @@ def parse_args(metrics, extra=()):
     p.add_argument("--metric", required=True, choices=sorted(metrics))
     p.add_argument("--count", type=int, default=200, help="measured operations")
     p.add_argument("--warmup", type=int, default=10, help="operations run first and discarded")
+    p.add_argument("--hosts", type=int, default=10, help="M6: logical hosts in the fan-out")
     p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
     p.add_argument("--dest", help="M10: the directory the copy goes to")
     return p.parse_args()

@@ -1,0 +1,205 @@
+"""OpenSSH's `ssh` client, alone or sharing connections through
+ControlMaster (`--control-master`), and the fan-out tools pdsh and clush
+(`--tool`), on the same sshd: M2 cold and warm, M3 over one `ssh -T` shell
+driven over pipes with F, M6 cold and warm fan-outs of `echo $HOSTNAME`."""
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+
+from peer_common import Framing, Lab, Region, emit, now_us, parse_args, parse_framed
+
+METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm"}
+FANOUT = 64  # the tuned concurrency of PLAN 4.2 for process-per-host tools
+
+
+def version(tool):
+    if tool == "ssh":
+        out = subprocess.run(["ssh", "-V"], capture_output=True, text=True).stderr
+        return out.split(",")[0].strip()
+    if tool == "pdsh":
+        out = subprocess.run(["pdsh", "-V"], capture_output=True, text=True)
+        return (out.stdout or out.stderr).splitlines()[0].strip()
+    out = subprocess.run(["clush", "--version"], capture_output=True, text=True)
+    return (out.stdout or out.stderr).strip()
+
+
+class OpenSsh:
+    def __init__(self, lab, args, workdir):
+        self.lab = lab
+        self.args = args
+        self.control = os.path.join(workdir, "cm") if args.control_master else None
+        if self.control:
+            os.makedirs(self.control, exist_ok=True)
+        self.config = lab.ssh_config(os.path.join(workdir, "ssh_config"), max(args.hosts, 1), self.control)
+
+    def ssh(self, *rest):
+        return ["ssh", "-F", self.config, *rest]
+
+    def warm_masters(self, names):
+        """Opens (and checks) one master connection per host."""
+        for name in names:
+            subprocess.run(self.ssh(name, "true"), check=True)
+            subprocess.run(self.ssh("-O", "check", name), check=True, capture_output=True)
+
+    def stop_masters(self, names):
+        for name in names:
+            subprocess.run(self.ssh("-O", "exit", name), capture_output=True)
+
+
+async def run_quiet(argv, env=None):
+    process = await asyncio.create_subprocess_exec(
+        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env
+    )
+    out, err = await process.communicate()
+    return process.returncode, out, err
+
+
+async def oneshot_loop(client, args, region):
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        code, _, err = await run_quiet(client.ssh("h0000", "true"))
+        t = now_us() - t0
+        if code != 0:
+            raise SystemExit(f"ssh true exited {code}: {err.decode(errors='replace')}")
+        if i >= args.warmup:
+            region.add(t)
+
+
+async def m3(client, args, region):
+    process = await asyncio.create_subprocess_exec(
+        *client.ssh("-T", "h0000", "bash --noprofile --norc"),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    framing = Framing()
+    buffer = b""
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        data, end = framing.frame("true")
+        t0 = now_us()
+        process.stdin.write(data)
+        await process.stdin.drain()
+        while True:
+            parsed = parse_framed(buffer, end)
+            if parsed:
+                break
+            chunk = await process.stdout.read(65536)
+            if not chunk:
+                raise SystemExit("the shell ended")
+            buffer += chunk
+        t = now_us() - t0
+        _, code, buffer = parsed
+        if code != 0:
+            raise SystemExit(f"true exited {code}")
+        if i >= args.warmup:
+            region.add(t)
+    process.stdin.close()
+    await process.wait()
+
+
+def check_fanout(outputs, names):
+    """Every host answered exit 0 with this machine's name."""
+    expected = socket.gethostname()
+    wrong = [n for n in names if outputs.get(n, (None, None)) != (0, expected)]
+    if wrong:
+        raise SystemExit(f"{len(wrong)} hosts answered wrongly, e.g. {wrong[0]}: {outputs.get(wrong[0])}")
+
+
+async def fanout_ssh(client, names):
+    """N `ssh` processes, at most FANOUT at once (the small launcher of PLAN
+    4.2), each with the shared 5 s connect deadline of the config."""
+    limit = asyncio.Semaphore(FANOUT)
+    outputs = {}
+
+    async def one(name):
+        async with limit:
+            code, out, _ = await run_quiet(client.ssh(name, "echo $HOSTNAME"))
+            outputs[name] = (code, out.decode(errors="replace").strip())
+
+    await asyncio.gather(*(one(n) for n in names))
+    return outputs
+
+
+async def fanout_tool(tool, client, names):
+    """pdsh or clush over the same hosts and ssh configuration."""
+    if tool == "pdsh":
+        env = dict(os.environ, PDSH_SSH_ARGS_APPEND=f"-F {client.config}")
+        argv = ["pdsh", "-R", "ssh", "-f", str(FANOUT), "-t", "5", "-u", "30", "-w", ",".join(names), "echo $HOSTNAME"]
+    else:
+        env = None
+        argv = ["clush", "-f", str(FANOUT), "-t", "5", "-u", "30", "-o", f"-F {client.config}", "-w", ",".join(names),
+                "echo $HOSTNAME"]
+    code, out, err = await run_quiet(argv, env)
+    outputs = {}
+    for line in out.decode(errors="replace").splitlines():
+        name, _, text = line.partition(": ")
+        outputs[name.strip()] = (0, text.strip())
+    if code != 0:
+        raise SystemExit(f"{tool} exited {code}: {err.decode(errors='replace')[:500]}")
+    return outputs
+
+
+async def fanout(client, args, region, tool):
+    names = client.lab.host_names(args.hosts)
+    if args.metric == "m6warm":
+        client.warm_masters(names)
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        outputs = await (fanout_ssh(client, names) if tool == "ssh" else fanout_tool(tool, client, names))
+        t = now_us() - t0
+        check_fanout(outputs, names)
+        if i >= args.warmup:
+            region.add(t)
+    return names
+
+
+async def main():
+    args = parse_args(
+        METRICS,
+        extra=[
+            ("--tool", "ssh (default), pdsh or clush (M6 only)"),
+            ("--control-master", "yes: share connections through ControlMaster"),
+        ],
+    )
+    args.control_master = args.control_master == "yes"
+    tool = args.tool or "ssh"
+    if tool not in ("ssh", "pdsh", "clush") or (tool != "ssh" and not args.metric.startswith("m6")):
+        raise SystemExit(f"--tool {tool}: pdsh and clush only fan out (m6cold, m6warm)")
+    if args.metric in ("m2warm", "m6warm") and not args.control_master:
+        raise SystemExit(f"{args.metric} needs --control-master yes: plain ssh keeps no connection open")
+    if not args.metric.startswith("m6"):
+        args.hosts = 1
+    workdir = tempfile.mkdtemp(prefix="otto-peer-ssh.")
+    lab = Lab(args.lab, args.user)
+    client = OpenSsh(lab, args, workdir)
+    region = Region()
+    names = ["h0000"]
+    try:
+        if args.metric == "m2warm":
+            client.warm_masters(names)
+            await oneshot_loop(client, args, region)
+        elif args.metric == "m2cold":
+            await oneshot_loop(client, args, region)
+        elif args.metric == "m3":
+            if args.control_master:
+                client.warm_masters(names)
+            await m3(client, args, region)
+        else:
+            names = await fanout(client, args, region, tool)
+        region.stop()
+    finally:
+        if client.control:
+            client.stop_masters(lab.host_names(args.hosts))
+        shutil.rmtree(workdir, ignore_errors=True)
+    peer = {"ssh": "openssh" + ("+controlmaster" if args.control_master else ""), "pdsh": "pdsh", "clush": "clush"}[tool]
+    emit(peer, version(tool), args.metric, region, notes=f"hosts={args.hosts}" if args.metric.startswith("m6") else "")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
