@@ -1,0 +1,112 @@
+"""parallel-ssh (its default client, ssh2-python over libssh2): M1 and M2
+with `SSHClient`, M6 cold and warm with `ParallelSSHClient` +
+`run_command(stop_on_errors=False)` + `join`, M10 with `copy_file` /
+`copy_remote_file` (SFTP). It cannot pin the key exchange or cipher, nor
+check host keys against a file: the server's preferences apply."""
+
+import os
+import socket
+import sys
+from importlib import metadata
+
+from pssh.clients import ParallelSSHClient, SSHClient
+from pssh.config import HostConfig
+
+from peer_common import Lab, Region, emit, now_us, parse_args
+
+METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m10put", "m10get"}
+FANOUT = 64
+
+
+def client(lab):
+    return SSHClient(lab.host, user=lab.user, port=lab.port, pkey=lab.key, num_retries=0, timeout=5,
+                     allow_agent=False)
+
+
+def run_true(c):
+    out = c.run_command("true")
+    c.wait_finished(out)
+    if out.exit_code != 0:
+        raise SystemExit(f"true exited {out.exit_code}")
+
+
+def loop(args, region, operation):
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        operation()
+        t = now_us() - t0
+        if i >= args.warmup:
+            region.add(t)
+
+
+def m1(lab):
+    c = client(lab)  # connects and authenticates
+    c.disconnect()
+
+
+def m2cold(lab):
+    c = client(lab)
+    run_true(c)
+    c.disconnect()
+
+
+def fanout_client(lab, names):
+    configs = [HostConfig(port=lab.port_of(i), user=lab.user, private_key=lab.key, num_retries=0, timeout=5,
+                          allow_agent=False) for i in range(len(names))]
+    # Every logical host is the same address; parallel-ssh keys hosts by
+    # position, so repeated addresses are fine.
+    return ParallelSSHClient([lab.host] * len(names), host_config=configs, pool_size=FANOUT, num_retries=0,
+                             timeout=5, allow_agent=False)
+
+
+def fan_out(pclient, count):
+    expected = socket.gethostname()
+    output = pclient.run_command("echo $HOSTNAME", stop_on_errors=False)
+    pclient.join(output)
+    wrong = 0
+    for host_output in output:
+        lines = list(host_output.stdout or [])
+        if host_output.exception is not None or host_output.exit_code != 0 or lines != [expected]:
+            wrong += 1
+    if wrong or len(output) != count:
+        raise SystemExit(f"{wrong} of {count} hosts answered wrongly")
+
+
+def main():
+    args = parse_args(METRICS)
+    lab = Lab(args.lab, args.user)
+    region = Region()
+    if args.metric == "m1":
+        loop(args, region, lambda: m1(lab))
+    elif args.metric == "m2cold":
+        loop(args, region, lambda: m2cold(lab))
+    elif args.metric == "m2warm":
+        c = client(lab)
+        run_true(c)
+        loop(args, region, lambda: run_true(c))
+        c.disconnect()
+    elif args.metric == "m6cold":
+        names = lab.host_names(args.hosts)
+        loop(args, region, lambda: fan_out(fanout_client(lab, names), len(names)))
+    elif args.metric == "m6warm":
+        names = lab.host_names(args.hosts)
+        pclient = fanout_client(lab, names)
+        fan_out(pclient, len(names))
+        loop(args, region, lambda: fan_out(pclient, len(names)))
+    else:
+        if not args.file or not args.dest:
+            raise SystemExit("M10 needs --file and --dest (the destination file)")
+        c = client(lab)
+        if args.metric == "m10put":
+            loop(args, region, lambda: c.copy_file(args.file, args.dest))
+        else:
+            loop(args, region, lambda: c.copy_remote_file(args.file, args.dest))
+        c.disconnect()
+    region.stop()
+    emit("parallel-ssh", metadata.version("parallel-ssh"), args.metric, region,
+         notes=f"hosts={args.hosts}" if args.metric.startswith("m6") else "default client (libssh2)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
