@@ -4,18 +4,20 @@ trips in a persistent shell with F, M10 put and get over SFTP."""
 
 import asyncio
 import os
+import socket
 
 import asyncssh
 
 from peer_common import CIPHER, HOST_KEY, KEX, Framing, Lab, Region, emit, now_us, parse_args, parse_framed
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m10put", "m10get"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get"}
+DEADLINE_S = 5
 
 
-def connect(lab):
+def connect(lab, port=None):
     return asyncssh.connect(
         lab.host,
-        port=lab.port,
+        port=port or lab.port,
         username=lab.user,
         client_keys=[lab.key],
         known_hosts=lab.known_hosts,
@@ -25,6 +27,8 @@ def connect(lab):
         encryption_algs=[CIPHER],
         compression_algs=None,
         config=None,
+        connect_timeout=DEADLINE_S,
+        login_timeout=DEADLINE_S,
     )
 
 
@@ -94,6 +98,50 @@ async def m3(lab, args, region):
         process.stdin.write_eof()
 
 
+def check_answers(answers):
+    expected = socket.gethostname()
+    wrong = [a for a in answers if a != expected]
+    if wrong:
+        raise SystemExit(f"{len(wrong)} hosts answered wrongly, e.g. {wrong[0]!r}")
+
+
+async def m6cold(lab, args, region):
+    async def one(index):
+        async with connect(lab, lab.port_of(index)) as conn:
+            result = await conn.run("echo $HOSTNAME")
+            return result.stdout.strip() if result.exit_status == 0 else result
+
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        answers = await asyncio.gather(*(one(k) for k in range(args.hosts)), return_exceptions=True)
+        t = now_us() - t0
+        check_answers(answers)
+        if i >= args.warmup:
+            region.add(t)
+
+
+async def m6warm(lab, args, region):
+    conns = await asyncio.gather(*(connect(lab, lab.port_of(k)) for k in range(args.hosts)))
+
+    async def one(conn):
+        result = await conn.run("echo $HOSTNAME")
+        return result.stdout.strip() if result.exit_status == 0 else result
+
+    try:
+        for i in range(args.warmup + args.count):
+            region.begin_at(i, args.warmup)
+            t0 = now_us()
+            answers = await asyncio.gather(*(one(c) for c in conns), return_exceptions=True)
+            t = now_us() - t0
+            check_answers(answers)
+            if i >= args.warmup:
+                region.add(t)
+    finally:
+        for c in conns:
+            c.close()
+
+
 async def m10(lab, args, region, put):
     if not args.file or not args.dest:
         raise SystemExit("M10 needs --file and --dest")
@@ -123,10 +171,15 @@ async def main():
         await m2warm(lab, args, region)
     elif args.metric == "m3":
         await m3(lab, args, region)
+    elif args.metric == "m6cold":
+        await m6cold(lab, args, region)
+    elif args.metric == "m6warm":
+        await m6warm(lab, args, region)
     else:
         await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()
-    emit("asyncssh", asyncssh.__version__, args.metric, region)
+    emit("asyncssh", asyncssh.__version__, args.metric, region,
+         notes=f"hosts={args.hosts}" if args.metric.startswith("m6") else "")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import asyncio
 import json
 import logging
 import os
+import re
+import socket
 from importlib import metadata
 from pathlib import Path
 
@@ -18,21 +20,22 @@ from otto.logger.mode import LogMode
 
 from peer_common import Lab, Region, emit, now_us, parse_args
 
-METRICS = {"m2cold", "m2warm", "m3", "m10put", "m10get"}
+METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get"}
 
 # Commands and their output reach no log sink: otto's own driver runs
 # without a log callback, so neither pays for logging.
 QUIET = LogMode.NEVER
 
 
-def write_lab(lab, workdir):
-    """An otto-sh lab "bench" with one SSH host on the lab's server."""
+def write_lab(lab, workdir, count=1):
+    """An otto-sh lab "bench" with `count` SSH hosts on the lab's servers."""
     os.makedirs(workdir, exist_ok=True)
+    # One element per logical host: otto-sh names hosts after their element.
     doc = {
         "labs": {"bench": {}},
         "elements": [
             {
-                "name": "bench",
+                "name": name,
                 "labs": ["bench"],
                 "hosts": [
                     {
@@ -40,13 +43,14 @@ def write_lab(lab, workdir):
                         "creds": [{"login": lab.user}],
                         "valid_terms": ["ssh"],
                         "ssh_options": {
-                            "port": lab.port,
+                            "port": lab.port_of(i),
                             "client_keys": [lab.key],
                             "known_hosts": lab.known_hosts,
                         },
                     }
                 ],
             }
+            for i, name in enumerate(lab.host_names(count))
         ],
     }
     with open(os.path.join(workdir, "lab.json"), "w", encoding="utf-8") as f:
@@ -77,11 +81,46 @@ async def measure(host, args, region, operation, what):
             region.add(t)
 
 
+async def fan_out(ctx, count):
+    """run_on_all_hosts over the lab's SSH hosts (the local host left out)."""
+    results = await ctx.run_on_all_hosts("echo $HOSTNAME", pattern=re.compile(r"h[0-9]{4}"))
+    expected = socket.gethostname()
+    wrong = [r for r in results.values() if isinstance(r, BaseException) or not r.is_ok
+             or r.value[0].value.strip() != expected]
+    if wrong or len(results) != count:
+        raise SystemExit(f"{len(wrong)} of {len(results)} hosts answered wrongly, e.g. {wrong[:1]}")
+    return results
+
+
+async def fanout_metric(args, region, workdir):
+    """Cold: a fresh context each round, connections made inside the timed
+    fan-out. Warm: the round's connections opened and sessions bootstrapped
+    by a first fan-out, then the timed one. CPU counts the timed part only."""
+    for i in range(args.warmup + args.count):
+        otto_lab = load_lab("bench", search_paths=[Path(workdir)])
+        async with otto.open_context(lab=otto_lab, log_command_output=False) as ctx:
+            if args.metric == "m6warm":
+                await fan_out(ctx, args.hosts)
+            if i >= args.warmup:
+                region.resume()
+            t0 = now_us()
+            await fan_out(ctx, args.hosts)
+            t = now_us() - t0
+            region.pause()
+        if i >= args.warmup:
+            region.add(t)
+
+
 async def main():
     args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")])
     lab = Lab(args.lab, args.user)
-    workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"))
+    count = args.hosts if args.metric.startswith("m6") else 1
+    workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"), count)
     region = Region()
+    if args.metric.startswith("m6"):
+        await fanout_metric(args, region, workdir)
+        emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=f"hosts={args.hosts}")
+        return
     otto_lab = load_lab("bench", search_paths=[Path(workdir)])
     async with otto.open_context(lab=otto_lab, log_command_output=False):
         host = the_host(otto_lab)

@@ -126,23 +126,31 @@ def now_us():
 
 
 class Region:
-    """Times each operation and the CPU of the whole measured region."""
+    """Times each operation and counts the CPU of the measured stretches:
+    from start() (or begin_at the first measured operation) to stop(), and
+    across resume()/pause() pairs where setup must be left out."""
 
     def __init__(self):
         self.samples = []
-        self.cpu_start = None
-        self.cpu_end = None
+        self.cpu_total = 0.0
+        self._since = None
 
-    def start(self):
-        self.cpu_start = cpu_us()
+    def resume(self):
+        if self._since is None:
+            self._since = cpu_us()
+
+    def pause(self):
+        if self._since is not None:
+            self.cpu_total += cpu_us() - self._since
+            self._since = None
+
+    start = resume
+    stop = pause
 
     def begin_at(self, i, warmup):
         """Starts the CPU count at the first measured operation."""
         if i == warmup:
-            self.start()
-
-    def stop(self):
-        self.cpu_end = cpu_us()
+            self.resume()
 
     def add(self, wall_us):
         self.samples.append(wall_us)
@@ -158,7 +166,7 @@ def emit(peer, version, metric, region, ops=None, notes=""):
             "unit": "us",
             "samples": region.samples,
             "ops": ops if ops is not None else len(region.samples),
-            "cpu_us": region.cpu_end - region.cpu_start,
+            "cpu_us": region.cpu_total,
             "notes": notes,
         },
         out,
