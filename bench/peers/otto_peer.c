@@ -1,0 +1,399 @@
+/* otto's driver under the peer protocol (bench/peers/README.md): one
+ * metric per run against a lab written by `otto-lab up`, one JSON object on
+ * stdout. It uses the public C header only, as every user does.
+ *
+ *   m2cold  a fresh host per sample: connect + auth + exec `true` + result
+ *   m2warm  a one-shot `true` on a connected host whose first channel ran
+ *   m3      `true` in the host's persistent session, call to result
+ *   m4      --count commands submitted back to back; one sample: all done
+ *   m6cold  a fresh context of --hosts logical hosts: `echo $HOSTNAME` on all
+ *   m6warm  the same fan-out again on the open connections and sessions
+ *   m10put  otto_host_put of --file into the directory --dest
+ *   m10get  otto_host_get of the remote --file into the directory --dest */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "otto.h"
+
+#define OP_TIMEOUT_MS 120000
+
+typedef struct {
+    const char *lab_path;
+    const char *user_override;
+    const char *metric;
+    int count, warmup, hosts;
+    const char *file, *dest;
+    int ports[64];
+    int n_ports;
+    char key[4096], known_hosts[4096], user[256];
+} options;
+
+static options opt = {.count = 200, .warmup = 10, .hosts = 10};
+
+static void die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("otto-peer: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void check(int rc, const char *what) {
+    if (rc != OTTO_OK) die("%s: %s (%d)", what, otto_last_error_message(), rc);
+}
+
+static double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* This process's user+sys CPU, its loop thread included, plus reaped
+ * children. */
+static double cpu_us(void) {
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) * 1e6 +
+           (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
+}
+
+/* --- the measured region --------------------------------------------- */
+
+static double *samples;
+static int n_samples;
+static double cpu_total, cpu_since = -1;
+
+static void resume(void) {
+    if (cpu_since < 0) cpu_since = cpu_us();
+}
+
+static void pause_cpu(void) {
+    if (cpu_since >= 0) cpu_total += cpu_us() - cpu_since;
+    cpu_since = -1;
+}
+
+static void begin_at(int i) {
+    if (i == opt.warmup) resume();
+}
+
+static void add(int i, double wall) {
+    if (i >= opt.warmup) samples[n_samples++] = wall;
+}
+
+/* --- the lab ----------------------------------------------------------- */
+
+static char *read_whole(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)size + 1);
+    size_t got = fread(text, 1, (size_t)size, f);
+    text[got] = 0;
+    fclose(f);
+    return text;
+}
+
+static void load_lab(void) {
+    char *text = read_whole(opt.lab_path);
+    if (!text) die("cannot read %s: %s", opt.lab_path, strerror(errno));
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    if (!root) die("%s is not valid JSON", opt.lab_path);
+    const cJSON *server;
+    cJSON_ArrayForEach(server, cJSON_GetObjectItem(root, "ssh")) {
+        if (opt.n_ports < 64) opt.ports[opt.n_ports++] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(server, "port"));
+    }
+    const cJSON *user = cJSON_GetObjectItem(root, "user");
+    const char *key = cJSON_GetStringValue(cJSON_GetObjectItem(user, "key"));
+    const char *kh = cJSON_GetStringValue(cJSON_GetObjectItem(root, "known_hosts"));
+    if (opt.n_ports == 0 || !key || !kh) die("%s lacks ssh[].port, user.key or known_hosts", opt.lab_path);
+    snprintf(opt.key, sizeof opt.key, "%s", key);
+    snprintf(opt.known_hosts, sizeof opt.known_hosts, "%s", kh);
+    const cJSON *clean = cJSON_GetObjectItem(root, "password_user");
+    const char *clean_name = clean ? cJSON_GetStringValue(cJSON_GetObjectItem(clean, "name")) : NULL;
+    const char *name = opt.user_override ? opt.user_override
+                       : clean_name      ? clean_name
+                                         : cJSON_GetStringValue(cJSON_GetObjectItem(user, "name"));
+    snprintf(opt.user, sizeof opt.user, "%s", name ? name : "");
+    cJSON_Delete(root);
+}
+
+/* --- otto objects --------------------------------------------------------- */
+
+static otto_context *new_context(const char *lab_json) {
+    otto_context_opts *opts = NULL;
+    otto_context *ctx = NULL;
+    check(otto_context_opts_new(&opts), "context options");
+    check(otto_context_opts_set_dispatch(opts, OTTO_DISPATCH_LOOP), "dispatch");
+    if (lab_json) {
+        check(otto_context_opts_set_lab_json(opts, lab_json), "lab JSON");
+        check(otto_context_opts_set_lab(opts, "bench"), "lab");
+    }
+    check(otto_context_new(&ctx, opts), "context");
+    otto_context_opts_free(opts);
+    return ctx;
+}
+
+static otto_host *new_host(otto_context *ctx) {
+    otto_host_opts *opts = NULL;
+    otto_host *host = NULL;
+    check(otto_host_opts_new(&opts), "host options");
+    check(otto_host_opts_set_port(opts, opt.ports[0]), "port");
+    check(otto_host_opts_add_identity(opts, opt.key), "identity");
+    check(otto_host_opts_set_agent(opts, 0), "agent");
+    check(otto_host_opts_set_known_hosts(opts, opt.known_hosts), "known hosts");
+    check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
+    check(otto_host_new_ssh(&host, ctx, "127.0.0.1", opt.user, opts), "host");
+    otto_host_opts_free(opts);
+    return host;
+}
+
+/* A finished op's command: a one-shot's, or the only one of a run. */
+static const otto_cmd_result *only_command(const otto_op *op) {
+    if (otto_op_cmd_result(op)) return otto_op_cmd_result(op);
+    const otto_run_result *r = otto_op_run_result(op);
+    const otto_cmd_result *c = NULL;
+    if (!r || otto_run_result_only(&c, r) != OTTO_OK) return NULL;
+    return c;
+}
+
+/* Waits for `op`; dies unless its only command succeeded. */
+static void finish_command(otto_op *op, const char *what) {
+    check(otto_op_wait(op, OP_TIMEOUT_MS), what);
+    if (otto_op_error(op) != OTTO_OK) die("%s: %s", what, otto_op_error_message(op));
+    const otto_cmd_result *c = only_command(op);
+    if (!c || otto_cmd_result_retcode(c) != 0) die("%s: the command did not succeed", what);
+    otto_op_free(op);
+}
+
+static void run_true(otto_host *host, int oneshot) {
+    otto_op *op = NULL;
+    check(oneshot ? otto_host_oneshot(&op, host, "true", NULL, NULL, NULL)
+                  : otto_host_run(&op, host, "true", NULL, NULL, NULL),
+          "submit");
+    finish_command(op, oneshot ? "oneshot true" : "run true");
+}
+
+/* --- metrics -------------------------------------------------------------- */
+
+static void m2cold(void) {
+    otto_context *ctx = new_context(NULL);
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        double t0 = now_us();
+        otto_host *host = new_host(ctx);
+        run_true(host, 1);
+        double t = now_us() - t0;
+        otto_host_free(host);
+        add(i, t);
+    }
+    pause_cpu();
+    otto_context_free(ctx);
+}
+
+static void on_open_host(int oneshot) {
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    run_true(host, oneshot); /* connected; the first channel or the session is up */
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        double t0 = now_us();
+        run_true(host, oneshot);
+        add(i, now_us() - t0);
+    }
+    pause_cpu();
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
+static void m4(void) {
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    run_true(host, 0);
+    otto_op **ops = calloc((size_t)opt.count, sizeof *ops);
+    resume();
+    double t0 = now_us();
+    for (int i = 0; i < opt.count; ++i) check(otto_host_run(&ops[i], host, "true", NULL, NULL, NULL), "submit");
+    for (int i = 0; i < opt.count; ++i) finish_command(ops[i], "pipelined true");
+    samples[n_samples++] = now_us() - t0;
+    pause_cpu();
+    free(ops);
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
+/* A lab of --hosts logical hosts h0000... on the lab's servers. */
+static char *fanout_lab(void) {
+    cJSON *hosts = cJSON_CreateArray();
+    for (int i = 0; i < opt.hosts; ++i) {
+        cJSON *h = cJSON_CreateObject();
+        char element[16];
+        snprintf(element, sizeof element, "h%04d", i);
+        cJSON_AddStringToObject(h, "ip", "127.0.0.1");
+        cJSON_AddStringToObject(h, "element", element);
+        cJSON *labs = cJSON_AddArrayToObject(h, "labs");
+        cJSON_AddItemToArray(labs, cJSON_CreateString("bench"));
+        cJSON *creds = cJSON_AddArrayToObject(h, "creds");
+        cJSON *cred = cJSON_CreateObject();
+        cJSON_AddStringToObject(cred, "login", opt.user);
+        cJSON_AddItemToArray(creds, cred);
+        cJSON_AddStringToObject(h, "valid_terms", "ssh");
+        cJSON *ssh = cJSON_AddObjectToObject(h, "ssh_options");
+        cJSON_AddNumberToObject(ssh, "port", opt.ports[i % opt.n_ports]);
+        cJSON *keys = cJSON_AddArrayToObject(ssh, "client_keys");
+        cJSON_AddItemToArray(keys, cJSON_CreateString(opt.key));
+        cJSON_AddStringToObject(ssh, "known_hosts", opt.known_hosts);
+        cJSON_AddStringToObject(ssh, "host_key_policy", "strict");
+        cJSON_AddNumberToObject(ssh, "connect_timeout", 5);
+        cJSON *ciphers = cJSON_AddArrayToObject(ssh, "encryption_algs");
+        cJSON_AddItemToArray(ciphers, cJSON_CreateString("aes128-gcm@openssh.com"));
+        cJSON *host_keys = cJSON_AddArrayToObject(ssh, "server_host_key_algs");
+        cJSON_AddItemToArray(host_keys, cJSON_CreateString("ssh-ed25519"));
+        cJSON_AddItemToArray(hosts, h);
+    }
+    char *text = cJSON_PrintUnformatted(hosts);
+    cJSON_Delete(hosts);
+    return text;
+}
+
+/* `echo $HOSTNAME` on every host; dies unless each said this machine's name. */
+static void fan_out(otto_context *ctx) {
+    char expected[256] = "";
+    gethostname(expected, sizeof expected - 1);
+    otto_op *op = NULL;
+    check(otto_context_run_on_hosts(&op, ctx, "echo $HOSTNAME", NULL, NULL, NULL, NULL), "fan-out");
+    check(otto_op_wait(op, OP_TIMEOUT_MS), "fan-out wait");
+    const otto_fanout_result *r = otto_op_fanout_result(op);
+    size_t n = r ? otto_fanout_result_count(r) : 0;
+    if (n != (size_t)opt.hosts) die("the fan-out reached %zu hosts of %d", n, opt.hosts);
+    for (size_t k = 0; k < n; ++k) {
+        otto_op *host_op = otto_fanout_result_op(r, k);
+        const otto_cmd_result *c = only_command(host_op);
+        size_t len = 0;
+        const char *out = c ? otto_cmd_result_output(c, &len) : "";
+        if (!c || otto_cmd_result_retcode(c) != 0 || len != strlen(expected) || memcmp(out, expected, len) != 0)
+            die("host %s answered wrongly: %s", otto_fanout_result_host(r, k), otto_op_error_message(host_op));
+    }
+    otto_op_free(op);
+}
+
+static void m6(int warm) {
+    char *lab = fanout_lab();
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        otto_context *ctx = new_context(lab);
+        if (warm) fan_out(ctx);
+        if (i >= opt.warmup) resume();
+        double t0 = now_us();
+        fan_out(ctx);
+        double t = now_us() - t0;
+        pause_cpu();
+        otto_context_free(ctx);
+        add(i, t);
+    }
+    free(lab);
+}
+
+static void m10(int put) {
+    if (!opt.file || !opt.dest) die("M10 needs --file and --dest (a directory)");
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    run_true(host, 1);
+    const char *paths[] = {opt.file};
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        otto_op *op = NULL;
+        double t0 = now_us();
+        check(put ? otto_host_put(&op, host, paths, 1, opt.dest, NULL, NULL, NULL)
+                  : otto_host_get(&op, host, paths, 1, opt.dest, NULL, NULL, NULL),
+              "transfer");
+        check(otto_op_wait(op, OP_TIMEOUT_MS), "transfer wait");
+        double t = now_us() - t0;
+        const otto_transfer_result *r = otto_op_transfer_result(op);
+        if (!r || otto_transfer_result_status(r) != OTTO_STATUS_SUCCESS)
+            die("transfer: %s", r ? otto_transfer_result_file_message(r, 0) : otto_op_error_message(op));
+        otto_op_free(op);
+        add(i, t);
+    }
+    pause_cpu();
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
+/* --- main ------------------------------------------------------------------ */
+
+static void emit(void) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "peer", "otto");
+    cJSON_AddStringToObject(o, "version", otto_version(NULL, NULL, NULL));
+    cJSON_AddStringToObject(o, "metric", opt.metric);
+    cJSON_AddStringToObject(o, "unit", "us");
+    cJSON *list = cJSON_AddArrayToObject(o, "samples");
+    for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(samples[i]));
+    int m4 = strcmp(opt.metric, "m4") == 0;
+    cJSON_AddNumberToObject(o, "ops", m4 ? opt.count : n_samples);
+    cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
+    char notes[64] = "";
+    if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
+    if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
+    cJSON_AddStringToObject(o, "notes", notes);
+    char *text = cJSON_PrintUnformatted(o);
+    puts(text);
+    free(text);
+    cJSON_Delete(o);
+}
+
+static int int_arg(const char *v, const char *name) {
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (!end || *end || n < 0 || n > 100000000) die("%s: not a count: %s", name, v);
+    return (int)n;
+}
+
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (i + 1 >= argc) die("%s needs a value", a);
+        const char *v = argv[++i];
+        if (!strcmp(a, "--lab")) opt.lab_path = v;
+        else if (!strcmp(a, "--user")) opt.user_override = v;
+        else if (!strcmp(a, "--metric")) opt.metric = v;
+        else if (!strcmp(a, "--count")) opt.count = int_arg(v, a);
+        else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
+        else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
+        else if (!strcmp(a, "--file")) opt.file = v;
+        else if (!strcmp(a, "--dest")) opt.dest = v;
+        else die("unknown option %s", a);
+    }
+    if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
+    load_lab();
+    samples = calloc((size_t)opt.count + 1, sizeof *samples);
+    const char *m = opt.metric;
+    if (!strcmp(m, "m2cold")) m2cold();
+    else if (!strcmp(m, "m2warm")) on_open_host(1);
+    else if (!strcmp(m, "m3")) on_open_host(0);
+    else if (!strcmp(m, "m4")) m4();
+    else if (!strcmp(m, "m6cold")) m6(0);
+    else if (!strcmp(m, "m6warm")) m6(1);
+    else if (!strcmp(m, "m10put")) m10(1);
+    else if (!strcmp(m, "m10get")) m10(0);
+    else die("unknown metric %s (m2cold m2warm m3 m4 m6cold m6warm m10put m10get)", m);
+    emit();
+    free(samples);
+    return 0;
+}
