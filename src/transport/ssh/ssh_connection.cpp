@@ -21,6 +21,12 @@ namespace {
 // socket stays quiet: nothing buffered in libssh is ever stranded.
 constexpr double kSafetyInterval = 0.05;
 
+// libssh reads the socket 4 KiB at a time, one read per poll. A pump keeps
+// reading while bytes keep coming, up to this many reads (512 KiB), so a
+// bulk transfer costs one loop wakeup per many reads, not one per read,
+// while other connections on the loop still get their turn.
+constexpr int kReadsPerPump = 128;
+
 void init_libssh_once() {
     static std::once_flag once;
     std::call_once(once, [] { ssh_init(); });
@@ -260,7 +266,8 @@ void SshConnection::pump() {
         pumping_ = false;
         return;
     }
-    ssh_event_dopoll(event_, 0);
+    for (int reads = 0; reads < kReadsPerPump && ssh_event_dopoll(event_, 0) == SSH_OK; ++reads) {
+    }
     drive_opens();
     bool writes_waiting = false;
     std::vector<std::shared_ptr<SshChannel>> live;
