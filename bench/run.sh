@@ -15,73 +15,23 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${OTTO_BENCH_BUILD_DIR:-$repo/build-bench}
-cap=${OTTO_BENCH_TIMEOUT:-900}
+me=bench/run.sh
+# shellcheck source=bench/harness.sh
+source "$repo/bench/harness.sh"
 
-say() { printf 'bench/run.sh: %s\n' "$*" >&2; }
-
-# --- build -------------------------------------------------------------------
-generator=()
-if [[ ! -f $build/CMakeCache.txt ]] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
-mkdir -p "$build"
-build_log=$build/otto-bench-build.log
-say "building otto-bench and otto-lab in $build"
-if ! { cmake -S "$repo" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOTTO_BUILD_BENCH=ON \
-    -DOTTO_BUILD_TESTS=ON && cmake --build "$build" --target otto-bench otto-lab -j "$(nproc)"; } >"$build_log" 2>&1; then
-    cat "$build_log" >&2
-    say "the build failed"
-    exit 1
-fi
-bench_bin=$build/bench/otto-bench
-lab_bin=$build/tests/lab/otto-lab
-
-# --- results directory -------------------------------------------------------
+bench_build otto-bench otto-lab
 run_id=$(date +%Y%m%d-%H%M%S)
 out=$repo/bench/results/$run_id
 mkdir -p "$out/samples"
-
-# --- pinning (PLAN 2): controller on core 0, servers on core 1 -----------------
-controller=()
-server=()
-pinned=no
-if [[ ${OTTO_BENCH_NO_PIN:-0} != 1 ]] && command -v taskset >/dev/null && (($(nproc) >= 2)); then
-    controller=(taskset -c 0)
-    server=(taskset -c 1)
-    pinned=yes
-fi
-
-# --- the lab -----------------------------------------------------------------
-lab_dir=$(mktemp -d "${TMPDIR:-/tmp}/otto-bench-lab.XXXXXX")
-stop_lab() {
-    trap '' INT TERM  # let the cleanup finish
-    if [[ -f $lab_dir/lab.json ]]; then
-        "$lab_bin" down --dir "$lab_dir" || say "otto-lab down failed; see $lab_dir/lab.json"
-    fi
-    rm -rf "$lab_dir"
-}
-trap stop_lab EXIT
-trap 'exit 130' INT TERM
-
-# Enough descriptors for the M9 hosts (PLAN 1.1).
-ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-say "starting the lab in $lab_dir (sshd pinned: $pinned)"
-"${server[@]}" "$lab_bin" up --dir "$lab_dir" --ssh 1 --max-sessions 64 >/dev/null
+bench_pinning
+bench_lab_up --ssh 1 --max-sessions 64
 
 say "running otto-bench (controller pinned: $pinned); results in bench/results/$run_id"
-# In the background, so that an interruption reaches the trap at once; the
-# progress lines (stderr) show live, the table (stdout) is printed at the end.
-timeout -k 5 "$cap" "${controller[@]}" "$bench_bin" --lab "$lab_dir/lab.json" --run-id "$run_id" \
-    --json "$out/results.json" --markdown "$out/results.md" --samples-dir "$out/samples" "$@" >"$out/stdout.txt" &
-bench_pid=$!
-interrupted() {
-    kill -TERM "$bench_pid" 2>/dev/null || true
-    wait "$bench_pid" 2>/dev/null || true
-    exit 130
-}
-trap interrupted INT TERM
+# The progress lines (stderr) show live, the table (stdout) at the end.
 status=0
-wait "$bench_pid" || status=$?
-trap 'exit 130' INT TERM
+bench_run_bounded "${OTTO_BENCH_TIMEOUT:-900}" "${controller[@]}" "$build/bench/otto-bench" --lab "$lab_dir/lab.json" \
+    --run-id "$run_id" --json "$out/results.json" --markdown "$out/results.md" --samples-dir "$out/samples" "$@" \
+    >"$out/stdout.txt" || status=$?
 cat "$out/stdout.txt"
 gzip -f "$out"/samples/*.csv 2>/dev/null || true
 say "wrote $out/results.json and $out/results.md (exit status $status)"

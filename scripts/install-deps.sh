@@ -31,6 +31,9 @@ packages=(
     bash dash busybox python3 util-linux coreutils procps
     # an SSH server for the SSH host tests
     openssh-server
+    # the peers the benchmark compares otto with (bench/compare.sh): the
+    # OpenSSH client, pdsh and clush, and venv for the Python peers
+    openssh-client pdsh clustershell python3-venv
 )
 
 check_only=0

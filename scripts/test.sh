@@ -6,18 +6,24 @@
 #   build-tsan  RelWithDebInfo, ThreadSanitizer
 #   fuzz        scripts/fuzz.sh: libFuzzer on the lab loader, seeded with
 #               tests/lab_corpus/ (tree build-fuzz, clang, ASan + UBSan)
+#   bench       a smoke run of the peer comparison (bench/compare.sh
+#               --quick, in tree build): it asserts nothing about speed,
+#               only that otto and every peer produced figures
 #
 # usage: scripts/test.sh [ctest arguments...]
 #   Extra arguments go to every ctest run, e.g. `scripts/test.sh -L local`
 #   or `scripts/test.sh -R unit.`. The sanitizer trees already pass -LE (see
 #   below); a -LE given here replaces it there. A run with ctest arguments
-#   selects tests and so skips the fuzz step, unless OTTO_FUZZ_SECONDS is set.
+#   selects tests and so skips the fuzz and bench steps, unless
+#   OTTO_FUZZ_SECONDS or OTTO_BENCH_SMOKE is set.
 # environment:
 #   OTTO_TEST_TREES   the trees to use, in order (default "build build-asan build-tsan")
 #   OTTO_SKIP_DEPS=1  do not run scripts/install-deps.sh
 #   OTTO_TEST_JOBS    parallel tests per tree (default 2)
 #   OTTO_FUZZ_SECONDS how long the fuzz step runs, in seconds (default 120,
 #                     or 0 when ctest arguments are given); 0 skips it
+#   OTTO_BENCH_SMOKE  1 runs the bench step, 0 skips it (default 1, or 0
+#                     when ctest arguments are given)
 # Exits non-zero when any tree fails to configure, build or pass its tests,
 # or the fuzzer fails to build or finds anything.
 set -euo pipefail
@@ -49,6 +55,13 @@ if ! [[ $fuzz_seconds =~ ^[0-9]+$ ]]; then
     exit 2
 fi
 fuzz_seconds=$((10#$fuzz_seconds))
+if [[ -n ${OTTO_BENCH_SMOKE:-} ]]; then
+    bench_smoke=$OTTO_BENCH_SMOKE
+elif [[ ${#ctest_args[@]} -gt 0 ]]; then
+    bench_smoke=0
+else
+    bench_smoke=1
+fi
 
 # Sanitizer settings. Everything found is fatal (the trees are also built
 # with -fno-sanitize-recover=all); options already in the environment come
@@ -177,6 +190,28 @@ run_fuzz() {
     summary[fuzz]="$(sed -n 's/^=== fuzz: \(ok: .*\) ([0-9]*s)$/\1/p' "$log" | tail -n1) (${took}s)"
 }
 
+# The bench step: the peer comparison's quick profile, built in tree
+# `build`; it fails only when otto or a peer produced no figures.
+run_bench_smoke() {
+    local start=$SECONDS log="$root/build/bench-smoke.log" rc=0
+    echo
+    echo "=== bench: bench/compare.sh --quick"
+    mkdir -p "$root/build"
+    OTTO_BENCH_BUILD_DIR="$root/build" OTTO_BENCH_TIMEOUT=1200 bash "$root/bench/compare.sh" --quick 2>&1 |
+        tee "$log" || rc=$?
+    local took=$((SECONDS - start))
+    if [[ $rc -ne 0 ]]; then
+        summary[bench]="FAILED (${took}s)"
+        local missing
+        missing=$(grep -E '^compare: no figures for|FAILED \(' "$log" | head -n 5 | cut -c1-150)
+        if [[ -n $missing ]]; then
+            summary[bench]+=$'\n'$(sed 's/^/                  /' <<<"$missing")
+        fi
+        return 1
+    fi
+    summary[bench]="ok: every peer produced figures (${took}s)"
+}
+
 start=$SECONDS
 steps=0
 for tree in "${trees[@]}"; do
@@ -195,10 +230,18 @@ elif [[ -n ${OTTO_FUZZ_SECONDS:-} ]]; then
 else
     summary[fuzz]="skipped (ctest arguments given; OTTO_FUZZ_SECONDS=120 runs it)"
 fi
+if [[ $bench_smoke == 1 ]]; then
+    steps=$((steps + 1))
+    if ! run_bench_smoke; then
+        failed_steps=$((failed_steps + 1))
+    fi
+else
+    summary[bench]="skipped (OTTO_BENCH_SMOKE=1 runs it)"
+fi
 
 echo
 echo "=== summary ($((SECONDS - start))s)"
-for step in "${trees[@]}" fuzz; do
+for step in "${trees[@]}" fuzz bench; do
     printf '  %-11s %s\n' "$step" "${summary[$step]:-not run}"
 done
 echo "total: $total_passed passed, $total_failed failed"

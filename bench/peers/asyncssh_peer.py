@@ -145,15 +145,16 @@ async def m6warm(lab, args, region):
 async def m10(lab, args, region, put):
     if not args.file or not args.dest:
         raise SystemExit("M10 needs --file and --dest")
+    dest = os.path.join(args.dest, os.path.basename(args.file))  # --dest is a directory
     async with connect(lab) as conn:
         async with conn.start_sftp_client() as sftp:
             for i in range(args.warmup + args.count):
                 region.begin_at(i, args.warmup)
                 t0 = now_us()
                 if put:
-                    await sftp.put(args.file, args.dest)
+                    await sftp.put(args.file, dest)
                 else:
-                    await sftp.get(args.file, args.dest)
+                    await sftp.get(args.file, dest)
                 t = now_us() - t0
                 if i >= args.warmup:
                     region.add(t)

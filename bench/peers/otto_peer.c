@@ -2,6 +2,8 @@
  * metric per run against a lab written by `otto-lab up`, one JSON object on
  * stdout. It uses the public C header only, as every user does.
  *
+ *   m1      connect + auth: from submitting a host's first one-shot to its
+ *           "connected to" log entry (wall and CPU both end there)
  *   m2cold  a fresh host per sample: connect + auth + exec `true` + result
  *   m2warm  a one-shot `true` on a connected host whose first channel ran
  *   m3      `true` in the host's persistent session, call to result
@@ -133,11 +135,12 @@ static void load_lab(void) {
 
 /* --- otto objects --------------------------------------------------------- */
 
-static otto_context *new_context(const char *lab_json) {
+static otto_context *new_logging_context(const char *lab_json, otto_log_cb log, void *log_data) {
     otto_context_opts *opts = NULL;
     otto_context *ctx = NULL;
     check(otto_context_opts_new(&opts), "context options");
     check(otto_context_opts_set_dispatch(opts, OTTO_DISPATCH_LOOP), "dispatch");
+    if (log) check(otto_context_opts_set_log_cb(opts, log, log_data), "log callback");
     if (lab_json) {
         check(otto_context_opts_set_lab_json(opts, lab_json), "lab JSON");
         check(otto_context_opts_set_lab(opts, "bench"), "lab");
@@ -146,6 +149,8 @@ static otto_context *new_context(const char *lab_json) {
     otto_context_opts_free(opts);
     return ctx;
 }
+
+static otto_context *new_context(const char *lab_json) { return new_logging_context(lab_json, NULL, NULL); }
 
 static otto_host *new_host(otto_context *ctx) {
     otto_host_opts *opts = NULL;
@@ -191,6 +196,36 @@ static void run_true(otto_host *host, int oneshot) {
 }
 
 /* --- metrics -------------------------------------------------------------- */
+
+/* When the host said it was connected (runs on the loop thread). */
+typedef struct {
+    double wall, cpu; /* 0: not yet */
+} connected_probe;
+
+static void on_log(const otto_log_entry *entry, void *user_data) {
+    connected_probe *p = user_data;
+    size_t len = 0;
+    const char *text = otto_log_entry_text(entry, &len);
+    if (p->wall == 0 && len >= 12 && strncmp(text, "connected to", 12) == 0) {
+        p->wall = now_us();
+        p->cpu = cpu_us();
+    }
+}
+
+static void m1(void) {
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        connected_probe probe = {0, 0};
+        otto_context *ctx = new_logging_context(NULL, on_log, &probe);
+        otto_host *host = new_host(ctx);
+        double c0 = cpu_us(), t0 = now_us();
+        run_true(host, 1);
+        if (probe.wall == 0) die("no \"connected to\" log entry came");
+        if (i >= opt.warmup) cpu_total += probe.cpu - c0;
+        add(i, probe.wall - t0);
+        otto_host_free(host);
+        otto_context_free(ctx);
+    }
+}
 
 static void m2cold(void) {
     otto_context *ctx = new_context(NULL);
@@ -313,7 +348,12 @@ static void m10(int put) {
     if (!opt.file || !opt.dest) die("M10 needs --file and --dest (a directory)");
     otto_context *ctx = new_context(NULL);
     otto_host *host = new_host(ctx);
-    run_true(host, 1);
+    /* Connected, and the SFTP channel open, as the peers' clients are. */
+    otto_op *warm = NULL;
+    check(otto_host_file_stat(&warm, host, "/", NULL, NULL), "stat /");
+    check(otto_op_wait(warm, OP_TIMEOUT_MS), "stat / wait");
+    if (otto_op_error(warm) != OTTO_OK) die("stat /: %s", otto_op_error_message(warm));
+    otto_op_free(warm);
     const char *paths[] = {opt.file};
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
         begin_at(i);
@@ -384,7 +424,8 @@ int main(int argc, char **argv) {
     load_lab();
     samples = calloc((size_t)opt.count + 1, sizeof *samples);
     const char *m = opt.metric;
-    if (!strcmp(m, "m2cold")) m2cold();
+    if (!strcmp(m, "m1")) m1();
+    else if (!strcmp(m, "m2cold")) m2cold();
     else if (!strcmp(m, "m2warm")) on_open_host(1);
     else if (!strcmp(m, "m3")) on_open_host(0);
     else if (!strcmp(m, "m4")) m4();
@@ -392,7 +433,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m6warm")) m6(1);
     else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
-    else die("unknown metric %s (m2cold m2warm m3 m4 m6cold m6warm m10put m10get)", m);
+    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold m6warm m10put m10get)", m);
     emit();
     free(samples);
     return 0;

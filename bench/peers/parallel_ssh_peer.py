@@ -96,12 +96,13 @@ def main():
         loop(args, region, lambda: fan_out(pclient, len(names)))
     else:
         if not args.file or not args.dest:
-            raise SystemExit("M10 needs --file and --dest (the destination file)")
+            raise SystemExit("M10 needs --file and --dest (a directory)")
+        dest = os.path.join(args.dest, os.path.basename(args.file))
         c = client(lab)
         if args.metric == "m10put":
-            loop(args, region, lambda: c.copy_file(args.file, args.dest))
+            loop(args, region, lambda: c.copy_file(args.file, dest))
         else:
-            loop(args, region, lambda: c.copy_remote_file(args.file, args.dest))
+            loop(args, region, lambda: c.copy_remote_file(args.file, dest))
         c.disconnect()
     region.stop()
     emit("parallel-ssh", metadata.version("parallel-ssh"), args.metric, region,

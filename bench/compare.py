@@ -1,0 +1,361 @@
+"""Runs otto and its peers side by side on the same lab (PLAN 3, 4) and
+writes every figure as JSON, a Markdown table and a PNG chart per metric
+group.
+
+Each measurement is one run of a peer driver (bench/peers/README.md); the
+work is split into rounds, and within a round every metric runs each peer in
+turn, the order rotating from round to round, so that a slow minute of the
+machine falls on all of them alike. Figures per (metric, variant, peer):
+median and p99 wall time per operation, controller CPU per operation (the
+driver and the children it reaped), and both as ratios to otto's.
+
+    python3 bench/compare.py --lab LAB.json --otto-peer BUILD/bench/otto-peer --out DIR [--quick]
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = os.path.join(HERE, "peers")
+
+# The peers: how to start each driver, with the options a variant adds.
+DRIVERS = {
+    "otto": lambda a: [a.otto_peer],
+    "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
+    "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
+    "parallel-ssh": lambda a: [sys.executable, os.path.join(PEERS, "parallel_ssh_peer.py")],
+    "rmote": lambda a: [sys.executable, os.path.join(PEERS, "rmote_peer.py")],
+    "openssh": lambda a: [sys.executable, os.path.join(PEERS, "openssh_peer.py")],
+    "openssh+cm": lambda a: [sys.executable, os.path.join(PEERS, "openssh_peer.py"), "--control-master", "yes"],
+    "pdsh": lambda a: [sys.executable, os.path.join(PEERS, "openssh_peer.py"), "--tool", "pdsh"],
+    "clush": lambda a: [sys.executable, os.path.join(PEERS, "openssh_peer.py"), "--tool", "clush"],
+}
+
+# What runs: (group, metric, variant label, driver metric, extra options,
+# peers, operations per round (full, quick), warm-up per run).
+M10_MIB = {"full": 256, "quick": 4}
+
+
+def work_plan(fanout_sizes):
+    plan = [
+        ("M1", "m1", "connect + auth", [], ["otto", "asyncssh", "parallel-ssh"], (40, 3), 2),
+        ("M2", "m2cold", "cold one-shot `true`", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"],
+         (40, 3), 2),
+        ("M2", "m2warm", "warm one-shot `true`", [],
+         ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
+        ("M3", "m3", "persistent-session round trip `true`", [],
+         ["otto", "asyncssh", "otto-sh", "rmote", "openssh", "openssh+cm"], (1000, 20), 50),
+        ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
+    ]
+    for n in fanout_sizes:
+        plan.append(("M6", "m6cold", f"cold fan-out, {n} hosts", ["--hosts", str(n)],
+                     ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "pdsh", "clush"], (2, 1), 0))
+        plan.append(("M6", "m6warm", f"warm fan-out, {n} hosts", ["--hosts", str(n)],
+                     ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh+cm"], (5, 1), 0))
+    plan.append(("M10", "m10put", "put of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
+                 (2, 1), 0))
+    plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
+                 (2, 1), 0))
+    return plan
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Files:
+    """M10's files on tmpfs: a random source, a remote directory the lab's
+    user may write, and a local directory for gets."""
+
+    def __init__(self, mib):
+        base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        self.dir = tempfile.mkdtemp(prefix="otto-compare.", dir=base)
+        os.chmod(self.dir, 0o755)
+        self.source = os.path.join(self.dir, "source.bin")
+        with open(self.source, "wb") as f:
+            for _ in range(mib):
+                f.write(os.urandom(1 << 20))
+        os.chmod(self.source, 0o644)
+        self.digest = sha256(self.source)
+        self.remote = os.path.join(self.dir, "remote")
+        self.local = os.path.join(self.dir, "local")
+        for d in (self.remote, self.local):
+            os.mkdir(d)
+            os.chmod(d, 0o777)
+        self.mib = mib
+
+    def options(self, metric):
+        if metric == "m10put":
+            return ["--file", self.source, "--dest", self.remote]
+        shutil.copy(self.source, os.path.join(self.remote, "source.bin"))
+        os.chmod(os.path.join(self.remote, "source.bin"), 0o644)
+        return ["--file", os.path.join(self.remote, "source.bin"), "--dest", self.local]
+
+    def check_and_clear(self, metric):
+        """The copy is byte-identical (outside the timed region), then gone."""
+        copy = os.path.join(self.remote if metric == "m10put" else self.local, "source.bin")
+        ok = os.path.exists(copy) and sha256(copy) == self.digest
+        for d in (self.remote, self.local):
+            for name in os.listdir(d):
+                os.unlink(os.path.join(d, name))
+        return ok
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run_driver(args, peer, metric, extra, count, warmup):
+    argv = DRIVERS[peer](args) + ["--lab", args.lab, "--metric", metric, "--count", str(count), "--warmup",
+                                  str(warmup)] + extra
+    started = time.monotonic()
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=args.run_timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"no result within {args.run_timeout} s"
+    if done.returncode != 0:
+        tail = (done.stderr or "").strip().splitlines()[-3:]
+        return None, f"exit {done.returncode}: {' | '.join(tail)}"
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1]), f"{time.monotonic() - started:.1f} s"
+    except (ValueError, IndexError):
+        return None, f"no JSON result: {done.stdout[-200:]!r}"
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summarize(runs):
+    """Merges a peer's runs of one variant into its figures."""
+    samples, ops, cpu, versions, notes = [], 0, 0.0, set(), set()
+    for r in runs:
+        samples += r["samples"]
+        ops += r["ops"]
+        cpu += r["cpu_us"]
+        versions.add(r["version"])
+        if r.get("notes"):
+            notes.add(r["notes"])
+    per_op = [s * len(r["samples"]) / r["ops"] for r in runs for s in r["samples"]] if runs else []
+    return {
+        "version": ", ".join(sorted(versions)),
+        "runs": len(runs),
+        "samples": len(samples),
+        "ops": ops,
+        "median_us": statistics.median(per_op) if per_op else None,
+        "p99_us": percentile(per_op, 0.99) if len(per_op) >= 100 else None,
+        "cpu_us_per_op": cpu / ops if ops else None,
+        "notes": "; ".join(sorted(notes)),
+    }
+
+
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        pass
+    os_name = ""
+    try:
+        with open("/etc/os-release", encoding="utf-8") as f:
+            os_name = next((line.split("=", 1)[1].strip().strip('"') for line in f if line.startswith("PRETTY_NAME")), "")
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "os": os_name,
+        "python": platform.python_version(),
+        "affinity": sorted(os.sched_getaffinity(0)),
+    }
+
+
+def fmt_us(v):
+    if v is None:
+        return "-"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} s"
+    if v >= 1e3:
+        return f"{v / 1e3:.2f} ms"
+    return f"{v:.0f} µs"
+
+
+def fmt_ratio(v):
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def write_markdown(path, report):
+    lines = [f"# otto and its peers: {report['run_id']}", ""]
+    m = report["machine"]
+    lines += [f"- machine: {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}, {m['os']}",
+              f"- controller CPUs: {m['affinity']}; lab: {report['lab']}",
+              f"- profile: {report['profile']}, {report['rounds']} rounds, peers' order rotating per round",
+              "- ratio: the peer's figure / otto's (above 1: otto is faster or lighter)", ""]
+    lines += ["| metric | variant | peer | version | median / op | p99 / op | CPU / op | median vs otto | CPU vs otto"
+              " | ops | notes |",
+              "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for v in report["variants"]:
+        for peer, f in v["peers"].items():
+            if "error" in f:
+                lines.append(f"| {v['group']} | {v['variant']} | {peer} | | FAILED | | | | | | {f['error']} |")
+                continue
+            lines.append(
+                f"| {v['group']} | {v['variant']} | {peer} | {f['version']} | {fmt_us(f['median_us'])} | "
+                f"{fmt_us(f['p99_us'])} | {fmt_us(f['cpu_us_per_op'])} | {fmt_ratio(f.get('median_vs_otto'))} | "
+                f"{fmt_ratio(f.get('cpu_vs_otto'))} | {f['ops']} | {f['notes']} |")
+    if report["errors"]:
+        lines += ["", "## Errors", ""] + [f"- {e}" for e in report["errors"]]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def write_charts(out, report):
+    """One PNG per metric group: median wall and CPU per operation, per
+    variant and peer, on a log scale."""
+    try:
+        import matplotlib  # noqa: PLC0415 - optional: charts only
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        return ["matplotlib is missing: no charts"]
+    written = []
+    groups = sorted({v["group"] for v in report["variants"]}, key=lambda g: int(g[1:]))
+    for group in groups:
+        variants = [v for v in report["variants"] if v["group"] == group]
+        peers = []
+        for v in variants:
+            for p in v["peers"]:
+                if p not in peers:
+                    peers.append(p)
+        fig, axes = plt.subplots(1, 2, figsize=(6 + 1.6 * len(variants), 4.5))
+        width = 0.8 / max(1, len(peers))
+        for ax, key, title in ((axes[0], "median_us", "median wall / op"), (axes[1], "cpu_us_per_op", "CPU / op")):
+            for k, peer in enumerate(peers):
+                xs, ys = [], []
+                for i, v in enumerate(variants):
+                    f = v["peers"].get(peer, {})
+                    if f.get(key):
+                        xs.append(i + k * width)
+                        ys.append(f[key])
+                ax.bar(xs, ys, width, label=peer)
+            ax.set_yscale("log")
+            ax.set_ylabel("µs")
+            ax.set_title(f"{group}: {title}")
+            ax.set_xticks([i + width * (len(peers) - 1) / 2 for i in range(len(variants))])
+            ax.set_xticklabels([v["variant"] for v in variants], rotation=15, ha="right", fontsize=7)
+        axes[0].legend(fontsize=7)
+        fig.tight_layout()
+        path = os.path.join(out, f"{group.lower()}.png")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(os.path.basename(path))
+    report["charts"] = written
+    return []
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--lab", required=True, help="lab.json written by otto-lab up")
+    p.add_argument("--otto-peer", required=True, help="the otto-peer program")
+    p.add_argument("--out", required=True, help="directory for results.json, results.md and the charts")
+    p.add_argument("--quick", action="store_true", help="a smoke run: few operations, one round")
+    p.add_argument("--rounds", type=int, help="rounds (default 3; 1 with --quick)")
+    p.add_argument("--fanout", default=None, help="M6 host counts, comma-separated (default 10,100; 10 quick)")
+    p.add_argument("--only", help="metric groups to run, comma-separated (e.g. M3,M6)")
+    p.add_argument("--run-timeout", type=int, default=900, help="seconds one driver run may take")
+    p.add_argument("--run-id", default=time.strftime("%Y%m%d-%H%M%S"))
+    args = p.parse_args()
+    profile = "quick" if args.quick else "full"
+    rounds = args.rounds or (1 if args.quick else 3)
+    sizes = [int(n) for n in (args.fanout or ("10" if args.quick else "10,100")).split(",")]
+    only = {g.strip().upper() for g in args.only.split(",")} if args.only else None
+    plan = [w for w in work_plan(sizes) if only is None or w[0] in only]
+    os.makedirs(args.out, exist_ok=True)
+
+    files = Files(M10_MIB[profile]) if any(w[1].startswith("m10") for w in plan) else None
+    runs = {}  # (index, peer) -> driver results
+    errors = []
+    try:
+        for r in range(rounds):
+            for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
+                count = max(1, counts[1 if args.quick else 0] // (1 if metric == "m4" else rounds))
+                rotated = peers[r % len(peers):] + peers[: r % len(peers)]
+                for peer in rotated:
+                    options = list(extra) + (files.options(metric) if files and metric.startswith("m10") else [])
+                    result, how = run_driver(args, peer, metric, options, count, warmup)
+                    if result is not None and files and metric.startswith("m10") and not files.check_and_clear(metric):
+                        result, how = None, "the copy differs from the source"
+                    print(f"compare: round {r + 1}/{rounds} {group} {variant}: {peer}: "
+                          f"{'ok' if result else 'FAILED'} ({how})", file=sys.stderr, flush=True)
+                    if result is None:
+                        errors.append(f"{group} {variant}, {peer}, round {r + 1}: {how}")
+                        runs.setdefault((index, peer), [])
+                    else:
+                        if metric.startswith("m10"):
+                            result["notes"] = f"{files.mib} MiB"
+                        runs.setdefault((index, peer), []).append(result)
+    finally:
+        if files:
+            files.close()
+
+    variants = []
+    for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
+        figures = {}
+        for peer in peers:
+            got = runs.get((index, peer), [])
+            figures[peer] = summarize(got) if got else {"error": "no run succeeded"}
+        base = figures.get("otto", {})
+        for peer, f in figures.items():
+            if "error" in f or "error" in base:
+                continue
+            if base.get("median_us") and f.get("median_us"):
+                f["median_vs_otto"] = f["median_us"] / base["median_us"]
+            if base.get("cpu_us_per_op") and f.get("cpu_us_per_op"):
+                f["cpu_vs_otto"] = f["cpu_us_per_op"] / base["cpu_us_per_op"]
+        variants.append({"group": group, "metric": metric, "variant": variant, "peers": figures})
+
+    report = {
+        "run_id": args.run_id,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "profile": profile,
+        "rounds": rounds,
+        "lab": os.path.basename(os.path.dirname(os.path.abspath(args.lab))),
+        "machine": machine(),
+        "variants": variants,
+        "errors": errors,
+    }
+    errors += write_charts(args.out, report)
+    with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=1)
+    write_markdown(os.path.join(args.out, "results.md"), report)
+    with open(os.path.join(args.out, "results.md"), encoding="utf-8") as f:
+        print(f.read())
+    missing = [f"{v['group']} {v['variant']}: {peer}" for v in variants for peer, fig in v["peers"].items()
+               if "error" in fig]
+    if missing:
+        print("compare: no figures for " + "; ".join(missing), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
