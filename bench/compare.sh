@@ -7,7 +7,10 @@
 # The lab is always stopped (by pid) on exit. OpenSSH's client, pdsh and
 # clush must be installed (Debian: openssh-client pdsh clustershell).
 #
-#   bench/compare.sh [compare.py options]     e.g. --quick, --only M3,M6
+#   bench/compare.sh [--snapshot] [compare.py options]   e.g. --quick, --only M3,M6
+#
+# --snapshot names the directory bench/results/snapshot-<run-id>/, which git
+# does not ignore: the results to commit.
 #
 # Environment: OTTO_BENCH_BUILD_DIR (default <repo>/build-bench),
 # OTTO_BENCH_NO_PIN=1 to run unpinned, OTTO_BENCH_TIMEOUT (seconds, 5400),
@@ -23,9 +26,14 @@ source "$repo/bench/harness.sh"
 for tool in ssh pdsh clush python3; do
     command -v "$tool" >/dev/null || { say "$tool is missing (Debian: openssh-client pdsh clustershell python3-venv)"; exit 1; }
 done
+kind=peers
+if [[ ${1:-} == --snapshot ]]; then
+    kind=snapshot
+    shift
+fi
 bench_build otto-peer otto-lab
 run_id=$(date +%Y%m%d-%H%M%S)
-out=$repo/bench/results/peers-$run_id
+out=$repo/bench/results/$kind-$run_id
 mkdir -p "$out"
 bench_pinning
 bench_lab_up --ssh 2 --max-sessions 64
@@ -37,7 +45,7 @@ if [[ ! -x $venv/bin/python ]]; then
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$repo/bench/peers/requirements.txt" >&2
 fi
 
-say "running the peers (controller pinned: $pinned); results in bench/results/peers-$run_id"
+say "running the peers (controller pinned: $pinned); results in bench/results/$kind-$run_id"
 status=0
 bench_run_bounded "${OTTO_BENCH_TIMEOUT:-5400}" "${controller[@]}" "$venv/bin/python" "$repo/bench/compare.py" \
     --lab "$lab_dir/lab.json" --otto-peer "$build/bench/otto-peer" --out "$out" --run-id "$run_id" "$@" || status=$?
