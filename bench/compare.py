@@ -61,6 +61,8 @@ def work_plan(fanout_sizes):
                      ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "pdsh", "clush"], (2, 1), 0))
         plan.append(("M6", "m6warm", f"warm fan-out, {n} hosts", ["--hosts", str(n)],
                      ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh+cm"], (5, 1), 0))
+    plan.append(("M12", "m12", "send `i+1` to `bc -q`, expect the answer", [], ["otto", "asyncssh", "otto-sh"],
+                 (1000, 20), 20))
     plan.append(("M10", "m10put", "put of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
                  (2, 1), 0))
     plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],

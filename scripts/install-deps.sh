@@ -34,6 +34,8 @@ packages=(
     # the peers the benchmark compares otto with (bench/compare.sh): the
     # OpenSSH client, pdsh and clush, and venv for the Python peers
     openssh-client pdsh clustershell python3-venv
+    # the interactive program of the send/expect benchmark (M12)
+    bc
 )
 
 check_only=0

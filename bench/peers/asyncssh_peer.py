@@ -4,13 +4,14 @@ trips in a persistent shell with F, M10 put and get over SFTP."""
 
 import asyncio
 import os
+import re
 import socket
 
 import asyncssh
 
 from peer_common import CIPHER, HOST_KEY, KEX, Framing, Lab, Region, emit, now_us, parse_args, parse_framed
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get", "m12"}
 DEADLINE_S = 5
 
 
@@ -142,6 +143,23 @@ async def m6warm(lab, args, region):
             c.close()
 
 
+async def m12(lab, args, region):
+    """`bc -q` on a PTY: send `i+1`, read until the answer line. The PTY
+    echoes the typed line, whose `+` keeps it from matching."""
+    async with connect(lab) as conn:
+        process = await conn.create_process("bc -q", term_type="dumb", encoding=None)
+        for i in range(args.warmup + args.count):
+            region.begin_at(i, args.warmup)
+            answer = re.compile(rb"(?<![0-9+])%d\r?\n" % (i + 1))
+            t0 = now_us()
+            process.stdin.write(b"%d+1\n" % i)
+            await process.stdout.readuntil(answer, max_separator_len=16)
+            t = now_us() - t0
+            if i >= args.warmup:
+                region.add(t)
+        process.stdin.write(b"quit\n")
+
+
 async def m10(lab, args, region, put):
     if not args.file or not args.dest:
         raise SystemExit("M10 needs --file and --dest")
@@ -172,6 +190,8 @@ async def main():
         await m2warm(lab, args, region)
     elif args.metric == "m3":
         await m3(lab, args, region)
+    elif args.metric == "m12":
+        await m12(lab, args, region)
     elif args.metric == "m6cold":
         await m6cold(lab, args, region)
     elif args.metric == "m6warm":

@@ -10,6 +10,8 @@
  *   m4      --count commands submitted back to back; one sample: all done
  *   m6cold  a fresh context of --hosts logical hosts: `echo $HOSTNAME` on all
  *   m6warm  the same fan-out again on the open connections and sessions
+ *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
+ *           expect the answer line (PLAN M12)
  *   m10put  otto_host_put of --file into the directory --dest
  *   m10get  otto_host_get of the remote --file into the directory --dest */
 #define _POSIX_C_SOURCE 200809L
@@ -344,6 +346,42 @@ static void m6(int warm) {
     free(lab);
 }
 
+static void send_text(otto_host *host, const char *text) {
+    otto_op *op = NULL;
+    check(otto_host_send(&op, host, text, strlen(text), NULL, NULL), "send");
+    check(otto_op_wait(op, OP_TIMEOUT_MS), "send wait");
+    if (otto_op_error(op) != OTTO_OK) die("send: %s", otto_op_error_message(op));
+    otto_op_free(op);
+}
+
+static void expect_text(otto_host *host, const char *pattern) {
+    otto_op *op = NULL;
+    check(otto_host_expect(&op, host, pattern, 30.0, NULL, NULL), "expect");
+    check(otto_op_wait(op, OP_TIMEOUT_MS), "expect wait");
+    if (otto_op_error(op) != OTTO_OK) die("expect %s: %s", pattern, otto_op_error_message(op));
+    otto_op_free(op);
+}
+
+static void m12(void) {
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    run_true(host, 0);
+    send_text(host, "bc -q\n");
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        char line[32], pattern[48];
+        snprintf(line, sizeof line, "%d+1\n", i);
+        snprintf(pattern, sizeof pattern, "(?<![0-9])%d\\r?\\n", i + 1);
+        double t0 = now_us();
+        send_text(host, line);
+        expect_text(host, pattern);
+        add(i, now_us() - t0);
+    }
+    pause_cpu();
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
 static void m10(int put) {
     if (!opt.file || !opt.dest) die("M10 needs --file and --dest (a directory)");
     otto_context *ctx = new_context(NULL);
@@ -431,9 +469,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m4")) m4();
     else if (!strcmp(m, "m6cold")) m6(0);
     else if (!strcmp(m, "m6warm")) m6(1);
+    else if (!strcmp(m, "m12")) m12();
     else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
-    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold m6warm m10put m10get)", m);
+    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold m6warm m10put m10get m12)", m);
     emit();
     free(samples);
     return 0;

@@ -20,7 +20,7 @@ from otto.logger.mode import LogMode
 
 from peer_common import Lab, Region, emit, now_us, parse_args
 
-METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get"}
+METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get", "m12"}
 
 # Commands and their output reach no log sink: otto's own driver runs
 # without a log callback, so neither pays for logging.
@@ -127,6 +127,18 @@ async def main():
         if args.metric == "m3":
             await host.run("true")  # the session is open and bootstrapped
             await measure(host, args, region, lambda: host.run("true", log=QUIET), "run")
+        elif args.metric == "m12":
+            await host.run("true")
+            await host.send("bc -q\n", log=QUIET)
+            for i in range(args.warmup + args.count):
+                region.begin_at(i, args.warmup)
+                answer = re.compile(r"(?<![0-9+])%d\r?\n" % (i + 1))
+                t0 = now_us()
+                await host.send(f"{i}+1\n", log=QUIET)
+                await host.expect(answer, timeout=30)
+                t = now_us() - t0
+                if i >= args.warmup:
+                    region.add(t)
         elif args.metric == "m2warm":
             await host.exec("true")
             await measure(host, args, region, lambda: host.exec("true", log=QUIET), "exec")
