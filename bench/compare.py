@@ -45,7 +45,7 @@ DRIVERS = {
 M10_MIB = {"full": 256, "quick": 4}
 
 
-def work_plan(fanout_sizes):
+def work_plan(fanout_sizes, quick):
     plan = [
         ("M1", "m1", "connect + auth", [], ["otto", "asyncssh", "parallel-ssh"], (40, 3), 2),
         ("M2", "m2cold", "cold one-shot `true`", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"],
@@ -56,6 +56,10 @@ def work_plan(fanout_sizes):
          ["otto", "asyncssh", "otto-sh", "rmote", "openssh", "openssh+cm"], (1000, 20), 50),
         ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
     ]
+    seconds = "1" if quick else "10"
+    for sessions in (1, 4, 8):
+        plan.append(("M5", "m5", f"{sessions} named sessions at once, per command",
+                     ["--sessions", str(sessions), "--seconds", seconds], ["otto", "asyncssh", "otto-sh"], (1, 1), 0))
     for n in fanout_sizes:
         plan.append(("M6", "m6cold", f"cold fan-out, {n} hosts", ["--hosts", str(n)],
                      ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "pdsh", "clush"], (2, 1), 0))
@@ -290,7 +294,7 @@ def main():
     rounds = args.rounds or (1 if args.quick else 3)
     sizes = [int(n) for n in (args.fanout or ("10" if args.quick else "10,100")).split(",")]
     only = {g.strip().upper() for g in args.only.split(",")} if args.only else None
-    plan = [w for w in work_plan(sizes) if only is None or w[0] in only]
+    plan = [w for w in work_plan(sizes, args.quick) if only is None or w[0] in only]
     os.makedirs(args.out, exist_ok=True)
 
     files = Files(M10_MIB[profile]) if any(w[1].startswith("m10") for w in plan) else None

@@ -9,9 +9,10 @@ import socket
 
 import asyncssh
 
-from peer_common import CIPHER, HOST_KEY, KEX, Framing, Lab, Region, emit, now_us, parse_args, parse_framed
+from peer_common import (CIPHER, HOST_KEY, KEX, Framing, Lab, Region, emit, now_us, parse_args, parse_framed,
+                         sessions_at_once)
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get", "m12"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m10put", "m10get", "m12"}
 DEADLINE_S = 5
 
 
@@ -143,6 +144,40 @@ async def m6warm(lab, args, region):
             c.close()
 
 
+class FramedShell:
+    """`bash --noprofile --norc` on an exec channel, driven with F."""
+
+    def __init__(self, process):
+        self.process = process
+        self.framing = Framing()
+        self.buffer = b""
+
+    async def run(self, command):
+        data, end = self.framing.frame(command)
+        self.process.stdin.write(data)
+        while True:
+            parsed = parse_framed(self.buffer, end)
+            if parsed:
+                _, code, self.buffer = parsed
+                if code != 0:
+                    raise SystemExit(f"{command} exited {code}")
+                return
+            chunk = await self.process.stdout.read(65536)
+            if not chunk:
+                raise SystemExit("the shell ended")
+            self.buffer += chunk
+
+
+async def m5(lab, args, region):
+    async with connect(lab) as conn:
+
+        async def open_one(_):
+            return FramedShell(await conn.create_process("bash --noprofile --norc", encoding=None))
+
+        rate, _ = await sessions_at_once(args.sessions, args.seconds, region, open_one, lambda s: s.run("true"))
+    return f"sessions={args.sessions}; {rate:.0f} commands/s together"
+
+
 async def m12(lab, args, region):
     """`bc -q` on a PTY: send `i+1`, read until the answer line. The PTY
     echoes the typed line, whose `+` keeps it from matching."""
@@ -182,6 +217,7 @@ async def main():
     args = parse_args(METRICS)
     lab = Lab(args.lab, args.user)
     region = Region()
+    notes = f"hosts={args.hosts}" if args.metric.startswith("m6") else ""
     if args.metric == "m1":
         await m1(lab, args, region)
     elif args.metric == "m2cold":
@@ -192,6 +228,8 @@ async def main():
         await m3(lab, args, region)
     elif args.metric == "m12":
         await m12(lab, args, region)
+    elif args.metric == "m5":
+        notes = await m5(lab, args, region)
     elif args.metric == "m6cold":
         await m6cold(lab, args, region)
     elif args.metric == "m6warm":
@@ -199,8 +237,7 @@ async def main():
     else:
         await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()
-    emit("asyncssh", asyncssh.__version__, args.metric, region,
-         notes=f"hosts={args.hosts}" if args.metric.startswith("m6") else "")
+    emit("asyncssh", asyncssh.__version__, args.metric, region, notes=notes)
 
 
 if __name__ == "__main__":

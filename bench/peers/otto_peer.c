@@ -8,6 +8,8 @@
  *   m2warm  a one-shot `true` on a connected host whose first channel ran
  *   m3      `true` in the host's persistent session, call to result
  *   m4      --count commands submitted back to back; one sample: all done
+ *   m5      --sessions named sessions of one host, each running `true` back
+ *           to back for --seconds, all at once; a sample per command
  *   m6cold  a fresh context of --hosts logical hosts: `echo $HOSTNAME` on all
  *   m6warm  the same fan-out again on the open connections and sessions
  *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
@@ -33,14 +35,16 @@ typedef struct {
     const char *lab_path;
     const char *user_override;
     const char *metric;
-    int count, warmup, hosts;
+    int count, warmup, hosts, sessions;
+    double seconds;
     const char *file, *dest;
     int ports[64];
     int n_ports;
     char key[4096], known_hosts[4096], user[256];
 } options;
 
-static options opt = {.count = 200, .warmup = 10, .hosts = 10};
+static options opt = {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10};
+static char notes[128];
 
 static void die(const char *fmt, ...) {
     va_list ap;
@@ -382,6 +386,69 @@ static void m12(void) {
     otto_context_free(ctx);
 }
 
+/* The completion queue drives every session: whichever command finishes,
+ * its session gets the next one, until the time is up. */
+static void m5(void) {
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    run_true(host, 0);
+    int n = opt.sessions;
+    otto_session **sessions = calloc((size_t)n, sizeof *sessions);
+    otto_op **running = calloc((size_t)n, sizeof *running);
+    double *started = calloc((size_t)n, sizeof *started);
+    for (int k = 0; k < n; ++k) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", k);
+        otto_op *op = NULL;
+        check(otto_host_open_session(&op, host, name, NULL, NULL), "open session");
+        check(otto_op_wait(op, OP_TIMEOUT_MS), "open session wait");
+        check(otto_op_take_session(&sessions[k], op), name);
+        otto_op_free(op);
+        check(otto_session_run(&running[k], sessions[k], "true", NULL, NULL, NULL), "warm-up");
+        finish_command(running[k], "warm-up");
+    }
+    free(samples);
+    size_t capacity = 1 << 16, commands = 0;
+    samples = malloc(capacity * sizeof *samples);
+    resume();
+    double t0 = now_us(), end = t0 + opt.seconds * 1e6;
+    for (int k = 0; k < n; ++k) {
+        started[k] = now_us();
+        check(otto_session_run(&running[k], sessions[k], "true", NULL, NULL, NULL), "submit");
+    }
+    int active = n;
+    while (active > 0) {
+        otto_op *op = NULL;
+        check(otto_context_next_completion(&op, ctx, OP_TIMEOUT_MS), "next completion");
+        int k = 0;
+        while (k < n && running[k] != op) ++k;
+        if (k == n) die("a completion of no session");
+        double now = now_us();
+        const otto_cmd_result *c = only_command(op);
+        if (!c || otto_cmd_result_retcode(c) != 0) die("session %d: the command did not succeed", k);
+        otto_op_free(op);
+        running[k] = NULL;
+        if (commands == capacity) samples = realloc(samples, (capacity *= 2) * sizeof *samples);
+        samples[commands++] = now - started[k];
+        if (now < end) {
+            started[k] = now_us();
+            check(otto_session_run(&running[k], sessions[k], "true", NULL, NULL, NULL), "submit");
+        } else {
+            --active;
+        }
+    }
+    double took = now_us() - t0;
+    pause_cpu();
+    n_samples = (int)commands;
+    snprintf(notes, sizeof notes, "sessions=%d; %.0f commands/s together", n, (double)commands / (took / 1e6));
+    for (int k = 0; k < n; ++k) otto_session_free(sessions[k]);
+    free(sessions);
+    free(running);
+    free(started);
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
 static void m10(int put) {
     if (!opt.file || !opt.dest) die("M10 needs --file and --dest (a directory)");
     otto_context *ctx = new_context(NULL);
@@ -426,7 +493,6 @@ static void emit(void) {
     int m4 = strcmp(opt.metric, "m4") == 0;
     cJSON_AddNumberToObject(o, "ops", m4 ? opt.count : n_samples);
     cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
-    char notes[64] = "";
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     cJSON_AddStringToObject(o, "notes", notes);
@@ -454,6 +520,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--count")) opt.count = int_arg(v, a);
         else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
         else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
+        else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
+        else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
         else die("unknown option %s", a);
@@ -467,12 +535,13 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m2warm")) on_open_host(1);
     else if (!strcmp(m, "m3")) on_open_host(0);
     else if (!strcmp(m, "m4")) m4();
+    else if (!strcmp(m, "m5")) m5();
     else if (!strcmp(m, "m6cold")) m6(0);
     else if (!strcmp(m, "m6warm")) m6(1);
     else if (!strcmp(m, "m12")) m12();
     else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
-    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold m6warm m10put m10get m12)", m);
+    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m10put m10get m12)", m);
     emit();
     free(samples);
     return 0;

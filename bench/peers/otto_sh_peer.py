@@ -18,9 +18,9 @@ import otto
 from otto.labs.loader import load_lab
 from otto.logger.mode import LogMode
 
-from peer_common import Lab, Region, emit, now_us, parse_args
+from peer_common import Lab, Region, emit, now_us, parse_args, sessions_at_once
 
-METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m10put", "m10get", "m12"}
+METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m10put", "m10get", "m12"}
 
 # Commands and their output reach no log sink: otto's own driver runs
 # without a log callback, so neither pays for logging.
@@ -124,7 +124,18 @@ async def main():
     otto_lab = load_lab("bench", search_paths=[Path(workdir)])
     async with otto.open_context(lab=otto_lab, log_command_output=False):
         host = the_host(otto_lab)
-        if args.metric == "m3":
+        notes = ""
+        if args.metric == "m5":
+
+            async def run_one(session):
+                check(await session.run("true", log=QUIET), "session run")
+
+            rate, sessions = await sessions_at_once(args.sessions, args.seconds, region,
+                                                    lambda k: host.open_session(f"s{k}"), run_one)
+            notes = f"sessions={args.sessions}; {rate:.0f} commands/s together"
+            for s in sessions:
+                await s.close()
+        elif args.metric == "m3":
             await host.run("true")  # the session is open and bootstrapped
             await measure(host, args, region, lambda: host.run("true", log=QUIET), "run")
         elif args.metric == "m12":
@@ -163,7 +174,7 @@ async def main():
             await measure(host, args, region, op, args.metric)
         region.stop()
         await host.close()
-    emit("otto-sh", metadata.version("otto-sh"), args.metric, region)
+    emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=notes)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,8 @@ def parse_args(metrics, extra=()):
     p.add_argument("--count", type=int, default=200, help="measured operations")
     p.add_argument("--warmup", type=int, default=10, help="operations run first and discarded")
     p.add_argument("--hosts", type=int, default=10, help="M6: logical hosts in the fan-out")
+    p.add_argument("--sessions", type=int, default=4, help="M5: named sessions at once")
+    p.add_argument("--seconds", type=float, default=10, help="M5: how long every session runs commands")
     p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
     p.add_argument("--dest", help="M10: the directory the copy goes to")
     return p.parse_args()
@@ -154,6 +156,30 @@ class Region:
 
     def add(self, wall_us):
         self.samples.append(wall_us)
+
+
+async def sessions_at_once(count, seconds, region, open_one, run_one):
+    """PLAN M5: `count` sessions, each running `true` back to back for
+    `seconds`, all at once; a sample per command. Returns commands/s."""
+    sessions = [await open_one(k) for k in range(count)]
+    for s in sessions:
+        await run_one(s)
+    region.start()
+    t0 = now_us()
+    end = t0 + seconds * 1e6
+
+    async def loop(session):
+        while now_us() < end:
+            started = now_us()
+            await run_one(session)
+            region.add(now_us() - started)
+
+    import asyncio  # noqa: PLC0415 - only the async drivers need it
+
+    await asyncio.gather(*(loop(s) for s in sessions))
+    took = now_us() - t0
+    region.stop()
+    return len(region.samples) / (took / 1e6), sessions
 
 
 def emit(peer, version, metric, region, ops=None, notes=""):
