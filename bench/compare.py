@@ -30,6 +30,7 @@ PEERS = os.path.join(HERE, "peers")
 # The peers: how to start each driver, with the options a variant adds.
 DRIVERS = {
     "otto": lambda a: [a.otto_peer],
+    "otto+callbacks": lambda a: [a.otto_peer, "--callbacks", "yes"],
     "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
     "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
     "parallel-ssh": lambda a: [sys.executable, os.path.join(PEERS, "parallel_ssh_peer.py")],
@@ -53,7 +54,7 @@ def work_plan(fanout_sizes, quick):
         ("M2", "m2warm", "warm one-shot `true`", [],
          ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
         ("M3", "m3", "persistent-session round trip `true`", [],
-         ["otto", "asyncssh", "otto-sh", "rmote", "openssh", "openssh+cm"], (1000, 20), 50),
+         ["otto", "otto+callbacks", "asyncssh", "otto-sh", "rmote", "openssh", "openssh+cm"], (1000, 20), 50),
         ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
     ]
     seconds = "1" if quick else "10"

@@ -6,7 +6,10 @@
  *           "connected to" log entry (wall and CPU both end there)
  *   m2cold  a fresh host per sample: connect + auth + exec `true` + result
  *   m2warm  a one-shot `true` on a connected host whose first channel ran
- *   m3      `true` in the host's persistent session, call to result
+ *   m3      `true` in the host's persistent session, call to result, the
+ *           caller waiting on its own thread (otto_op_wait)
+ *           (with --callbacks yes: each command submitted from the previous
+ *           one's completion callback on the loop thread)
  *   m4      --count commands submitted back to back; one sample: all done
  *   m5      --sessions named sessions of one host, each running `true` back
  *           to back for --seconds, all at once; a sample per command
@@ -19,6 +22,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +39,7 @@ typedef struct {
     const char *lab_path;
     const char *user_override;
     const char *metric;
-    int count, warmup, hosts, sessions;
+    int count, warmup, hosts, sessions, callbacks;
     double seconds;
     const char *file, *dest;
     int ports[64];
@@ -260,6 +264,60 @@ static void on_open_host(int oneshot) {
     }
     pause_cpu();
     otto_host_free(host);
+    otto_context_free(ctx);
+}
+
+/* m3cb: the chain of commands, driven from completion callbacks. */
+typedef struct {
+    otto_host *host;
+    int i, total;
+    double t0;
+    const char *failed;
+    sem_t done;
+} chain;
+
+static void chain_next(chain *c);
+
+static void chain_step(otto_op *op, void *user_data) {
+    chain *c = user_data;
+    double now = now_us();
+    const otto_cmd_result *r = only_command(op);
+    otto_op_free(op);
+    if (!r || otto_cmd_result_retcode(r) != 0) {
+        c->failed = "a command did not succeed";
+        sem_post(&c->done);
+        return;
+    }
+    if (c->i == opt.warmup) resume();
+    add(c->i, now - c->t0);
+    if (++c->i == c->total) {
+        pause_cpu();
+        sem_post(&c->done);
+        return;
+    }
+    chain_next(c);
+}
+
+static void chain_next(chain *c) {
+    otto_op *op = NULL;
+    c->t0 = now_us();
+    if (otto_host_run(&op, c->host, "true", NULL, chain_step, c) != OTTO_OK) {
+        c->failed = otto_last_error_message();
+        sem_post(&c->done);
+    }
+}
+
+static void m3_chained(void) {
+    otto_context *ctx = new_context(NULL);
+    chain c = {.host = new_host(ctx), .i = 0, .total = opt.warmup + opt.count, .failed = NULL};
+    run_true(c.host, 0);
+    sem_init(&c.done, 0, 0);
+    chain_next(&c);
+    while (sem_wait(&c.done) != 0 && errno == EINTR) {
+    }
+    if (c.failed) die("m3 with callbacks: %s", c.failed);
+    sem_destroy(&c.done);
+    otto_host_free(c.host);
     otto_context_free(ctx);
 }
 
@@ -495,6 +553,7 @@ static void emit(void) {
     cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
+    if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
     cJSON_AddStringToObject(o, "notes", notes);
     char *text = cJSON_PrintUnformatted(o);
     puts(text);
@@ -521,6 +580,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
         else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
         else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
+        else if (!strcmp(a, "--callbacks")) opt.callbacks = !strcmp(v, "yes");
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
@@ -533,6 +593,7 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "m1")) m1();
     else if (!strcmp(m, "m2cold")) m2cold();
     else if (!strcmp(m, "m2warm")) on_open_host(1);
+    else if (!strcmp(m, "m3") && opt.callbacks) m3_chained();
     else if (!strcmp(m, "m3")) on_open_host(0);
     else if (!strcmp(m, "m4")) m4();
     else if (!strcmp(m, "m5")) m5();
