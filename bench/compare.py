@@ -70,7 +70,7 @@ def work_plan(fanout_sizes, quick):
                  (1000, 20), 20))
     # One transfer first on each connection: the first large write of a
     # connection runs at a fraction of the speed for every client alike
-    # (measured: ~120 ms for 4 MiB against ~15 ms after), a server-side
+    # (measured: 85-130 ms for 4 MiB against 10-45 ms after), a server-side
     # warm-up, not what M10 compares.
     plan.append(("M10", "m10put", "put of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
                  (2, 1), 1))
