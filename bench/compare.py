@@ -32,6 +32,7 @@ DRIVERS = {
     "otto": lambda a: [a.otto_peer],
     "otto+callbacks": lambda a: [a.otto_peer, "--callbacks", "yes"],
     "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
+    "asyncssh+pty": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py"), "--pty", "yes"],
     "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
     "parallel-ssh": lambda a: [sys.executable, os.path.join(PEERS, "parallel_ssh_peer.py")],
     "rmote": lambda a: [sys.executable, os.path.join(PEERS, "rmote_peer.py")],
@@ -54,7 +55,8 @@ def work_plan(fanout_sizes, quick):
         ("M2", "m2warm", "warm one-shot `true`", [],
          ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
         ("M3", "m3", "persistent-session round trip `true`", [],
-         ["otto", "otto+callbacks", "asyncssh", "otto-sh", "rmote", "openssh", "openssh+cm"], (1000, 20), 50),
+         ["otto", "otto+callbacks", "asyncssh", "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
+         (1000, 20), 50),
         ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
     ]
     seconds = "1" if quick else "10"

@@ -75,7 +75,13 @@ async def m2warm(lab, args, region):
 
 async def m3(lab, args, region):
     async with connect(lab) as conn:
-        process = await conn.create_process("bash --noprofile --norc", encoding=None)
+        # With a PTY, as otto's SSH sessions run: echo off and the PLAN 4.1
+        # bootstrap first, so the framing sees only the output.
+        pty = {"term_type": "dumb"} if args.pty == "yes" else {}
+        process = await conn.create_process("bash --noprofile --norc", encoding=None, **pty)
+        if pty:
+            process.stdin.write(b"stty -echo; bind 'set enable-bracketed-paste off' 2>/dev/null; "
+                                b"export TERM=dumb PAGER=cat PS1= PS2=\n")
         framing = Framing()
         buffer = b""
         for i in range(args.warmup + args.count):
@@ -214,7 +220,7 @@ async def m10(lab, args, region, put):
 
 
 async def main():
-    args = parse_args(METRICS)
+    args = parse_args(METRICS, extra=[("--pty", "M3: yes runs the shell on a PTY")])
     lab = Lab(args.lab, args.user)
     region = Region()
     notes = f"hosts={args.hosts}" if args.metric.startswith("m6") else ""

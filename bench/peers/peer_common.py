@@ -212,7 +212,8 @@ class Framing:
     def frame(self, command):
         self.index += 1
         text = f"{command}\nprintf '\\n__S_%s_%s_%s__\\n' {self.nonce} {self.index} \"$?\"\n"
-        end = re.compile(rf"\n__S_{self.nonce}_{self.index}_([0-9]+)__\n".encode())
+        # \r?: a PTY turns each newline into CR LF.
+        end = re.compile(rf"\r?\n__S_{self.nonce}_{self.index}_([0-9]+)__\r?\n".encode())
         return text.encode(), end
 
 
