@@ -158,6 +158,8 @@ def percentile(values, q):
 def summarize(runs):
     """Merges a peer's runs of one variant into its figures."""
     samples, ops, cpu, versions, notes = [], 0, 0.0, set(), set()
+    host_runs = host_failures = 0
+    example = ""
     for r in runs:
         samples += r["samples"]
         ops += r["ops"]
@@ -165,6 +167,11 @@ def summarize(runs):
         versions.add(r["version"])
         if r.get("notes"):
             notes.add(r["notes"])
+        host_runs += r.get("host_runs", 0)
+        host_failures += r.get("host_failures", 0)
+        example = example or r.get("failure_example", "")
+    if host_failures:
+        notes.add(f"{host_failures} of {host_runs} host answers failed, e.g. {example}")
     per_op = [s * len(r["samples"]) / r["ops"] for r in runs for s in r["samples"]] if runs else []
     return {
         "version": ", ".join(sorted(versions)),
@@ -175,6 +182,8 @@ def summarize(runs):
         "p99_us": percentile(per_op, 0.99) if len(per_op) >= 100 else None,
         "cpu_us_per_op": cpu / ops if ops else None,
         "notes": "; ".join(sorted(notes)),
+        "host_runs": host_runs,
+        "host_failures": host_failures,
     }
 
 

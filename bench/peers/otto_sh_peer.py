@@ -87,9 +87,7 @@ async def fan_out(ctx, count):
     expected = socket.gethostname()
     wrong = [r for r in results.values() if isinstance(r, BaseException) or not r.is_ok
              or r.value[0].value.strip() != expected]
-    if wrong or len(results) != count:
-        raise SystemExit(f"{len(wrong)} of {len(results)} hosts answered wrongly, e.g. {wrong[:1]}")
-    return results
+    return count, len(wrong) + max(0, count - len(results)), repr(wrong[0])[:200] if wrong else ""
 
 
 async def fanout_metric(args, region, workdir):
@@ -104,11 +102,12 @@ async def fanout_metric(args, region, workdir):
             if i >= args.warmup:
                 region.resume()
             t0 = now_us()
-            await fan_out(ctx, args.hosts)
+            answered = await fan_out(ctx, args.hosts)
             t = now_us() - t0
             region.pause()
         if i >= args.warmup:
             region.add(t)
+            region.hosts_answered(*answered)
 
 
 async def main():

@@ -136,6 +136,17 @@ class Region:
         self.samples = []
         self.cpu_total = 0.0
         self._since = None
+        # Fan-outs: host answers over the measured runs, and how many were
+        # wrong (an error, a timeout, a wrong output): a figure, not a crash.
+        self.host_runs = 0
+        self.host_failures = 0
+        self.failure_example = ""
+
+    def hosts_answered(self, total, wrong, example=""):
+        self.host_runs += total
+        self.host_failures += wrong
+        if wrong and not self.failure_example:
+            self.failure_example = str(example)[:200]
 
     def resume(self):
         if self._since is None:
@@ -194,6 +205,8 @@ def emit(peer, version, metric, region, ops=None, notes=""):
             "ops": ops if ops is not None else len(region.samples),
             "cpu_us": region.cpu_total,
             "notes": notes,
+            **({"host_runs": region.host_runs, "host_failures": region.host_failures,
+                "failure_example": region.failure_example} if region.host_runs else {}),
         },
         out,
     )

@@ -82,10 +82,9 @@ async def m6cold(lab, config, args, region):
         answers = await asyncio.gather(*(one(n) for n in names), return_exceptions=True)
         t = now_us() - t0
         wrong = [a for a in answers if a != expected]
-        if wrong:
-            raise SystemExit(f"{len(wrong)} hosts answered wrongly, e.g. {wrong[0]!r}")
         if i >= args.warmup:
             region.add(t)
+            region.hosts_answered(len(answers), len(wrong), repr(wrong[0]) if wrong else "")
 
 
 async def main():
