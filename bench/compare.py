@@ -228,6 +228,16 @@ def judge_targets(variants, sizes):
     return targets
 
 
+def lab_description(path):
+    """What the lab was, without where it lived."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lab = json.load(f)
+        return f"{len(lab.get('ssh', []))} sshd on loopback"
+    except (OSError, ValueError):
+        return "unknown"
+
+
 def machine():
     cpu = ""
     try:
@@ -406,7 +416,7 @@ def main():
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "profile": profile,
         "rounds": rounds,
-        "lab": os.path.basename(os.path.dirname(os.path.abspath(args.lab))),
+        "lab": lab_description(args.lab),
         "machine": machine(),
         "variants": variants,
         "targets": judge_targets(variants, sizes),
