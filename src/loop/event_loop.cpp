@@ -18,6 +18,8 @@ EventLoop::EventLoop() {
         throw std::runtime_error(std::string("uv_async_init: ") + uv_strerror(rc));
     }
     async_.data = this;
+    uv_idle_init(&loop_, &idle_);
+    idle_.data = this;
     loop_.data = this;
 }
 
@@ -27,8 +29,9 @@ EventLoop::~EventLoop() {
         stop([](std::function<void()> finished) { finished(); });
     }
     if (!finished_) {
-        // The thread never ran: close the async handle here.
+        // The thread never ran: close the handles here.
         uv_close(reinterpret_cast<uv_handle_t *>(&async_), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t *>(&idle_), nullptr);
         uv_run(&loop_, UV_RUN_DEFAULT);
     }
     uv_loop_close(&loop_);
@@ -57,8 +60,19 @@ bool EventLoop::post(Task task) {
         if (!accepting_) return false;
         tasks_.push_back(std::move(task));
     }
-    uv_async_send(&async_);
+    // From the loop thread itself (a callback submitting the next command),
+    // the next turn runs it without the eventfd round trip.
+    if (on_loop_thread()) {
+        start_idle();
+    } else {
+        uv_async_send(&async_);
+    }
     return true;
+}
+
+void EventLoop::start_idle() {
+    if (!finished_ && !uv_is_active(reinterpret_cast<uv_handle_t *>(&idle_)))
+        uv_idle_start(&idle_, &EventLoop::on_idle);
 }
 
 bool EventLoop::stopping() const {
@@ -70,7 +84,15 @@ void EventLoop::on_async(uv_async_t *handle) { static_cast<EventLoop *>(handle->
 
 void EventLoop::defer(Task task) {
     deferred_.push_back(std::move(task));
-    uv_async_send(&async_);
+    if (!finished_ && !uv_is_active(reinterpret_cast<uv_handle_t *>(&idle_)))
+        uv_idle_start(&idle_, &EventLoop::on_idle);
+}
+
+void EventLoop::on_idle(uv_idle_t *handle) {
+    auto *self = static_cast<EventLoop *>(handle->data);
+    uv_idle_stop(handle);
+    self->run_tasks();
+    self->run_deferred();
 }
 
 void EventLoop::run_tasks() {
@@ -80,6 +102,9 @@ void EventLoop::run_tasks() {
         batch.swap(tasks_);
     }
     for (auto &task : batch) task();
+}
+
+void EventLoop::run_deferred() {
     // Deferred calls queued while these run wait for the next turn.
     std::deque<Task> later;
     later.swap(deferred_);
@@ -111,6 +136,7 @@ void EventLoop::finish() {
         }
         if (idle) break;
         run_tasks();
+        run_deferred();
     }
     // Whatever is still open (a bug elsewhere, or a handle nobody owns) is
     // closed so that uv_run can return and the thread can be joined.

@@ -49,12 +49,18 @@ public:
 
 private:
     static void on_async(uv_async_t *handle);
+    static void on_idle(uv_idle_t *handle);
     void run_tasks();
+    void run_deferred();
+    void start_idle();
     void finish();
     void thread_main();
 
     uv_loop_t loop_{};
     uv_async_t async_{};
+    // Active while deferred calls wait: the next turn runs them without a
+    // wakeup through the async handle's eventfd (two system calls).
+    uv_idle_t idle_{};
     std::thread thread_;
     std::atomic<std::thread::id> thread_id_{};
 

@@ -27,6 +27,10 @@ constexpr double kSafetyInterval = 0.05;
 // while other connections on the loop still get their turn.
 constexpr int kReadsPerPump = 128;
 
+// At most this many polls settle libssh's wish for POLLOUT after a pump's
+// writes; past that the socket is really full and the loop waits for it.
+constexpr int kSettlePolls = 3;
+
 void init_libssh_once() {
     static std::once_flag once;
     std::call_once(once, [] { ssh_init(); });
@@ -274,6 +278,14 @@ void SshConnection::pump() {
     for (auto &weak : channels_)
         if (auto c = weak.lock()) live.push_back(std::move(c));
     for (auto &c : live) writes_waiting = c->flush_writes() || writes_waiting;
+    // After a write, libssh asks for POLLOUT until its next poll, even when
+    // the socket took every byte. Polling once now settles that, where
+    // waiting for writability through the loop would cost a round of
+    // epoll_ctl calls and a wakeup per command.
+    // (A poll that also reads may queue a reply, such as a window adjust,
+    // and ask again: hence a few.)
+    for (int settle = 0; settle < kSettlePolls && (ssh_get_poll_flags(session_) & SSH_WRITE_PENDING); ++settle)
+        ssh_event_dopoll(event_, 0);
     if (ssh_is_connected(session_) == 0) {
         pumping_ = false;
         lose("the server closed the connection (" + libssh_error() + ")");
