@@ -82,9 +82,13 @@ std::vector<pid_t> children_of(pid_t parent) {
 
 void signal_session(pid_t sid, int sig) {
     if (sid <= 1) return;
+    // The leader by its pid first: until the child has called setsid() it is
+    // still in its parent's session, so the scan below would miss it, and a
+    // shell closed right after its spawn would live on (and hold the close).
+    signal_process(sid, sig);
     std::vector<pid_t> members;
     for_each_process([&](pid_t pid, pid_t, pid_t session) {
-        if (session == sid) members.push_back(pid);
+        if (session == sid && pid != sid) members.push_back(pid);
     });
     for (pid_t pid : members) signal_process(pid, sig);
 }
