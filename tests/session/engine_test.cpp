@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -19,10 +20,18 @@
 namespace otto_test {
 namespace {
 
-bool readable(int fd) {
+// poll(), again after a signal: the process takes SIGCHLD from the shells
+// and one-shots it runs, and any thread may be the one interrupted.
+int poll_in(int fd, int timeout_ms) {
     pollfd p{fd, POLLIN, 0};
-    return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+    int r;
+    do {
+        r = poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    return r == 1 && (p.revents & POLLIN) ? 1 : r;
 }
+
+bool readable(int fd) { return poll_in(fd, 0) == 1; }
 
 Host local_host(otto_context *ctx) { return make_host(ctx, all_host_kinds().front()); }
 
@@ -92,8 +101,7 @@ TEST(Engine, CompletionQueueReceivesOpsWithoutCallbackAndDrivesTheNotifyFd) {
     Op opa(a), opb(b);
     std::set<otto_op *> seen;
     for (int i = 0; i < 2; ++i) {
-        pollfd p{fd, POLLIN, 0};
-        ASSERT_EQ(poll(&p, 1, kHangMs), 1);
+        ASSERT_EQ(poll_in(fd, kHangMs), 1);
         otto_op *done = nullptr;
         ASSERT_EQ(otto_context_next_completion(&done, ctx.get(), 0), OTTO_OK);
         EXPECT_TRUE(otto_op_is_done(done));
