@@ -82,25 +82,12 @@ async def m3(lab, args, region):
         if pty:
             process.stdin.write(b"stty -echo; bind 'set enable-bracketed-paste off' 2>/dev/null; "
                                 b"export TERM=dumb PAGER=cat PS1= PS2=\n")
-        framing = Framing()
-        buffer = b""
+        shell = FramedShell(process)
         for i in range(args.warmup + args.count):
             region.begin_at(i, args.warmup)
-            data, end = framing.frame("true")
             t0 = now_us()
-            process.stdin.write(data)
-            while True:
-                parsed = parse_framed(buffer, end)
-                if parsed:
-                    break
-                chunk = await process.stdout.read(65536)
-                if not chunk:
-                    raise SystemExit("the shell ended")
-                buffer += chunk
+            await shell.run("true")
             t = now_us() - t0
-            _, code, buffer = parsed
-            if code != 0:
-                raise SystemExit(f"true exited {code}")
             if i >= args.warmup:
                 region.add(t)
         process.stdin.write_eof()
