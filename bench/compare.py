@@ -17,6 +17,8 @@ import hashlib
 import json
 import os
 import platform
+import random
+import socket
 import shutil
 import statistics
 import subprocess
@@ -47,7 +49,7 @@ DRIVERS = {
 M10_MIB = {"full": 256, "quick": 4}
 
 
-def work_plan(fanout_sizes, quick):
+def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan = [
         ("M1", "m1", "connect + auth", [], ["otto", "asyncssh", "parallel-ssh"], (40, 3), 2),
         ("M2", "m2cold", "cold one-shot `true`", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"],
@@ -78,7 +80,130 @@ def work_plan(fanout_sizes, quick):
                  (2, 1), 1))
     plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
                  (2, 1), 1))
+    plan += m7_rows(m7_sizes)
     return plan
+
+
+# PLAN M7: the peers that fan out with a result or an error per host.
+M7_PEERS = ["otto", "asyncssh"]
+
+
+def m7_rows(sizes):
+    """M7 at each size: the fan-out with its bad hosts, then the same
+    inventory's good hosts alone, in the same round (the T_good baseline).
+    One fan-out per run; compare.py adds the inventory (IsolationLab)."""
+    rows = []
+    for n in sizes:
+        good = n - len(bad_positions(n))
+        rows.append(("M7", "m7", f"isolation, {n} hosts: {good} good, {n - good} bad",
+                     ["--hosts", str(n), "--good-only", "no"], M7_PEERS, (1, 1), 0))
+        rows.append(("M7", "m7", f"isolation baseline, the same {good} good hosts alone",
+                     ["--hosts", str(n), "--good-only", "yes"], M7_PEERS, (1, 1), 0))
+    return rows
+
+
+def bad_positions(n):
+    """Index -> kind of the bad hosts among n: per block of 20, 2 dead, 1
+    hanging and 1 auth-failing (10%, 5%, 5%), spread through the block."""
+    pattern = {2: "dead", 7: "hang", 12: "dead", 17: "auth"}
+    return {i: pattern[i % 20] for i in range(n) if i % 20 in pattern}
+
+
+class IsolationLab:
+    """PLAN M7's bad hosts beside the lab's good ones: a port nothing listens
+    on (dead), a listener that accepts and never sends a banner (hang, its
+    own process, stopped by pid), and the lab's sshd offered a key it does not
+    authorize (auth: the right user, a fresh key absent from
+    authorized_keys). Writes one inventory per size."""
+
+    def __init__(self, lab_path, sizes):
+        with open(lab_path, encoding="utf-8") as f:
+            lab = json.load(f)
+        self.dir = tempfile.mkdtemp(prefix="otto-compare-m7.")
+        self.listener = None
+        try:
+            self.key = os.path.join(self.dir, "unauthorized_ed25519")
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "otto-m7-unauthorized", "-f",
+                            self.key], check=True)
+            self.dead_port = closed_port()
+            self.hang_port = self.start_listener()
+            ports = [int(s["port"]) for s in lab["ssh"]]
+            user = (lab.get("password_user") or {}).get("name") or lab["user"]["name"]
+            self.paths = {n: self.write(n, ports, user, lab["user"]["key"]) for n in sizes}
+        except BaseException:
+            self.close()
+            raise
+
+    def start_listener(self):
+        self.listener = subprocess.Popen([sys.executable, os.path.join(HERE, "silent_listener.py")],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        # A server: on the servers' cores, away from the controller's.
+        others = set(range(os.cpu_count() or 1)) - os.sched_getaffinity(0)
+        if others:
+            os.sched_setaffinity(self.listener.pid, others)
+        return int(self.listener.stdout.readline())
+
+    def write(self, n, ports, user, key):
+        kinds = bad_positions(n)
+        hosts = []
+        for i in range(n):
+            kind = kinds.get(i, "good")
+            port = {"dead": self.dead_port, "hang": self.hang_port}.get(kind, ports[i % len(ports)])
+            hosts.append({"name": f"h{i:04d}", "address": "127.0.0.1", "port": port, "user": user,
+                          "key": self.key if kind == "auth" else key, "kind": kind})
+        path = os.path.join(self.dir, f"inventory-{n}.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"hosts": hosts}, f, indent=1)
+        return path
+
+    def options(self, extra):
+        """The inventory for a row's --hosts, once the bad hosts are checked
+        to be what they claim (the dead port still refuses)."""
+        n = int(extra[extra.index("--hosts") + 1])
+        if self.listener.poll() is not None:
+            raise SystemExit("M7: the silent listener ended")
+        if not refuses(self.dead_port):
+            raise SystemExit(f"M7: port {self.dead_port} no longer refuses connections")
+        return ["--inventory", self.paths[n]]
+
+    def close(self):
+        if self.listener is not None and self.listener.poll() is None:
+            self.listener.terminate()
+            try:
+                self.listener.wait(5)
+            except subprocess.TimeoutExpired:
+                self.listener.kill()
+                self.listener.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def closed_port():
+    """A port that refuses connections: free now, and below the ephemeral
+    range, so no bind to port 0 elsewhere will take it during the run."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="utf-8") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    for port in random.sample(range(max(1024, low - 10000), low), 200):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        if refuses(port):
+            return port
+    raise SystemExit("M7: found no closed port")
+
+
+def refuses(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def sha256(path):
@@ -196,7 +321,7 @@ def find(variants, metric, peer, variant_prefix=""):
     return None
 
 
-def judge_targets(variants, sizes):
+def judge_targets(variants, sizes, m7_sizes=()):
     """PLAN 6, where this run measures what a target needs: each with its
     value, limit and verdict; None when the figure is missing."""
     targets = []
@@ -225,7 +350,92 @@ def judge_targets(variants, sizes):
         add(f"M10 {name}, MiB/s", rate, 500, True, "one file; the sftp ratio is measured by bench/run.sh (M10)")
     targets.append({"target": "M3 p50 and p99 <= 1.3 x raw-libssh floor", "value": None, "limit": 1.3,
                     "bound": "<=", "pass": None, "note": "no floor driver yet: not judged"})
+    judge_m7(variants, m7_sizes, add)
     return targets
+
+
+def judge_m7(variants, sizes, add):
+    """PLAN 6's M7 target for otto, in its three parts."""
+    for n in sizes:
+        f = find(variants, "m7", "otto", f"isolation, {n} hosts") or {}
+        bad = f.get("bad_hosts") or {}
+        hosts = sum(t["hosts"] for t in bad.values())
+        add(f"M7 T_good with bad hosts / without ({n} hosts)", f.get("t_good_ratio"), 1.05, False,
+            "median over rounds of the ratio within each round")
+        add(f"M7 bad hosts reported with the right error kind ({n} hosts), share",
+            sum(t["right_kind"] for t in bad.values()) / hosts if hosts else None, 1.0, True,
+            "dead: refused, hanging: timeout, auth-failing: authentication")
+        add(f"M7 slowest bad-host report ({n} hosts), s",
+            max(t["slowest_us"] for t in bad.values()) / 1e6 if bad else None, M7_DEADLINE_S + 0.5, False,
+            "from the fan-out's start; every deadline is 5 s")
+        add(f"M7 good-host failures ({n} hosts)", f.get("good_failures"), 0, False, "over all rounds")
+
+
+M7_DEADLINE_S = 5
+
+
+def m7_figures(plan, runs, variants):
+    """M7's own figures per peer, on the row with bad hosts: T_good over
+    T_good of the same good hosts alone (a ratio per round, both runs from
+    that round; median and range), each bad kind reported with the expected
+    error kind and its slowest report, and the good hosts that failed. They
+    go into the notes too, the table staying the same for every metric."""
+    alone_row = {}
+    for index, (_, metric, _, extra, _, _, _) in enumerate(plan):
+        if metric == "m7" and option(extra, "--good-only") == "yes":
+            alone_row[option(extra, "--hosts")] = index
+    for index, (_, metric, _, extra, peers, _, _) in enumerate(plan):
+        if metric != "m7" or option(extra, "--good-only") == "yes":
+            continue
+        for peer in peers:
+            f = variants[index]["peers"][peer]
+            if "error" in f:
+                continue
+            with_bad = {r["round"]: r for r in runs.get((index, peer), [])}
+            alone = {r["round"]: r for r in runs.get((alone_row.get(option(extra, "--hosts")), peer), [])}
+            ratios = [statistics.median(with_bad[k]["samples"]) / statistics.median(alone[k]["samples"])
+                      for k in sorted(with_bad) if k in alone]
+            f["t_good_ratio"] = statistics.median(ratios) if ratios else None
+            f["t_good_ratio_range"] = [min(ratios), max(ratios)] if ratios else None
+            f["bad_hosts"] = merge_bad([r.get("bad", {}) for r in with_bad.values()])
+            f["good_failures"] = sum(r.get("good_failures", 0) for r in with_bad.values())
+            f["notes"] = "; ".join(filter(None, [f["notes"], m7_note(f)]))
+
+
+def option(extra, name):
+    return extra[extra.index(name) + 1] if name in extra else None
+
+
+def merge_bad(tallies):
+    merged = {}
+    for tally in tallies:
+        for kind, t in tally.items():
+            m = merged.setdefault(kind, {"expected": t["expected"], "hosts": 0, "right_kind": 0, "slowest_us": 0.0,
+                                         "seen": {}})
+            m["hosts"] += t["hosts"]
+            m["right_kind"] += t["right_kind"]
+            m["slowest_us"] = max(m["slowest_us"], t["slowest_us"])
+            for seen, count in t["seen"].items():
+                m["seen"][seen] = m["seen"].get(seen, 0) + count
+            if t.get("example") and "example" not in m:
+                m["example"] = t["example"]
+    return merged
+
+
+def m7_note(f):
+    ratio = f["t_good_ratio"]
+    parts = [f"T_good / good hosts alone: {fmt_ratio(ratio)}"
+             + (f" ({f['t_good_ratio_range'][0]:.2f}-{f['t_good_ratio_range'][1]:.2f})" if ratio else "")]
+    for kind in ("dead", "hang", "auth"):
+        t = f["bad_hosts"].get(kind)
+        if not t:
+            continue
+        text = f"{kind} -> {t['expected']}: {t['right_kind']}/{t['hosts']}, slowest {t['slowest_us'] / 1e6:.2f} s"
+        if t["right_kind"] < t["hosts"]:
+            text += f" (seen {t['seen']}; e.g. {t.get('example', '')})"
+        parts.append(text)
+    parts.append(f"good-host failures: {f['good_failures']}")
+    return "; ".join(parts)
 
 
 def lab_description(path):
@@ -359,6 +569,8 @@ def main():
     p.add_argument("--rounds", type=int, help="rounds (default 3; 1 with --quick)")
     p.add_argument("--fanout", default=None, help="M6 host counts, comma-separated (default 10,100; 10 quick)")
     p.add_argument("--only", help="metric groups to run, comma-separated (e.g. M3,M6)")
+    p.add_argument("--m7-hosts", default=None,
+                   help="M7 host counts, comma-separated (default 100; 20 quick); 500 is the bigger variant")
     p.add_argument("--run-timeout", type=int, default=900, help="seconds one driver run may take")
     p.add_argument("--run-id", default=time.strftime("%Y%m%d-%H%M%S"))
     args = p.parse_args()
@@ -366,19 +578,24 @@ def main():
     rounds = args.rounds or (1 if args.quick else 3)
     sizes = [int(n) for n in (args.fanout or ("10" if args.quick else "10,100")).split(",")]
     only = {g.strip().upper() for g in args.only.split(",")} if args.only else None
-    plan = [w for w in work_plan(sizes, args.quick) if only is None or w[0] in only]
+    m7_sizes = [int(n) for n in (args.m7_hosts or ("20" if args.quick else "100")).split(",")]
+    plan = [w for w in work_plan(sizes, args.quick, m7_sizes) if only is None or w[0] in only]
     os.makedirs(args.out, exist_ok=True)
 
     files = Files(M10_MIB[profile]) if any(w[1].startswith("m10") for w in plan) else None
     runs = {}  # (index, peer) -> driver results
     errors = []
+    isolation = None
     try:
+        if any(w[1] == "m7" for w in plan):
+            isolation = IsolationLab(args.lab, m7_sizes)
         for r in range(rounds):
             for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
                 count = max(1, counts[1 if args.quick else 0] // (1 if metric == "m4" else rounds))
                 rotated = peers[r % len(peers):] + peers[: r % len(peers)]
                 for peer in rotated:
                     options = list(extra) + (files.options(metric) if files and metric.startswith("m10") else [])
+                    options += isolation.options(extra) if isolation and metric == "m7" else []
                     result, how = run_driver(args, peer, metric, options, count, warmup)
                     if result is not None and files and metric.startswith("m10") and not files.check_and_clear(metric):
                         result, how = None, "the copy differs from the source"
@@ -390,10 +607,13 @@ def main():
                     else:
                         if metric.startswith("m10"):
                             result["notes"] = f"{files.mib} MiB"
+                        result["round"] = r
                         runs.setdefault((index, peer), []).append(result)
     finally:
         if files:
             files.close()
+        if isolation:
+            isolation.close()
 
     variants = []
     for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
@@ -410,6 +630,7 @@ def main():
             if base.get("cpu_us_per_op") and f.get("cpu_us_per_op"):
                 f["cpu_vs_otto"] = f["cpu_us_per_op"] / base["cpu_us_per_op"]
         variants.append({"group": group, "metric": metric, "variant": variant, "peers": figures})
+    m7_figures(plan, runs, variants)
 
     report = {
         "run_id": args.run_id,
@@ -419,7 +640,7 @@ def main():
         "lab": lab_description(args.lab),
         "machine": machine(),
         "variants": variants,
-        "targets": judge_targets(variants, sizes),
+        "targets": judge_targets(variants, sizes, m7_sizes),
         "errors": errors,
     }
     errors += write_charts(args.out, report)

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import resource
+import socket
 import sys
 import time
 
@@ -114,6 +115,8 @@ def parse_args(metrics, extra=()):
     p.add_argument("--seconds", type=float, default=10, help="M5: how long every session runs commands")
     p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
     p.add_argument("--dest", help="M10: the directory the copy goes to")
+    p.add_argument("--inventory", help="M7: the hosts, good and bad (written by compare.py)")
+    p.add_argument("--good-only", default="no", help="M7: yes runs the inventory's good hosts alone")
     return p.parse_args()
 
 
@@ -193,7 +196,7 @@ async def sessions_at_once(count, seconds, region, open_one, run_one):
     return len(region.samples) / (took / 1e6), sessions
 
 
-def emit(peer, version, metric, region, ops=None, notes=""):
+def emit(peer, version, metric, region, ops=None, notes="", extra=None):
     out = _result_stream or sys.stdout
     json.dump(
         {
@@ -207,6 +210,7 @@ def emit(peer, version, metric, region, ops=None, notes=""):
             "notes": notes,
             **({"host_runs": region.host_runs, "host_failures": region.host_failures,
                 "failure_example": region.failure_example} if region.host_runs else {}),
+            **(extra or {}),
         },
         out,
     )
@@ -236,3 +240,95 @@ def parse_framed(buffer, end):
     if not m:
         return None
     return buffer[: m.start()], int(m.group(1)), buffer[m.end():]
+
+
+# --- PLAN M7: fan-out isolation ---------------------------------------------
+
+# What each kind of bad host must be reported as. Every peer gets the same
+# deadlines: connect 5 s, banner + key exchange 5 s, authentication 5 s,
+# command 30 s, no retries.
+EXPECTED_KIND = {"dead": "refused", "hang": "timeout", "auth": "auth"}
+CONNECT_S = 5
+COMMAND_S = 30
+
+
+class Inventory:
+    """The hosts of an M7 run, in order, as compare.py writes them:
+    {"hosts": [{"name", "address", "port", "user", "key", "kind"}, ...]}.
+    kind: good; dead (nothing listens on the port); hang (a listener that
+    accepts and never sends a banner); auth (the lab's sshd, offered a key it
+    does not authorize)."""
+
+    def __init__(self, path, good_only=False):
+        if not path:
+            raise SystemExit("m7 needs --inventory")
+        with open(path, encoding="utf-8") as f:
+            hosts = json.load(f)["hosts"]
+        self.hosts = [h for h in hosts if h["kind"] == "good" or not good_only]
+        self.kind = {h["name"]: h["kind"] for h in self.hosts}
+
+    def good(self):
+        return [h for h in self.hosts if h["kind"] == "good"]
+
+
+def error_kind(error):
+    """refused, timeout, auth or other: what a host's failure says, by its
+    type first and its message else (libraries word these differently)."""
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    if isinstance(error, TimeoutError):
+        return "timeout"
+    text = (f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(error)).lower()
+    if "permission denied" in text or "auth" in text:
+        return "auth"
+    if "refused" in text:
+        return "refused"
+    if "timed out" in text or "timeout" in text:
+        return "timeout"
+    return "other"
+
+
+class Isolation:
+    """Tallies M7 runs: T_good (the last good host's completion, from the
+    start of the fan-out), good hosts that failed, and per bad kind how many
+    were reported with the expected error kind and the slowest report."""
+
+    def __init__(self, inventory, region):
+        self.inventory = inventory
+        self.region = region
+        self.expected = socket.gethostname()
+        self.bad = {}
+
+    def record(self, outcomes):
+        """`outcomes`: host name -> (µs from the fan-out's start to that
+        host's result, the answer or the error). Returns T_good in µs."""
+        t_good, wrong, example = 0.0, 0, ""
+        for h in self.inventory.hosts:
+            t, answer = outcomes.get(h["name"], (None, "no result"))
+            if h["kind"] == "good":
+                if t is not None:
+                    t_good = max(t_good, t)
+                if t is None or answer != self.expected:
+                    wrong += 1
+                    example = example or f"{h['name']}: {answer!r}"[:200]
+                continue
+            kind = "answered" if t is not None and answer == self.expected else error_kind(answer)
+            tally = self.bad.setdefault(h["kind"], {"expected": EXPECTED_KIND[h["kind"]], "hosts": 0,
+                                                    "right_kind": 0, "slowest_us": 0.0, "seen": {}})
+            tally["hosts"] += 1
+            tally["right_kind"] += kind == tally["expected"]
+            tally["seen"][kind] = tally["seen"].get(kind, 0) + 1
+            if t is not None:
+                tally["slowest_us"] = max(tally["slowest_us"], t)
+            if kind != tally["expected"] and "example" not in tally:
+                tally["example"] = f"{h['name']}: {answer}"[:200]
+        self.region.hosts_answered(len(self.inventory.good()), wrong, example)
+        self.region.add(t_good)
+        return t_good
+
+    def fields(self):
+        return {"t_good_us": list(self.region.samples), "good_failures": self.region.host_failures,
+                "bad": self.bad}
+
+    def notes(self):
+        return f"hosts={len(self.inventory.hosts)}, good={len(self.inventory.good())}"
