@@ -9,10 +9,10 @@ import socket
 
 import asyncssh
 
-from peer_common import (CIPHER, HOST_KEY, KEX, Framing, Lab, Region, emit, now_us, parse_args, parse_framed,
-                         sessions_at_once)
+from peer_common import (CIPHER, COMMAND_S, HOST_KEY, KEX, Framing, Inventory, Isolation, Lab, Region, emit, now_us,
+                         parse_args, parse_framed, sessions_at_once)
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m10put", "m10get", "m12"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m12"}
 DEADLINE_S = 5
 
 
@@ -137,6 +137,35 @@ async def m6warm(lab, args, region):
             c.close()
 
 
+async def m7(lab, args, region):
+    """M6 cold over the inventory's hosts, good and bad: each host's own
+    connect (its key, its port) under the same 5 s connect and login
+    deadlines, the command under 30 s; every host's completion time."""
+    isolation = Isolation(Inventory(args.inventory, args.good_only == "yes"), region)
+
+    async def one(host, t0):
+        try:
+            conn = await asyncssh.connect(
+                host["address"], port=host["port"], username=host["user"], client_keys=[host["key"]],
+                known_hosts=lab.known_hosts, agent_path=None, kex_algs=[KEX], server_host_key_algs=[HOST_KEY],
+                encryption_algs=[CIPHER], compression_algs=None, config=None, connect_timeout=DEADLINE_S,
+                login_timeout=DEADLINE_S)
+            async with conn:
+                result = await conn.run("echo $HOSTNAME", timeout=COMMAND_S)
+            answer = result.stdout.strip() if result.exit_status == 0 else f"exit {result.exit_status}"
+        except Exception as e:  # noqa: BLE001 - a host's failure is its result
+            answer = e
+        return host["name"], (now_us() - t0, answer)
+
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        outcomes = await asyncio.gather(*(one(h, t0) for h in isolation.inventory.hosts))
+        if i >= args.warmup:
+            isolation.record(dict(outcomes))
+    return isolation
+
+
 class FramedShell:
     """`bash --noprofile --norc` on an exec channel, driven with F."""
 
@@ -227,6 +256,12 @@ async def main():
         await m6cold(lab, args, region)
     elif args.metric == "m6warm":
         await m6warm(lab, args, region)
+    elif args.metric == "m7":
+        isolation = await m7(lab, args, region)
+        region.stop()
+        emit("asyncssh", asyncssh.__version__, args.metric, region, notes=isolation.notes(),
+             extra=isolation.fields())
+        return
     else:
         await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()

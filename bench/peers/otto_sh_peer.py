@@ -18,9 +18,10 @@ import otto
 from otto.labs.loader import load_lab
 from otto.logger.mode import LogMode
 
-from peer_common import Lab, Region, emit, now_us, parse_args, sessions_at_once
+from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Region, emit, now_us, parse_args,
+                         sessions_at_once)
 
-METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m10put", "m10get", "m12"}
+METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m12"}
 
 # Commands and their output reach no log sink: otto's own driver runs
 # without a log callback, so neither pays for logging.
@@ -56,6 +57,74 @@ def write_lab(lab, workdir, count=1):
     with open(os.path.join(workdir, "lab.json"), "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1)
     return workdir
+
+
+def write_inventory_lab(inventory, lab, workdir):
+    """An otto-sh lab "bench" of the M7 inventory's hosts, each with its own
+    port, user and key, and the shared deadlines: asyncssh's connect and
+    login timeouts (its connect_timeout already bounds the whole handshake;
+    login_timeout goes through `extra`, otto-sh's pass-through)."""
+    os.makedirs(workdir, exist_ok=True)
+    doc = {
+        "labs": {"bench": {}},
+        "elements": [
+            {
+                "name": h["name"],
+                "labs": ["bench"],
+                "hosts": [
+                    {
+                        "ip": h["address"],
+                        "creds": [{"login": h["user"]}],
+                        "valid_terms": ["ssh"],
+                        "ssh_options": {
+                            "port": h["port"],
+                            "client_keys": [h["key"]],
+                            "known_hosts": lab.known_hosts,
+                            "connect_timeout": CONNECT_S,
+                            "extra": {"login_timeout": CONNECT_S},
+                        },
+                    }
+                ],
+            }
+            for h in inventory.hosts
+        ],
+    }
+    with open(os.path.join(workdir, "lab.json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+
+
+async def m7(lab, args, region, workdir):
+    """M6 cold over the inventory through `do_for_all_hosts`: each host's
+    `run` (a result or an exception per host), its completion time noted by
+    the function the fan-out calls."""
+    isolation = Isolation(Inventory(args.inventory, args.good_only == "yes"), region)
+    write_inventory_lab(isolation.inventory, lab, workdir)
+    for i in range(args.warmup + args.count):
+        otto_lab = load_lab("bench", search_paths=[Path(workdir)])
+        async with otto.open_context(lab=otto_lab, log_command_output=False) as ctx:
+            done = {}
+
+            async def one(host):
+                try:
+                    return await host.run("echo $HOSTNAME", timeout=COMMAND_S, log=QUIET)
+                finally:
+                    done[host.id] = now_us() - t0
+
+            if i >= args.warmup:
+                region.resume()
+            t0 = now_us()
+            results = await ctx.do_for_all_hosts(one, pattern=re.compile(r"h[0-9]{4}"))
+            region.pause()
+        if i >= args.warmup:
+            isolation.record({name: (done.get(name), answer_of(r)) for name, r in results.items()})
+    return isolation
+
+
+def answer_of(result):
+    """The host's output when `run` succeeded, else what went wrong."""
+    if isinstance(result, BaseException):
+        return result
+    return result.value[0].value.strip() if result.is_ok else repr(result)[:200]
 
 
 def the_host(otto_lab):
@@ -113,6 +182,12 @@ async def fanout_metric(args, region, workdir):
 async def main():
     args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")])
     lab = Lab(args.lab, args.user)
+    if args.metric == "m7":
+        region = Region()
+        isolation = await m7(lab, args, region, args.workdir or os.path.join(lab.dir, "otto-sh-m7"))
+        emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=isolation.notes(),
+             extra=isolation.fields())
+        return
     count = args.hosts if args.metric.startswith("m6") else 1
     workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"), count)
     region = Region()

@@ -12,9 +12,9 @@ from importlib import metadata
 from pssh.clients import ParallelSSHClient, SSHClient
 from pssh.config import HostConfig
 
-from peer_common import Lab, Region, emit, now_us, parse_args
+from peer_common import CONNECT_S, Inventory, Isolation, Lab, Region, emit, now_us, parse_args
 
-METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m10put", "m10get"}
+METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m7", "m10put", "m10get"}
 FANOUT = 64
 
 
@@ -76,10 +76,48 @@ def fan_out(pclient, count):
     return count, wrong, example
 
 
+def m7(args, region):
+    """M6 cold over the inventory: `run_command(stop_on_errors=False)` +
+    `join`, each host with its own port, user and key, 5 s timeout, no
+    retries. run_command returns once every host has connected or failed,
+    so the caller holds no host's result before the slowest bad host's
+    deadline: every host's time is the call's."""
+    isolation = Isolation(Inventory(args.inventory, args.good_only == "yes"), region)
+    hosts = isolation.inventory.hosts
+    for i in range(args.warmup + args.count):
+        # The alias names the host in its output (outputs come in no set
+        # order, and every host is the same address).
+        configs = [HostConfig(port=h["port"], user=h["user"], private_key=h["key"], num_retries=0, timeout=CONNECT_S,
+                              allow_agent=False, alias=h["name"]) for h in hosts]
+        pclient = ParallelSSHClient([h["address"] for h in hosts], host_config=configs, pool_size=FANOUT,
+                                    num_retries=0, timeout=CONNECT_S, allow_agent=False)
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        output = pclient.run_command("echo $HOSTNAME", stop_on_errors=False)
+        pclient.join(output)
+        t = now_us() - t0
+        if i >= args.warmup:
+            isolation.record({o.alias: (t, answer_of(o)) for o in output})
+    return isolation
+
+
+def answer_of(host_output):
+    if host_output.exception is not None:
+        return host_output.exception
+    lines = list(host_output.stdout or [])
+    return lines[0] if host_output.exit_code == 0 and len(lines) == 1 else f"exit {host_output.exit_code}: {lines}"
+
+
 def main():
     args = parse_args(METRICS)
     lab = Lab(args.lab, args.user)
     region = Region()
+    if args.metric == "m7":
+        isolation = m7(args, region)
+        region.stop()
+        emit("parallel-ssh", metadata.version("parallel-ssh"), args.metric, region,
+             notes=isolation.notes() + ", all results at once when run_command returns", extra=isolation.fields())
+        return 0
     if args.metric == "m1":
         loop(args, region, lambda: m1(lab))
     elif args.metric == "m2cold":
