@@ -5,14 +5,15 @@ driven over pipes with F, M6 cold and warm fan-outs of `echo $HOSTNAME`."""
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 
-from peer_common import Framing, Lab, Region, emit, now_us, parse_args, parse_framed
+from peer_common import Framing, Inventory, Isolation, Lab, Region, emit, now_us, parse_args, parse_framed
 
-METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm"}
+METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m7"}
 FANOUT = 64  # the tuned concurrency of PLAN 4.2 for process-per-host tools
 
 
@@ -161,6 +162,69 @@ async def fanout(client, args, region, tool):
     return names
 
 
+async def m7_ssh(config, names, t0):
+    """One `ssh` per host, at most FANOUT at once: each host's time is its
+    process's end, its answer the output or, failed, what ssh said."""
+    limit = asyncio.Semaphore(FANOUT)
+    outcomes = {}
+
+    async def one(name):
+        async with limit:
+            code, out, err = await run_quiet(["ssh", "-F", config, name, "echo $HOSTNAME"])
+        text = out.decode(errors="replace").strip() if code == 0 else err.decode(errors="replace").strip()
+        outcomes[name] = (now_us() - t0, text or f"exit {code}")
+
+    await asyncio.gather(*(one(n) for n in names))
+    return outcomes
+
+
+async def m7_tool(tool, config, names, t0):
+    """pdsh or clush: each host's time is that of the last line naming it
+    (its answer on stdout, or ssh's and the tool's complaints on stderr)."""
+    if tool == "pdsh":
+        env = dict(os.environ, PDSH_SSH_ARGS_APPEND=f"-F {config}")
+        argv = ["pdsh", "-R", "ssh", "-f", str(FANOUT), "-t", "5", "-u", "30", "-w", ",".join(names), "echo $HOSTNAME"]
+    else:
+        env = None
+        argv = ["clush", "-f", str(FANOUT), "-t", "5", "-u", "30", "-o", f"-F {config}", "-w", ",".join(names),
+                "echo $HOSTNAME"]
+    process = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.PIPE, env=env)
+    known = set(names)
+    answers, complaints, times = {}, {}, {}
+    line_of = re.compile(r"\b(h[0-9]{4}): ?(.*)")
+
+    async def read(stream, is_stdout):
+        async for raw in stream:
+            m = line_of.search(raw.decode(errors="replace").rstrip("\n"))
+            if not m or m.group(1) not in known:
+                continue
+            name, text = m.groups()
+            times[name] = now_us() - t0
+            if is_stdout:
+                answers.setdefault(name, text.strip())
+            else:
+                complaints.setdefault(name, []).append(text.strip())
+
+    await asyncio.gather(read(process.stdout, True), read(process.stderr, False))
+    await process.wait()
+    return {n: (times.get(n), answers.get(n) or " | ".join(complaints.get(n, [])) or "no line")
+            for n in names}
+
+
+async def m7(lab, args, region, tool, workdir):
+    isolation = Isolation(Inventory(args.inventory, args.good_only == "yes"), region)
+    config = isolation.ssh_config(os.path.join(workdir, "ssh_config_m7"), lab.known_hosts)
+    names = [h["name"] for h in isolation.inventory.hosts]
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        outcomes = await (m7_ssh(config, names, t0) if tool == "ssh" else m7_tool(tool, config, names, t0))
+        if i >= args.warmup:
+            isolation.record(outcomes)
+    return isolation
+
+
 async def main():
     args = parse_args(
         METRICS,
@@ -171,8 +235,8 @@ async def main():
     )
     args.control_master = args.control_master == "yes"
     tool = args.tool or "ssh"
-    if tool not in ("ssh", "pdsh", "clush") or (tool != "ssh" and not args.metric.startswith("m6")):
-        raise SystemExit(f"--tool {tool}: pdsh and clush only fan out (m6cold, m6warm)")
+    if tool not in ("ssh", "pdsh", "clush") or (tool != "ssh" and args.metric not in ("m6cold", "m6warm", "m7")):
+        raise SystemExit(f"--tool {tool}: pdsh and clush only fan out (m6cold, m6warm, m7)")
     if args.metric in ("m2warm", "m6warm") and not args.control_master:
         raise SystemExit(f"{args.metric} needs --control-master yes: plain ssh keeps no connection open")
     if not args.metric.startswith("m6"):
@@ -183,6 +247,12 @@ async def main():
     region = Region()
     names = ["h0000"]
     try:
+        if args.metric == "m7":
+            isolation = await m7(lab, args, region, tool, workdir)
+            region.stop()
+            emit({"ssh": "openssh", "pdsh": "pdsh", "clush": "clush"}[tool], version(tool), args.metric, region,
+                 notes=isolation.notes(), extra=isolation.fields())
+            return
         if args.metric == "m2warm":
             client.warm_masters(names)
             await oneshot_loop(client, args, region)

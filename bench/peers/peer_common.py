@@ -53,23 +53,7 @@ class Lab:
         `control_dir`, connections are shared through ControlMaster."""
         lines = []
         for i, name in enumerate(self.host_names(count)):
-            lines += [
-                f"Host {name}",
-                f"  HostName {self.host}",
-                f"  Port {self.port_of(i)}",
-                f"  User {self.user}",
-                f"  IdentityFile {self.key}",
-                "  IdentitiesOnly yes",
-                "  IdentityAgent none",
-                f"  UserKnownHostsFile {self.known_hosts}",
-                "  StrictHostKeyChecking yes",
-                f"  KexAlgorithms {KEX}",
-                f"  HostKeyAlgorithms {HOST_KEY}",
-                f"  Ciphers {CIPHER}",
-                "  BatchMode yes",
-                "  LogLevel ERROR",
-                "  ConnectTimeout 5",
-            ]
+            lines += ssh_config_host(name, self.host, self.port_of(i), self.user, self.key, self.known_hosts)
             if control_dir:
                 lines += [
                     "  ControlMaster auto",
@@ -79,6 +63,29 @@ class Lab:
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
         return path
+
+
+def ssh_config_host(name, address, port, user, key, known_hosts):
+    """One `Host` block of an OpenSSH client configuration: the key alone,
+    strict host keys, PLAN 1.1's algorithms, the shared 5 s connect
+    deadline (OpenSSH applies it to the banner exchange too)."""
+    return [
+        f"Host {name}",
+        f"  HostName {address}",
+        f"  Port {port}",
+        f"  User {user}",
+        f"  IdentityFile {key}",
+        "  IdentitiesOnly yes",
+        "  IdentityAgent none",
+        f"  UserKnownHostsFile {known_hosts}",
+        "  StrictHostKeyChecking yes",
+        f"  KexAlgorithms {KEX}",
+        f"  HostKeyAlgorithms {HOST_KEY}",
+        f"  Ciphers {CIPHER}",
+        "  BatchMode yes",
+        "  LogLevel ERROR",
+        "  ConnectTimeout 5",
+    ]
 
 
 # PLAN 1.1: the pinned algorithms every client uses.
@@ -332,3 +339,12 @@ class Isolation:
 
     def notes(self):
         return f"hosts={len(self.inventory.hosts)}, good={len(self.inventory.good())}"
+
+    def ssh_config(self, path, known_hosts):
+        """An OpenSSH client configuration naming the inventory's hosts."""
+        lines = []
+        for h in self.inventory.hosts:
+            lines += ssh_config_host(h["name"], h["address"], h["port"], h["user"], h["key"], known_hosts)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        return path

@@ -17,9 +17,9 @@ from rmote.protocol import Protocol
 from rmote.tools.exec import Exec
 from rmote.tools.hostname import Hostname
 
-from peer_common import Lab, Region, emit, now_us, parse_args
+from peer_common import COMMAND_S, Inventory, Isolation, Lab, Region, emit, now_us, parse_args
 
-METRICS = {"m2cold", "m2warm", "m3", "m4", "m6cold"}
+METRICS = {"m2cold", "m2warm", "m3", "m4", "m6cold", "m7"}
 DEADLINE_S = 5
 
 
@@ -87,6 +87,36 @@ async def m6cold(lab, config, args, region):
             region.hosts_answered(len(answers), len(wrong), repr(wrong[0]) if wrong else "")
 
 
+async def m7(lab, args, region, workdir):
+    """A gather over the inventory: each host's `from_ssh` bounded by
+    `asyncio.wait_for(..., 5)`, its call by 30 s; rmote has no deadlines of
+    its own. from_ssh only spawns `ssh`: the connection is made by the first
+    call, bounded by the config's 5 s ConnectTimeout (connect and banner),
+    and a failure comes back quoting what ssh said. Each host's time is its
+    coroutine's end."""
+    isolation = Isolation(Inventory(args.inventory, args.good_only == "yes"), region)
+    config = isolation.ssh_config(os.path.join(workdir, "ssh_config_m7"), lab.known_hosts)
+
+    async def one(name, t0):
+        try:
+            proto = await asyncio.wait_for(connect(config, name), DEADLINE_S)
+            async with proto:
+                # rmote's shell is /bin/sh, where $HOSTNAME is unset.
+                done = await asyncio.wait_for(proto(Exec.shell, "hostname", capture_output=True), COMMAND_S)
+            answer = done.stdout.decode().strip()
+        except Exception as e:  # noqa: BLE001 - a host's failure is its result
+            answer = e
+        return name, (now_us() - t0, answer)
+
+    for i in range(args.warmup + args.count):
+        region.begin_at(i, args.warmup)
+        t0 = now_us()
+        outcomes = await asyncio.gather(*(one(h["name"], t0) for h in isolation.inventory.hosts))
+        if i >= args.warmup:
+            isolation.record(dict(outcomes))
+    return isolation
+
+
 async def main():
     args = parse_args(METRICS)
     lab = Lab(args.lab, args.user)
@@ -94,6 +124,12 @@ async def main():
     config = lab.ssh_config(os.path.join(workdir, "ssh_config"), max(args.hosts, 1))
     region = Region()
     try:
+        if args.metric == "m7":
+            isolation = await m7(lab, args, region, workdir)
+            region.stop()
+            emit("rmote", metadata.version("rmote"), args.metric, region, notes=isolation.notes(),
+                 extra=isolation.fields())
+            return
         if args.metric == "m2cold":
             await m2cold(config, args, region)
         elif args.metric == "m2warm":
