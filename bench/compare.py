@@ -85,7 +85,7 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
 
 
 # PLAN M7: the peers that fan out with a result or an error per host.
-M7_PEERS = ["otto", "asyncssh"]
+M7_PEERS = ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "pdsh", "clush", "rmote"]
 
 
 def m7_rows(sizes):
