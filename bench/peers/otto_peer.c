@@ -15,6 +15,9 @@
  *           to back for --seconds, all at once; a sample per command
  *   m6cold  a fresh context of --hosts logical hosts: `echo $HOSTNAME` on all
  *   m6warm  the same fan-out again on the open connections and sessions
+ *   m7      M6 cold over --inventory's hosts, good and bad (--good-only yes:
+ *           the good ones alone), each an SSH host of its own with the
+ *           shared deadlines; T_good, error kinds, the slowest bad report
  *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
  *           expect the answer line (PLAN M12)
  *   m10put  otto_host_put of --file into the directory --dest
@@ -42,6 +45,8 @@ typedef struct {
     int count, warmup, hosts, sessions, callbacks;
     double seconds;
     const char *file, *dest;
+    const char *inventory;
+    int good_only;
     int ports[64];
     int n_ports;
     char key[4096], known_hosts[4096], user[256];
@@ -422,6 +427,219 @@ static void m6(int warm) {
     free(lab);
 }
 
+/* --- M7: fan-out isolation ------------------------------------------------ */
+
+/* Each host is its own SSH host with the deadlines every peer gets (connect,
+ * banner + key exchange and authentication 5 s each, the command 30 s, no
+ * retries): a lab file can set only the TCP connect's. Its op's completion
+ * callback notes when its result came. */
+
+#define M7_DEADLINE_S 5.0
+#define M7_COMMAND_S 30.0
+
+enum { KIND_GOOD, KIND_DEAD, KIND_HANG, KIND_AUTH, KINDS };
+static const char *const kind_names[KINDS] = {"good", "dead", "hang", "auth"};
+static const char *const expected_kind[KINDS] = {"", "refused", "timeout", "auth"};
+
+typedef struct {
+    char name[32], address[64], user[256], key[4096];
+    int port, kind;
+} inventory_host;
+
+typedef struct {
+    otto_op *op;
+    double done_at;
+    sem_t *all;
+} m7_slot;
+
+typedef struct {
+    long hosts, right_kind, seen[5]; /* refused, timeout, auth, other, answered */
+    double slowest_us;
+    char example[200];
+} bad_tally;
+
+static const char *const seen_names[5] = {"refused", "timeout", "auth", "other", "answered"};
+static bad_tally tallies[KINDS];
+static double *t_good;
+
+static int load_inventory(inventory_host **out) {
+    char *text = read_whole(opt.inventory);
+    if (!text) die("cannot read %s: %s", opt.inventory, strerror(errno));
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    const cJSON *list = cJSON_GetObjectItem(root, "hosts");
+    inventory_host *hosts = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *hosts);
+    int n = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, list) {
+        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(h, "kind"));
+        int k = 0;
+        while (k < KINDS && (!kind || strcmp(kind, kind_names[k]) != 0)) ++k;
+        if (k == KINDS) die("%s: a host of unknown kind", opt.inventory);
+        if (opt.good_only && k != KIND_GOOD) continue;
+        inventory_host *x = &hosts[n++];
+        x->kind = k;
+        x->port = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(h, "port"));
+        snprintf(x->name, sizeof x->name, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(h, "name")));
+        snprintf(x->address, sizeof x->address, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(h, "address")));
+        snprintf(x->user, sizeof x->user, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(h, "user")));
+        snprintf(x->key, sizeof x->key, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(h, "key")));
+    }
+    cJSON_Delete(root);
+    *out = hosts;
+    return n;
+}
+
+static otto_host *inventory_ssh_host(otto_context *ctx, const inventory_host *x) {
+    otto_host_opts *opts = NULL;
+    otto_host *host = NULL;
+    check(otto_host_opts_new(&opts), "host options");
+    check(otto_host_opts_set_id(opts, x->name), "id");
+    check(otto_host_opts_set_port(opts, x->port), "port");
+    check(otto_host_opts_add_identity(opts, x->key), "identity");
+    check(otto_host_opts_set_agent(opts, 0), "agent");
+    check(otto_host_opts_set_known_hosts(opts, opt.known_hosts), "known hosts");
+    check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
+    check(otto_host_opts_set_timing(opts, OTTO_TIMING_CONNECT, M7_DEADLINE_S), "connect deadline");
+    check(otto_host_opts_set_timing(opts, OTTO_TIMING_KEY_EXCHANGE, M7_DEADLINE_S), "key exchange deadline");
+    check(otto_host_opts_set_timing(opts, OTTO_TIMING_AUTH, M7_DEADLINE_S), "auth deadline");
+    check(otto_host_opts_set_timing(opts, OTTO_TIMING_COMMAND, M7_COMMAND_S), "command deadline");
+    check(otto_host_new_ssh(&host, ctx, x->address, x->user, opts), "host");
+    otto_host_opts_free(opts);
+    return host;
+}
+
+static void m7_done(otto_op *op, void *user_data) {
+    (void)op;
+    m7_slot *slot = user_data;
+    slot->done_at = now_us();
+    sem_post(slot->all);
+}
+
+/* What a failed host's op says: otto reports a refused TCP connect and a
+ * phase that ran out of time both as OTTO_ECONNECT, told apart by the
+ * message. */
+static int seen_kind(const otto_op *op) {
+    int rc = otto_op_error(op);
+    const char *message = otto_op_error_message(op);
+    if (rc == OTTO_EAUTH) return 2;
+    if (rc == OTTO_ETIMEDOUT || (rc == OTTO_ECONNECT && strstr(message, "timed out"))) return 1;
+    if (rc == OTTO_ECONNECT && strstr(message, "refused")) return 0;
+    return 3;
+}
+
+/* One host's answer: 1 if it ran `echo $HOSTNAME` and said this machine's
+ * name. */
+static int answered(const otto_op *op, const char *expected) {
+    if (otto_op_error(op) != OTTO_OK) return 0;
+    const otto_cmd_result *c = only_command(op);
+    size_t len = 0;
+    const char *out = c ? otto_cmd_result_output(c, &len) : "";
+    return c && otto_cmd_result_retcode(c) == 0 && len == strlen(expected) && memcmp(out, expected, len) == 0;
+}
+
+static double m7_round(const inventory_host *hosts, int n) {
+    char expected[256] = "";
+    gethostname(expected, sizeof expected - 1);
+    otto_context *ctx = new_context(NULL);
+    otto_host **handles = calloc((size_t)n, sizeof *handles);
+    m7_slot *slots = calloc((size_t)n, sizeof *slots);
+    sem_t all;
+    sem_init(&all, 0, 0);
+    for (int k = 0; k < n; ++k) {
+        handles[k] = inventory_ssh_host(ctx, &hosts[k]);
+        slots[k].all = &all;
+    }
+    resume();
+    double t0 = now_us();
+    for (int k = 0; k < n; ++k)
+        check(otto_host_run(&slots[k].op, handles[k], "echo $HOSTNAME", NULL, m7_done, &slots[k]), "submit");
+    for (int k = 0; k < n; ++k) {
+        while (sem_wait(&all) != 0 && errno == EINTR) {
+        }
+    }
+    pause_cpu();
+    double last_good = 0;
+    for (int k = 0; k < n; ++k) {
+        const otto_op *op = slots[k].op;
+        double t = slots[k].done_at - t0;
+        int ok = answered(op, expected);
+        if (hosts[k].kind == KIND_GOOD) {
+            if (t > last_good) last_good = t;
+            host_runs++;
+            if (!ok) {
+                host_failures++;
+                if (!failure_example[0])
+                    snprintf(failure_example, sizeof failure_example, "%s: %s", hosts[k].name,
+                             otto_op_error_message(op));
+            }
+            continue;
+        }
+        bad_tally *tally = &tallies[hosts[k].kind];
+        int seen = ok ? 4 : seen_kind(op);
+        tally->hosts++;
+        tally->seen[seen]++;
+        if (strcmp(seen_names[seen], expected_kind[hosts[k].kind]) == 0) tally->right_kind++;
+        else if (!tally->example[0])
+            snprintf(tally->example, sizeof tally->example, "%s: %s", hosts[k].name, otto_op_error_message(op));
+        if (t > tally->slowest_us) tally->slowest_us = t;
+    }
+    for (int k = 0; k < n; ++k) otto_op_free(slots[k].op);
+    for (int k = 0; k < n; ++k) otto_host_free(handles[k]);
+    otto_context_free(ctx);
+    sem_destroy(&all);
+    free(slots);
+    free(handles);
+    return last_good;
+}
+
+static void m7(void) {
+    inventory_host *hosts = NULL;
+    int n = load_inventory(&hosts);
+    t_good = calloc((size_t)opt.count + 1, sizeof *t_good);
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        double t = m7_round(hosts, n);
+        if (i < opt.warmup) {
+            memset(tallies, 0, sizeof tallies);
+            host_runs = host_failures = 0;
+            failure_example[0] = 0;
+            cpu_total = 0;
+            continue;
+        }
+        t_good[n_samples] = t;
+        add(i, t);
+    }
+    int good = 0;
+    for (int k = 0; k < n; ++k) good += hosts[k].kind == KIND_GOOD;
+    snprintf(notes, sizeof notes, "hosts=%d, good=%d", n, good);
+    free(hosts);
+}
+
+/* The M7 fields of the result: T_good per run, good-host failures, and per
+ * bad kind how many were reported with the expected kind, and when. */
+static void emit_m7(cJSON *o) {
+    cJSON *list = cJSON_AddArrayToObject(o, "t_good_us");
+    for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(t_good[i]));
+    cJSON_AddNumberToObject(o, "good_failures", (double)host_failures);
+    cJSON *bad = cJSON_AddObjectToObject(o, "bad");
+    for (int k = KIND_DEAD; k < KINDS; ++k) {
+        const bad_tally *t = &tallies[k];
+        if (t->hosts == 0) continue;
+        cJSON *x = cJSON_AddObjectToObject(bad, kind_names[k]);
+        cJSON_AddStringToObject(x, "expected", expected_kind[k]);
+        cJSON_AddNumberToObject(x, "hosts", (double)t->hosts);
+        cJSON_AddNumberToObject(x, "right_kind", (double)t->right_kind);
+        cJSON_AddNumberToObject(x, "slowest_us", t->slowest_us);
+        cJSON *seen = cJSON_AddObjectToObject(x, "seen");
+        for (int s = 0; s < 5; ++s)
+            if (t->seen[s]) cJSON_AddNumberToObject(seen, seen_names[s], (double)t->seen[s]);
+        if (t->example[0]) cJSON_AddStringToObject(x, "example", t->example);
+    }
+}
+
 static void send_text(otto_host *host, const char *text) {
     otto_op *op = NULL;
     check(otto_host_send(&op, host, text, strlen(text), NULL, NULL), "send");
@@ -569,6 +787,7 @@ static void emit(void) {
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
     cJSON_AddStringToObject(o, "notes", notes);
+    if (!strcmp(opt.metric, "m7")) emit_m7(o);
     if (host_runs > 0) {
         cJSON_AddNumberToObject(o, "host_runs", (double)host_runs);
         cJSON_AddNumberToObject(o, "host_failures", (double)host_failures);
@@ -603,6 +822,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
+        else if (!strcmp(a, "--inventory")) opt.inventory = v;
+        else if (!strcmp(a, "--good-only")) opt.good_only = !strcmp(v, "yes");
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
@@ -618,10 +839,12 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m5")) m5();
     else if (!strcmp(m, "m6cold")) m6(0);
     else if (!strcmp(m, "m6warm")) m6(1);
+    else if (!strcmp(m, "m7") && !opt.inventory) die("m7 needs --inventory");
+    else if (!strcmp(m, "m7")) m7();
     else if (!strcmp(m, "m12")) m12();
     else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
-    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m10put m10get m12)", m);
+    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m10put m10get m12)", m);
     emit();
     free(samples);
     return 0;
