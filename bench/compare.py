@@ -138,9 +138,9 @@ class IsolationLab:
         self.listener = subprocess.Popen([sys.executable, os.path.join(HERE, "silent_listener.py")],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         # A server: on the servers' cores, away from the controller's.
-        others = set(range(os.cpu_count() or 1)) - os.sched_getaffinity(0)
-        if others:
-            os.sched_setaffinity(self.listener.pid, others)
+        self.server_cpus = set(range(os.cpu_count() or 1)) - os.sched_getaffinity(0)
+        if self.server_cpus:
+            os.sched_setaffinity(self.listener.pid, self.server_cpus)
         return int(self.listener.stdout.readline())
 
     def write(self, n, ports, user, key):
@@ -164,6 +164,7 @@ class IsolationLab:
             raise SystemExit("M7: the silent listener ended")
         if not refuses(self.dead_port):
             raise SystemExit(f"M7: port {self.dead_port} no longer refuses connections")
+        wait_until_quiet(self.server_cpus)
         return ["--inventory", self.paths[n]]
 
     def close(self):
@@ -175,6 +176,38 @@ class IsolationLab:
                 self.listener.kill()
                 self.listener.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_until_quiet(cpus, busy_below=0.1, longest_s=3.0):
+    """Waits (at most `longest_s`) until the servers' cores are nearly idle.
+    A run with bad hosts ends with seconds of idle servers (waiting out the
+    hanging hosts) while one of good hosts alone ends as its sshd are still
+    tearing down: without this, a run after the latter starts on busy
+    servers, and the T_good ratio leans below 1."""
+    if not cpus:
+        return
+    end = time.monotonic() + longest_s
+    before = cpu_ticks(cpus)
+    while time.monotonic() < end:
+        time.sleep(0.2)
+        after = cpu_ticks(cpus)
+        busy, total = after[0] - before[0], after[1] - before[1]
+        if total > 0 and busy / total < busy_below:
+            return
+        before = after
+
+
+def cpu_ticks(cpus):
+    """(busy, total) clock ticks of the given cores, from /proc/stat."""
+    busy = total = 0
+    with open("/proc/stat", encoding="utf-8") as f:
+        for line in f:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+                ticks = [int(x) for x in fields[:8]]
+                total += sum(ticks)
+                busy += sum(ticks) - ticks[3] - ticks[4]  # less idle and iowait
+    return busy, total
 
 
 def closed_port():
