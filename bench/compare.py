@@ -413,10 +413,6 @@ def m7_figures(plan, runs, variants):
     that round; median and range), each bad kind reported with the expected
     error kind and its slowest report, and the good hosts that failed. They
     go into the notes too, the table staying the same for every metric."""
-    alone_row = {}
-    for index, (_, metric, _, extra, _, _, _) in enumerate(plan):
-        if metric == "m7" and option(extra, "--good-only") == "yes":
-            alone_row[option(extra, "--hosts")] = index
     for index, (_, metric, _, extra, peers, _, _) in enumerate(plan):
         if metric != "m7" or option(extra, "--good-only") == "yes":
             continue
@@ -425,7 +421,7 @@ def m7_figures(plan, runs, variants):
             if "error" in f:
                 continue
             with_bad = {r["round"]: r for r in runs.get((index, peer), [])}
-            alone = {r["round"]: r for r in runs.get((alone_row.get(option(extra, "--hosts")), peer), [])}
+            alone = {r["round"]: r for r in runs.get((m7_baseline_row(plan, index), peer), [])}
             ratios = [statistics.median(with_bad[k]["samples"]) / statistics.median(alone[k]["samples"])
                       for k in sorted(with_bad) if k in alone]
             f["t_good_ratio"] = statistics.median(ratios) if ratios else None
@@ -433,6 +429,31 @@ def m7_figures(plan, runs, variants):
             f["bad_hosts"] = merge_bad([r.get("bad", {}) for r in with_bad.values()])
             f["good_failures"] = sum(r.get("good_failures", 0) for r in with_bad.values())
             f["notes"] = "; ".join(filter(None, [f["notes"], m7_note(f)]))
+
+
+def peer_runs(plan, index, peers, r):
+    """(peer, row, group, variant, options) for each run at this row of the
+    plan: one per peer, except that an M7 row with bad hosts brings its
+    baseline (the same good hosts alone) along for each peer, right before
+    it in odd rounds and right after in even ones: the two runs the T_good
+    ratio compares are then seconds apart, not a whole row of peers (on a
+    busy machine, minutes of drift). The baseline row itself runs nothing."""
+    _, metric, _, extra = plan[index][:4]
+    if metric == "m7" and option(extra, "--good-only") == "yes":
+        return
+    partner = m7_baseline_row(plan, index) if metric == "m7" else None
+    for peer in peers:
+        rows = [index] if partner is None else ([index, partner] if r % 2 == 0 else [partner, index])
+        for k in rows:
+            yield peer, k, plan[k][0], plan[k][2], plan[k][3]
+
+
+def m7_baseline_row(plan, index):
+    """The index of the baseline row of the M7 row at `index`: same size,
+    good hosts alone."""
+    hosts = option(plan[index][3], "--hosts")
+    return next(k for k, row in enumerate(plan) if row[1] == "m7" and option(row[3], "--hosts") == hosts
+                and option(row[3], "--good-only") == "yes")
 
 
 def option(extra, name):
@@ -626,7 +647,7 @@ def main():
             for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
                 count = max(1, counts[1 if args.quick else 0] // (1 if metric == "m4" else rounds))
                 rotated = peers[r % len(peers):] + peers[: r % len(peers)]
-                for peer in rotated:
+                for peer, index, group, variant, extra in peer_runs(plan, index, rotated, r):
                     options = list(extra) + (files.options(metric) if files and metric.startswith("m10") else [])
                     options += isolation.options(extra) if isolation and metric == "m7" else []
                     result, how = run_driver(args, peer, metric, options, count, warmup)
