@@ -31,6 +31,7 @@ PEERS = os.path.join(HERE, "peers")
 DRIVERS = {
     "otto": lambda a: [a.otto_peer],
     "otto+callbacks": lambda a: [a.otto_peer, "--callbacks", "yes"],
+    "otto+pty": lambda a: [a.otto_peer, "--pty", "yes"],
     "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
     "asyncssh+pty": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py"), "--pty", "yes"],
     "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
@@ -55,7 +56,7 @@ def work_plan(fanout_sizes, quick):
         ("M2", "m2warm", "warm one-shot `true`", [],
          ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
         ("M3", "m3", "persistent-session round trip `true`", [],
-         ["otto", "otto+callbacks", "asyncssh", "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
+         ["otto", "otto+callbacks", "otto+pty", "asyncssh", "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
          (1000, 20), 50),
         ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
     ]

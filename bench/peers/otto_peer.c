@@ -18,7 +18,11 @@
  *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
  *           expect the answer line (PLAN M12)
  *   m10put  otto_host_put of --file into the directory --dest
- *   m10get  otto_host_get of the remote --file into the directory --dest */
+ *   m10get  otto_host_get of the remote --file into the directory --dest
+ *
+ * Sessions run on the channel's pipes (PLAN 3's default, no PTY); with
+ * --pty yes on a PTY. m12 always has one: bc answers line by line only on
+ * a terminal. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -39,7 +43,7 @@ typedef struct {
     const char *lab_path;
     const char *user_override;
     const char *metric;
-    int count, warmup, hosts, sessions, callbacks;
+    int count, warmup, hosts, sessions, callbacks, pty;
     double seconds;
     const char *file, *dest;
     int ports[64];
@@ -174,6 +178,7 @@ static otto_host *new_host(otto_context *ctx) {
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
+    check(otto_host_opts_set_pty(opts, opt.pty), "pty");
     check(otto_host_new_ssh(&host, ctx, "127.0.0.1", opt.user, opts), "host");
     otto_host_opts_free(opts);
     return host;
@@ -568,6 +573,7 @@ static void emit(void) {
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
+    if (opt.pty && strcmp(opt.metric, "m12") != 0) snprintf(notes, sizeof notes, "the session on a PTY");
     cJSON_AddStringToObject(o, "notes", notes);
     if (host_runs > 0) {
         cJSON_AddNumberToObject(o, "host_runs", (double)host_runs);
@@ -600,6 +606,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
         else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
         else if (!strcmp(a, "--callbacks")) opt.callbacks = !strcmp(v, "yes");
+        else if (!strcmp(a, "--pty")) opt.pty = !strcmp(v, "yes");
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
@@ -618,8 +625,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m5")) m5();
     else if (!strcmp(m, "m6cold")) m6(0);
     else if (!strcmp(m, "m6warm")) m6(1);
-    else if (!strcmp(m, "m12")) m12();
-    else if (!strcmp(m, "m10put")) m10(1);
+    else if (!strcmp(m, "m12")) {
+        opt.pty = 1; /* bc answers line by line on a terminal only */
+        m12();
+    } else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
     else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m10put m10get m12)", m);
     emit();
