@@ -32,6 +32,9 @@ DRIVERS = {
     "otto": lambda a: [a.otto_peer],
     "otto+callbacks": lambda a: [a.otto_peer, "--callbacks", "yes"],
     "otto+pty": lambda a: [a.otto_peer, "--pty", "yes"],
+    # The raw-libssh floor (PLAN 4.2): the M3 denominator, not a competitor.
+    "libssh-floor": lambda a: [a.floor_peer],
+    "libssh-floor+pty": lambda a: [a.floor_peer, "--pty", "yes"],
     "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
     "asyncssh+pty": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py"), "--pty", "yes"],
     "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
@@ -50,15 +53,17 @@ M10_MIB = {"full": 256, "quick": 4}
 
 def work_plan(fanout_sizes, quick):
     plan = [
-        ("M1", "m1", "connect + auth", [], ["otto", "asyncssh", "parallel-ssh"], (40, 3), 2),
-        ("M2", "m2cold", "cold one-shot `true`", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"],
-         (40, 3), 2),
+        ("M1", "m1", "connect + auth", [], ["otto", "libssh-floor", "asyncssh", "parallel-ssh"], (40, 3), 2),
+        ("M2", "m2cold", "cold one-shot `true`", [],
+         ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"], (40, 3), 2),
         ("M2", "m2warm", "warm one-shot `true`", [],
-         ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
+         ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
         ("M3", "m3", "persistent-session round trip `true`", [],
-         ["otto", "otto+callbacks", "otto+pty", "asyncssh", "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
+         ["otto", "otto+callbacks", "otto+pty", "libssh-floor", "libssh-floor+pty", "asyncssh", "asyncssh+pty",
+          "otto-sh", "rmote", "openssh", "openssh+cm"],
          (1000, 20), 50),
-        ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
+        ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "libssh-floor", "rmote"],
+         (10000, 100), 0),
     ]
     seconds = "1" if quick else "10"
     for sessions in (1, 4, 8):
@@ -202,8 +207,8 @@ def judge_targets(variants, sizes):
     value, limit and verdict; None when the figure is missing."""
     targets = []
 
-    def add(name, value, limit, at_least, note=""):
-        verdict = None if value is None else (value >= limit if at_least else value <= limit)
+    def add(name, value, limit, at_least, note="", judged=True):
+        verdict = None if value is None or not judged else (value >= limit if at_least else value <= limit)
         targets.append({"target": name, "value": value, "limit": limit, "bound": ">=" if at_least else "<=",
                         "pass": verdict, "note": note})
 
@@ -224,8 +229,17 @@ def judge_targets(variants, sizes):
         mib = float(f["notes"].split()[0]) if f and f.get("notes") else None
         rate = mib / (f["median_us"] / 1e6) if f and mib else None
         add(f"M10 {name}, MiB/s", rate, 500, True, "one file; the sftp ratio is measured by bench/run.sh (M10)")
-    targets.append({"target": "M3 p50 and p99 <= 1.3 x raw-libssh floor", "value": None, "limit": 1.3,
-                    "bound": "<=", "pass": None, "note": "no floor driver yet: not judged"})
+    # PLAN 6: otto's M3 over the raw-libssh floor's, p50 and p99 each; the
+    # same on a PTY for information only (the target is the PTY-less row).
+    for peer, floor, judged in (("otto", "libssh-floor", True), ("otto+pty", "libssh-floor+pty", False)):
+        mine, base = find(variants, "m3", peer), find(variants, "m3", floor)
+        if not judged and not (mine and base):
+            continue
+        for key, stat in (("median_us", "p50"), ("p99_us", "p99")):
+            value = mine[key] / base[key] if mine and base and mine.get(key) and base.get(key) else None
+            add(f"M3 {stat}: {peer} / {floor}", value, 1.3, False,
+                f"ratio of {stat}s" if judged else f"ratio of {stat}s on a PTY; informational, not judged",
+                judged)
     return targets
 
 
@@ -355,6 +369,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lab", required=True, help="lab.json written by otto-lab up")
     p.add_argument("--otto-peer", required=True, help="the otto-peer program")
+    p.add_argument("--floor-peer", required=True, help="the libssh-floor program (the raw-libssh floor)")
     p.add_argument("--out", required=True, help="directory for results.json, results.md and the charts")
     p.add_argument("--quick", action="store_true", help="a smoke run: few operations, one round")
     p.add_argument("--rounds", type=int, help="rounds (default 3; 1 with --quick)")
