@@ -84,7 +84,22 @@ def work_plan(fanout_sizes, quick):
                  (2, 1), 1))
     plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
                  (2, 1), 1))
+    plan += polling_rows(quick)
     return plan
+
+
+# Rows measured in the first round only: one M11 run lasts a minute per
+# peer, and repeating it every round would add many minutes for little.
+FIRST_ROUND_ONLY = {"m11"}
+
+
+def polling_rows(quick):
+    """PLAN M11: a sample per tick, its lateness; ops are ticks, so CPU / op
+    is CPU per tick and the drivers' notes carry CPU % and the rest."""
+    hosts, seconds = (10, 5) if quick else (100, 60)
+    return [("M11", "m11", f"poll {hosts} hosts every 1 s for {seconds} s, lateness per tick",
+             ["--hosts", str(hosts), "--seconds", str(seconds)], ["otto", "otto-sh", "asyncssh", "parallel-ssh"],
+             (1, 1), 0)]
 
 
 def sha256(path):
@@ -391,6 +406,8 @@ def main():
     try:
         for r in range(rounds):
             for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
+                if r > 0 and metric in FIRST_ROUND_ONLY:
+                    continue
                 count = max(1, counts[1 if args.quick else 0] // (1 if metric == "m4" else rounds))
                 rotated = peers[r % len(peers):] + peers[: r % len(peers)]
                 for peer in rotated:
