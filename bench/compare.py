@@ -33,6 +33,10 @@ PEERS = os.path.join(HERE, "peers")
 DRIVERS = {
     "otto": lambda a: [a.otto_peer],
     "otto+callbacks": lambda a: [a.otto_peer, "--callbacks", "yes"],
+    "otto+pty": lambda a: [a.otto_peer, "--pty", "yes"],
+    # The raw-libssh floor (PLAN 4.2): the M3 denominator, not a competitor.
+    "libssh-floor": lambda a: [a.floor_peer],
+    "libssh-floor+pty": lambda a: [a.floor_peer, "--pty", "yes"],
     "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
     "asyncssh+pty": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py"), "--pty", "yes"],
     "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
@@ -51,15 +55,17 @@ M10_MIB = {"full": 256, "quick": 4}
 
 def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan = [
-        ("M1", "m1", "connect + auth", [], ["otto", "asyncssh", "parallel-ssh"], (40, 3), 2),
-        ("M2", "m2cold", "cold one-shot `true`", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"],
-         (40, 3), 2),
+        ("M1", "m1", "connect + auth", [], ["otto", "libssh-floor", "asyncssh", "parallel-ssh"], (40, 3), 2),
+        ("M2", "m2cold", "cold one-shot `true`", [],
+         ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"], (40, 3), 2),
         ("M2", "m2warm", "warm one-shot `true`", [],
-         ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
+         ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
         ("M3", "m3", "persistent-session round trip `true`", [],
-         ["otto", "otto+callbacks", "asyncssh", "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
+         ["otto", "otto+callbacks", "otto+pty", "libssh-floor", "libssh-floor+pty", "asyncssh", "asyncssh+pty",
+          "otto-sh", "rmote", "openssh", "openssh+cm"],
          (1000, 20), 50),
-        ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "rmote"], (10000, 100), 0),
+        ("M4", "m4", "10,000 commands back to back, per command", [], ["otto", "libssh-floor", "rmote"],
+         (10000, 100), 0),
     ]
     seconds = "1" if quick else "10"
     for sessions in (1, 4, 8):
@@ -80,8 +86,23 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
                  (2, 1), 1))
     plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
                  (2, 1), 1))
+    plan += polling_rows(quick)
     plan += m7_rows(m7_sizes)
     return plan
+
+
+# Rows measured in the first round only: one M11 run lasts a minute per
+# peer, and repeating it every round would add many minutes for little.
+FIRST_ROUND_ONLY = {"m11"}
+
+
+def polling_rows(quick):
+    """PLAN M11: a sample per tick, its lateness; ops are ticks, so CPU / op
+    is CPU per tick and the drivers' notes carry CPU % and the rest."""
+    hosts, seconds = (10, 5) if quick else (100, 60)
+    return [("M11", "m11", f"poll {hosts} hosts every 1 s for {seconds} s, lateness per tick",
+             ["--hosts", str(hosts), "--seconds", str(seconds)], ["otto", "otto-sh", "asyncssh", "parallel-ssh"],
+             (1, 1), 0)]
 
 
 # PLAN M7: the peers that fan out with a result or an error per host.
@@ -359,8 +380,8 @@ def judge_targets(variants, sizes, m7_sizes=()):
     value, limit and verdict; None when the figure is missing."""
     targets = []
 
-    def add(name, value, limit, at_least, note=""):
-        verdict = None if value is None else (value >= limit if at_least else value <= limit)
+    def add(name, value, limit, at_least, note="", judged=True):
+        verdict = None if value is None or not judged else (value >= limit if at_least else value <= limit)
         targets.append({"target": name, "value": value, "limit": limit, "bound": ">=" if at_least else "<=",
                         "pass": verdict, "note": note})
 
@@ -381,8 +402,17 @@ def judge_targets(variants, sizes, m7_sizes=()):
         mib = float(f["notes"].split()[0]) if f and f.get("notes") else None
         rate = mib / (f["median_us"] / 1e6) if f and mib else None
         add(f"M10 {name}, MiB/s", rate, 500, True, "one file; the sftp ratio is measured by bench/run.sh (M10)")
-    targets.append({"target": "M3 p50 and p99 <= 1.3 x raw-libssh floor", "value": None, "limit": 1.3,
-                    "bound": "<=", "pass": None, "note": "no floor driver yet: not judged"})
+    # PLAN 6: otto's M3 over the raw-libssh floor's, p50 and p99 each; the
+    # same on a PTY for information only (the target is the PTY-less row).
+    for peer, floor, judged in (("otto", "libssh-floor", True), ("otto+pty", "libssh-floor+pty", False)):
+        mine, base = find(variants, "m3", peer), find(variants, "m3", floor)
+        if not judged and not (mine and base):
+            continue
+        for key, stat in (("median_us", "p50"), ("p99_us", "p99")):
+            value = mine[key] / base[key] if mine and base and mine.get(key) and base.get(key) else None
+            add(f"M3 {stat}: {peer} / {floor}", value, 1.3, False,
+                f"ratio of {stat}s" if judged else f"ratio of {stat}s on a PTY; informational, not judged",
+                judged)
     judge_m7(variants, m7_sizes, add)
     return targets
 
@@ -618,6 +648,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lab", required=True, help="lab.json written by otto-lab up")
     p.add_argument("--otto-peer", required=True, help="the otto-peer program")
+    p.add_argument("--floor-peer", required=True, help="the libssh-floor program (the raw-libssh floor)")
     p.add_argument("--out", required=True, help="directory for results.json, results.md and the charts")
     p.add_argument("--quick", action="store_true", help="a smoke run: few operations, one round")
     p.add_argument("--rounds", type=int, help="rounds (default 3; 1 with --quick)")
@@ -645,6 +676,8 @@ def main():
             isolation = IsolationLab(args.lab, m7_sizes)
         for r in range(rounds):
             for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
+                if r > 0 and metric in FIRST_ROUND_ONLY:
+                    continue
                 count = max(1, counts[1 if args.quick else 0] // (1 if metric == "m4" else rounds))
                 rotated = peers[r % len(peers):] + peers[: r % len(peers)]
                 for peer, index, group, variant, extra in peer_runs(plan, index, rotated, r):

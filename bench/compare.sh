@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# otto side by side with its peers (PLAN 3, 4.2): builds otto-peer and
-# otto-lab, installs the Python peers (bench/peers/requirements.txt) and
-# matplotlib into a throwaway virtual environment, starts a loopback lab of
-# two sshd, runs bench/compare.py and writes bench/results/peers-<run-id>/:
+# otto side by side with its peers (PLAN 3, 4.2): builds otto-peer, the
+# raw-libssh floor (libssh-floor) and otto-lab, installs the Python peers
+# (bench/peers/requirements.txt) and matplotlib into a throwaway virtual
+# environment, starts a loopback lab of two sshd, runs bench/compare.py
+# and writes bench/results/peers-<run-id>/:
 #   results.json  every figure    results.md  the table    m*.png  the charts
 # The lab is always stopped (by pid) on exit. OpenSSH's client, pdsh and
 # clush must be installed (Debian: openssh-client pdsh clustershell).
@@ -31,7 +32,7 @@ if [[ ${1:-} == --snapshot ]]; then
     kind=snapshot
     shift
 fi
-bench_build otto-peer otto-lab
+bench_build otto-peer libssh-floor otto-lab
 run_id=$(date +%Y%m%d-%H%M%S)
 out=$repo/bench/results/$kind-$run_id
 mkdir -p "$out"
@@ -48,6 +49,7 @@ fi
 say "running the peers (controller pinned: $pinned); results in bench/results/$kind-$run_id"
 status=0
 bench_run_bounded "${OTTO_BENCH_TIMEOUT:-5400}" "${controller[@]}" "$venv/bin/python" "$repo/bench/compare.py" \
-    --lab "$lab_dir/lab.json" --otto-peer "$build/bench/otto-peer" --out "$out" --run-id "$run_id" "$@" || status=$?
+    --lab "$lab_dir/lab.json" --otto-peer "$build/bench/otto-peer" \
+    --floor-peer "$build/bench/libssh-floor" --out "$out" --run-id "$run_id" "$@" || status=$?
 say "wrote $out (exit status $status)"
 exit "$status"

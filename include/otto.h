@@ -357,13 +357,19 @@ OTTO_API int otto_host_opts_new(otto_host_opts **out);
 OTTO_API void otto_host_opts_free(otto_host_opts *opts);
 /* The host's id in logs and results. Default "local" for the local host. */
 OTTO_API int otto_host_opts_set_id(otto_host_opts *opts, const char *id);
-/* Local host: run the shell on a PTY (default, 1) or on pipes (0). */
+/* Local and SSH hosts: run the persistent shell on a PTY (default, 1) or on
+ * pipes (0). Pipes cost less per command and have no line limit; the shell's
+ * stderr is joined to its stdout; interactive programs that need a terminal
+ * (prompts, line editors, most REPLs) do not work there. Over SSH the
+ * shell's pid is learned at its start, and an interrupt (a timeout's
+ * recovery) is a `kill` of its process group run over a second channel of
+ * the connection. Telnet consoles always have a terminal. */
 OTTO_API int otto_host_opts_set_pty(otto_host_opts *opts, int pty);
 /* The shell program and its arguments, e.g. {"/bin/dash"}. Local host:
  * default {"bash", "--norc", "--noprofile"}. SSH: default the user's login
- * shell; a shell given here runs instead, as the channel's command on the
- * PTY. Telnet: default the console's shell; a shell given here is exec'd by
- * it once logged in. Copied. */
+ * shell; a shell given here runs instead, as the channel's command.
+ * Telnet: default the console's shell; a shell given here is exec'd by it
+ * once logged in. Copied. */
 OTTO_API int otto_host_opts_set_shell(otto_host_opts *opts, const char *const *argv, size_t argc);
 /* Keep the shell's history (default 0: otto suppresses it). */
 OTTO_API int otto_host_opts_set_shell_history(otto_host_opts *opts, int keep);

@@ -1,6 +1,7 @@
 """asyncssh, the transport under the original Python otto, on PLAN 3's
 metrics it can do: M1 connect+auth, M2 cold and warm one-shots, M3 round
-trips in a persistent shell with F, M10 put and get over SFTP."""
+trips in a persistent shell with F, M10 put and get over SFTP, M11 polling
+with a scheduling loop of the driver's own."""
 
 import asyncio
 import os
@@ -9,10 +10,10 @@ import socket
 
 import asyncssh
 
-from peer_common import (CIPHER, COMMAND_S, HOST_KEY, KEX, Framing, Inventory, Isolation, Lab, Region, emit, now_us,
-                         parse_args, parse_framed, sessions_at_once)
+from peer_common import (CIPHER, COMMAND_S, HOST_KEY, KEX, Framing, Inventory, Isolation, Lab, Polling, Region, emit,
+                         now_us, parse_args, parse_framed, sessions_at_once)
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m12"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m11", "m12"}
 DEADLINE_S = 5
 
 
@@ -235,6 +236,48 @@ async def m10(lab, args, region, put):
                     region.add(t)
 
 
+async def m11(lab, args, region):
+    """PLAN M11, approximated: asyncssh has no scheduler, so this is the
+    loop a user would write. Each tick sleeps until it is due, then starts
+    an exec channel of `cat /proc/loadavg` on every connection not still
+    busy with an earlier tick (a busy one is skipped, as otto's poll does)."""
+    conns = await asyncio.gather(*(connect(lab, lab.port_of(k)) for k in range(args.hosts)))
+    poll = Polling(args.hosts, int(args.seconds))
+
+    async def probe(conn):
+        result = await conn.run("cat /proc/loadavg")
+        return result.stdout if result.exit_status == 0 else result
+
+    async def collect(index, running):
+        for answer in await asyncio.gather(*running, return_exceptions=True):
+            poll.probe(answer)
+        poll.done[index] = now_us()
+
+    try:
+        await asyncio.gather(*(probe(c) for c in conns))  # every connection's first channel used
+        busy = [None] * len(conns)
+        ticks = []
+        region.start()
+        poll.start()
+        for k in range(poll.ticks):
+            await asyncio.sleep(max(0.0, (poll.due(k) - now_us()) / 1e6))
+            poll.dispatch[k] = now_us()
+            running = []
+            for i, conn in enumerate(conns):
+                if busy[i] is not None and not busy[i].done():
+                    poll.skip()
+                    continue
+                busy[i] = asyncio.create_task(probe(conn))
+                running.append(busy[i])
+            ticks.append(asyncio.create_task(collect(k, running)))
+        await asyncio.gather(*ticks)
+        region.stop()
+    finally:
+        for c in conns:
+            c.close()
+    return poll.figures(region, "approximated: an asyncio loop of the driver's own, an exec channel per probe")
+
+
 async def main():
     args = parse_args(METRICS, extra=[("--pty", "M3: yes runs the shell on a PTY")])
     lab = Lab(args.lab, args.user)
@@ -262,6 +305,8 @@ async def main():
         emit("asyncssh", asyncssh.__version__, args.metric, region, notes=isolation.notes(),
              extra=isolation.fields())
         return
+    elif args.metric == "m11":
+        notes = await m11(lab, args, region)
     else:
         await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()

@@ -21,7 +21,14 @@
  *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
  *           expect the answer line (PLAN M12)
  *   m10put  otto_host_put of --file into the directory --dest
- *   m10get  otto_host_get of the remote --file into the directory --dest */
+ *   m10get  otto_host_get of the remote --file into the directory --dest
+ *   m11     --hosts logical hosts polled with `cat /proc/loadavg` every
+ *           second for --seconds ticks (otto_context_poll_hosts); a sample
+ *           per tick: its lateness
+ *
+ * Sessions run on the channel's pipes (PLAN 3's default, no PTY); with
+ * --pty yes on a PTY. m12 always has one: bc answers line by line only on
+ * a terminal. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -42,7 +49,7 @@ typedef struct {
     const char *lab_path;
     const char *user_override;
     const char *metric;
-    int count, warmup, hosts, sessions, callbacks;
+    int count, warmup, hosts, sessions, callbacks, pty;
     double seconds;
     const char *file, *dest;
     const char *inventory;
@@ -53,7 +60,7 @@ typedef struct {
 } options;
 
 static options opt = {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10};
-static char notes[128];
+static char notes[512];
 
 static void die(const char *fmt, ...) {
     va_list ap;
@@ -179,6 +186,7 @@ static otto_host *new_host(otto_context *ctx) {
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
+    check(otto_host_opts_set_pty(opts, opt.pty), "pty");
     check(otto_host_new_ssh(&host, ctx, "127.0.0.1", opt.user, opts), "host");
     otto_host_opts_free(opts);
     return host;
@@ -507,6 +515,7 @@ static otto_host *inventory_ssh_host(otto_context *ctx, const inventory_host *x)
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_KEY_EXCHANGE, M7_DEADLINE_S), "key exchange deadline");
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_AUTH, M7_DEADLINE_S), "auth deadline");
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_COMMAND, M7_COMMAND_S), "command deadline");
+    check(otto_host_opts_set_pty(opts, opt.pty), "pty");
     check(otto_host_new_ssh(&host, ctx, x->address, x->user, opts), "host");
     otto_host_opts_free(opts);
     return host;
@@ -676,6 +685,137 @@ static void m12(void) {
     otto_context_free(ctx);
 }
 
+/* m11: PLAN M11, periodic polling. --hosts logical hosts on open
+ * connections, polled with `cat /proc/loadavg` every second for --seconds
+ * ticks by otto_context_poll_hosts. The API reports a tick once all its runs
+ * are in and gives each run's duration (sending to result), not the instant
+ * the tick started; so a tick's dispatch is taken as its report time minus
+ * its longest run: no earlier than the truth, lateness is never understated. */
+typedef struct {
+    double interval_us;
+    int ticks;
+    double *dispatch, *done; /* per tick index; 0: never reported */
+    int probes, skipped, failed;
+    sem_t reported;
+} poll_record;
+
+/* 1 if `out` is /proc/loadavg's line: three load numbers first. */
+static int is_loadavg(const char *out, size_t len) {
+    char line[128];
+    double l1, l5, l15;
+    int used = 0;
+    if (len == 0 || len >= sizeof line) return 0;
+    memcpy(line, out, len);
+    line[len] = 0;
+    return sscanf(line, "%lf %lf %lf %n", &l1, &l5, &l15, &used) == 3 && used > 0 && l1 >= 0 && l5 >= 0 && l15 >= 0;
+}
+
+static void on_poll_tick(const otto_fanout_result *tick, uint64_t index, void *user_data) {
+    poll_record *p = user_data;
+    double now = now_us(), longest = 0;
+    size_t n = otto_fanout_result_count(tick);
+    for (size_t k = 0; k < n; ++k) {
+        if (otto_fanout_result_host_status(tick, k) == OTTO_STATUS_SKIPPED) {
+            ++p->skipped;
+            continue;
+        }
+        ++p->probes;
+        const otto_cmd_result *c = only_command(otto_fanout_result_op(tick, k));
+        size_t len = 0;
+        const char *out = c ? otto_cmd_result_output(c, &len) : "";
+        if (!c || otto_cmd_result_retcode(c) != 0 || !is_loadavg(out, len)) ++p->failed;
+        if (c && otto_cmd_result_duration(c) * 1e6 > longest) longest = otto_cmd_result_duration(c) * 1e6;
+    }
+    if (index < (uint64_t)p->ticks) {
+        p->dispatch[index] = now - longest;
+        p->done[index] = now;
+    }
+    sem_post(&p->reported);
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double sorted_at(const double *sorted, int n, double q) {
+    if (n == 0) return 0;
+    int k = (int)(q * (n - 1) + 0.5);
+    return sorted[k < 0 ? 0 : k >= n ? n - 1 : k];
+}
+
+static void m11(void) {
+    char *lab = fanout_lab();
+    otto_context *ctx = new_context(lab);
+    /* Every connection open and its session bootstrapped before the clock. */
+    if (fan_out(ctx) != 0) die("the warm-up fan-out failed: %s", failure_example);
+    poll_record p = {.interval_us = 1e6, .ticks = (int)opt.seconds};
+    p.dispatch = calloc((size_t)p.ticks, sizeof *p.dispatch);
+    p.done = calloc((size_t)p.ticks, sizeof *p.done);
+    sem_init(&p.reported, 0, 0);
+    otto_commands *probe = NULL;
+    otto_repeat_opts *every = NULL;
+    check(otto_commands_new(&probe), "commands");
+    check(otto_commands_add(NULL, probe, "cat /proc/loadavg"), "command");
+    check(otto_repeat_opts_new(&every), "repeat options");
+    check(otto_repeat_opts_set_interval(every, p.interval_us / 1e6), "interval");
+    check(otto_repeat_opts_set_count(every, (uint64_t)p.ticks), "count");
+    otto_op *op = NULL;
+    resume();
+    double t0 = now_us();
+    check(otto_context_poll_hosts(&op, ctx, probe, NULL, NULL, every, on_poll_tick, &p, NULL, NULL), "poll");
+    check(otto_op_wait(op, (int)(opt.seconds * 1000) + OP_TIMEOUT_MS), "poll wait");
+    if (otto_op_error(op) != OTTO_OK) die("poll: %s", otto_op_error_message(op));
+    /* The last tick's callback may still be on its way. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 5;
+    int reported = 0;
+    while (reported < p.ticks && (sem_timedwait(&p.reported, &deadline) == 0 || errno == EINTR)) ++reported;
+    pause_cpu();
+    otto_op_free(op);
+
+    free(samples);
+    samples = calloc((size_t)p.ticks + 1, sizeof *samples);
+    double *late_done = calloc((size_t)p.ticks + 1, sizeof *late_done);
+    int missed = 0, merged = 0, n_done = 0;
+    double last = 0, previous = -1;
+    for (int k = 0; k < p.ticks; ++k) {
+        if (p.done[k] == 0) {
+            ++missed;
+            continue;
+        }
+        double due = t0 + k * p.interval_us;
+        samples[n_samples++] = last = p.dispatch[k] - due;
+        late_done[n_done++] = p.done[k] - due;
+        /* A tick that fired within half an interval of the one before. */
+        if (previous >= 0 && p.dispatch[k] - previous < p.interval_us / 2) ++merged;
+        previous = p.dispatch[k];
+    }
+    double *late = calloc((size_t)n_samples + 1, sizeof *late);
+    memcpy(late, samples, (size_t)n_samples * sizeof *late);
+    qsort(late, (size_t)n_samples, sizeof *late, compare_doubles);
+    qsort(late_done, (size_t)n_done, sizeof *late_done, compare_doubles);
+    snprintf(notes, sizeof notes,
+             "hosts=%d; CPU %.2f%% of a core over %d s; lateness p99 %.0f us, max %.0f us; drift at the last tick "
+             "%.0f us; all results in: p50 %.0f us, p99 %.0f us late; missed %d, merged %d ticks; %d skipped, "
+             "%d failed of %d probes; dispatch = tick report - its longest run (an upper bound)",
+             opt.hosts, cpu_total / (opt.seconds * 1e6) * 100, p.ticks, sorted_at(late, n_samples, 0.99),
+             n_samples ? late[n_samples - 1] : 0, last, sorted_at(late_done, n_done, 0.5),
+             sorted_at(late_done, n_done, 0.99), missed, merged, p.skipped, p.failed, p.probes + p.skipped);
+    host_runs += p.probes + p.skipped;
+    host_failures += p.failed;
+    free(late);
+    free(late_done);
+    free(p.dispatch);
+    free(p.done);
+    sem_destroy(&p.reported);
+    otto_repeat_opts_free(every);
+    otto_commands_free(probe);
+    otto_context_free(ctx);
+    free(lab);
+}
+
 /* The completion queue drives every session: whichever command finishes,
  * its session gets the next one, until the time is up. */
 static void m5(void) {
@@ -786,6 +926,7 @@ static void emit(void) {
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
+    if (opt.pty && strcmp(opt.metric, "m12") != 0) snprintf(notes, sizeof notes, "the session on a PTY");
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
     if (host_runs > 0) {
@@ -819,6 +960,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
         else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
         else if (!strcmp(a, "--callbacks")) opt.callbacks = !strcmp(v, "yes");
+        else if (!strcmp(a, "--pty")) opt.pty = !strcmp(v, "yes");
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
@@ -841,10 +983,13 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m6warm")) m6(1);
     else if (!strcmp(m, "m7") && !opt.inventory) die("m7 needs --inventory");
     else if (!strcmp(m, "m7")) m7();
-    else if (!strcmp(m, "m12")) m12();
-    else if (!strcmp(m, "m10put")) m10(1);
+    else if (!strcmp(m, "m12")) {
+        opt.pty = 1; /* bc answers line by line on a terminal only */
+        m12();
+    } else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
-    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m10put m10get m12)", m);
+    else if (!strcmp(m, "m11")) m11();
+    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m10put m10get m11 m12)", m);
     emit();
     free(samples);
     return 0;

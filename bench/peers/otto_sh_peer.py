@@ -1,6 +1,7 @@
 """The original Python otto (otto-sh), driven through its own public API on
 the same sshd: `run` in its persistent session (M3), `exec` one-shots (M2
-warm, and cold on a fresh host), `put`/`get` (M10).
+warm, and cold on a fresh host), `put`/`get` (M10), its monitor's
+MetricCollector (M11).
 
 otto-sh reads its own lab format (hosts grouped under elements, a `labs`
 table), so the driver writes one for the lab's server into `--workdir`."""
@@ -18,10 +19,10 @@ import otto
 from otto.labs.loader import load_lab
 from otto.logger.mode import LogMode
 
-from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Region, emit, now_us, parse_args,
+from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, emit, now_us, parse_args,
                          sessions_at_once)
 
-METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m12"}
+METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m11", "m12"}
 
 # Commands and their output reach no log sink: otto's own driver runs
 # without a log callback, so neither pays for logging.
@@ -179,6 +180,60 @@ async def fanout_metric(args, region, workdir):
             region.hosts_answered(*answered)
 
 
+async def polling_metric(args, region, workdir):
+    """PLAN M11 through otto-sh's own polling: its monitor's MetricCollector
+    running its LoadParser (`cat /proc/loadavg`) on every host each second.
+    The collector keeps no schedule: each tick starts when both the last
+    tick's collection and a 1 s sleep are over, and its first loop tick
+    follows the initial collection at once (counted as merged). A tick's
+    dispatch is stamped on entry to the collector's per-tick body; probes
+    are checked by a LoadParser that also counts them."""
+    from datetime import timedelta  # noqa: PLC0415 - M11 alone needs these
+
+    from otto.monitor import MetricCollector, MonitorTarget
+    from otto.monitor.parsers import LoadParser
+
+    poll = Polling(args.hosts, int(args.seconds))
+
+    class CheckedLoad(LoadParser):
+        def parse(self, output, *, ctx):
+            poll.probe(output)
+            return super().parse(output, ctx=ctx)
+
+    class StampedCollector(MetricCollector):
+        dispatches = 0
+
+        async def _collect_bucket(self, entries, timeout):
+            started = now_us()
+            self.dispatches += 1
+            ticks = sorted(poll.dispatch)
+            if ticks and started - poll.dispatch[ticks[-1]] < poll.interval_us / 2:
+                poll.extra += 1  # not a tick of the schedule: no index
+                index = None
+            else:
+                index = len(ticks)
+                poll.dispatch[index] = started
+            await super()._collect_bucket(entries, timeout)
+            if index is not None:
+                poll.done[index] = now_us()
+
+    otto_lab = load_lab("bench", search_paths=[Path(workdir)])
+    async with otto.open_context(lab=otto_lab, log_command_output=False) as ctx:
+        await fan_out(ctx, args.hosts)  # connections open, sessions bootstrapped
+        targets = [MonitorTarget(host=h, parsers={LoadParser.command: CheckedLoad()})
+                   for host_id, h in otto_lab.hosts.items() if host_id != "local"]
+        collector = StampedCollector(targets=targets)
+        region.start()
+        poll.start()
+        await collector.run(interval=timedelta(seconds=1), duration=timedelta(seconds=args.seconds))
+        region.stop()
+    # A probe that raised never reached the parser: a failure all the same.
+    unparsed = collector.dispatches * args.hosts - poll.probes
+    poll.probes += unparsed
+    poll.failed += unparsed
+    return poll.figures(region, "its MetricCollector; dispatch stamped where its tick body starts")
+
+
 async def main():
     args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")])
     lab = Lab(args.lab, args.user)
@@ -188,12 +243,16 @@ async def main():
         emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=isolation.notes(),
              extra=isolation.fields())
         return
-    count = args.hosts if args.metric.startswith("m6") else 1
+    count = args.hosts if args.metric.startswith("m6") or args.metric == "m11" else 1
     workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"), count)
     region = Region()
     if args.metric.startswith("m6"):
         await fanout_metric(args, region, workdir)
         emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=f"hosts={args.hosts}")
+        return
+    if args.metric == "m11":
+        notes = await polling_metric(args, region, workdir)
+        emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=notes)
         return
     otto_lab = load_lab("bench", search_paths=[Path(workdir)])
     async with otto.open_context(lab=otto_lab, log_command_output=False):

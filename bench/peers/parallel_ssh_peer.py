@@ -1,20 +1,22 @@
 """parallel-ssh (its default client, ssh2-python over libssh2): M1 and M2
 with `SSHClient`, M6 cold and warm with `ParallelSSHClient` +
 `run_command(stop_on_errors=False)` + `join`, M10 with `copy_file` /
-`copy_remote_file` (SFTP). It cannot pin the key exchange or cipher, nor
-check host keys against a file: the server's preferences apply."""
+`copy_remote_file` (SFTP), M11 with a polling loop of the driver's own.
+It cannot pin the key exchange or cipher, nor check host keys against a
+file: the server's preferences apply."""
 
 import os
 import socket
 import sys
+import time
 from importlib import metadata
 
 from pssh.clients import ParallelSSHClient, SSHClient
 from pssh.config import HostConfig
 
-from peer_common import CONNECT_S, Inventory, Isolation, Lab, Region, emit, now_us, parse_args
+from peer_common import CONNECT_S, Inventory, Isolation, Lab, Polling, Region, emit, now_us, parse_args
 
-METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m7", "m10put", "m10get"}
+METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m7", "m10put", "m10get", "m11"}
 FANOUT = 64
 
 
@@ -108,6 +110,32 @@ def answer_of(host_output):
     return lines[0] if host_output.exit_code == 0 and len(lines) == 1 else f"exit {host_output.exit_code}: {lines}"
 
 
+def m11(lab, args, region):
+    """PLAN M11, approximated: parallel-ssh has no scheduler, so a loop of
+    the driver's own sleeps until each tick is due, then runs `cat
+    /proc/loadavg` on every host and joins. The calls block: a tick that
+    outlasts the interval makes the next one late; no host is skipped."""
+    pclient = fanout_client(lab, lab.host_names(args.hosts))
+    fan_out(pclient, args.hosts)  # every connection open
+    poll = Polling(args.hosts, int(args.seconds))
+    region.start()
+    poll.start()
+    for k in range(poll.ticks):
+        time.sleep(max(0.0, (poll.due(k) - now_us()) / 1e6))
+        poll.dispatch[k] = now_us()
+        output = pclient.run_command("cat /proc/loadavg", stop_on_errors=False)
+        pclient.join(output)
+        poll.done[k] = now_us()
+        for host_output in output:
+            lines = list(host_output.stdout or [])
+            ok = host_output.exception is None and host_output.exit_code == 0
+            poll.probe(" ".join(lines) if ok else (host_output.exception or lines))
+        for _ in range(args.hosts - len(output)):
+            poll.probe("no output for the host")
+    region.stop()
+    return poll.figures(region, "approximated: a blocking loop of the driver's own, run_command + join per tick")
+
+
 def main():
     args = parse_args(METRICS)
     lab = Lab(args.lab, args.user)
@@ -135,6 +163,10 @@ def main():
         pclient = fanout_client(lab, names)
         fan_out(pclient, len(names))
         loop(args, region, lambda: fan_out(pclient, len(names)))
+    elif args.metric == "m11":
+        notes = m11(lab, args, region)
+        emit("parallel-ssh", metadata.version("parallel-ssh"), args.metric, region, notes=notes)
+        return
     else:
         if not args.file or not args.dest:
             raise SystemExit("M10 needs --file and --dest (a directory)")

@@ -249,6 +249,74 @@ def parse_framed(buffer, end):
     return buffer[: m.start()], int(m.group(1)), buffer[m.end():]
 
 
+# PLAN M11: what a probe of `cat /proc/loadavg` must print: three load
+# numbers first (then runnable/total tasks and the last pid).
+LOADAVG = re.compile(r"^\d+\.\d+ \d+\.\d+ \d+\.\d+ ")
+
+
+class Polling:
+    """PLAN M11's figures: tick k is due at t0 + k * interval; its lateness is
+    dispatch - due, and its results are all in at `done`. Probes are checked
+    and counted here, so every driver judges them alike."""
+
+    def __init__(self, hosts, ticks, interval_s=1.0):
+        self.hosts = hosts
+        self.ticks = ticks
+        self.interval_us = interval_s * 1e6
+        self.t0 = None
+        self.dispatch = {}  # tick index -> when its work started
+        self.done = {}  # tick index -> when its last result came in
+        self.extra = 0  # dispatches that were no tick of the schedule
+        self.probes = self.skipped = self.failed = 0
+        self.failure_example = ""
+
+    def start(self):
+        self.t0 = now_us()
+
+    def due(self, index):
+        return self.t0 + index * self.interval_us
+
+    def probe(self, output):
+        """Counts one probe; `output` is its text, or what went wrong."""
+        self.probes += 1
+        if isinstance(output, str) and LOADAVG.match(output):
+            return True
+        self.failed += 1
+        self.failure_example = self.failure_example or repr(output)[:200]
+        return False
+
+    def skip(self, count=1):
+        """A host still busy with an earlier tick, left out of this one."""
+        self.skipped += count
+
+    def figures(self, region, label):
+        """Puts each tick's lateness into `region` and returns the notes."""
+        late, in_late, merged, previous = [], [], 0, None
+        for k in sorted(self.dispatch):
+            late.append(self.dispatch[k] - self.due(k))
+            if k in self.done:
+                in_late.append(self.done[k] - self.due(k))
+            # A tick that fired within half an interval of the one before.
+            if previous is not None and self.dispatch[k] - previous < self.interval_us / 2:
+                merged += 1
+            previous = self.dispatch[k]
+        region.samples = late
+        region.hosts_answered(self.probes + self.skipped, self.failed, self.failure_example)
+        missed = sum(1 for k in range(self.ticks) if k not in self.dispatch)
+        seconds = self.ticks * self.interval_us / 1e6
+        ordered = sorted(late)
+
+        def at(values, q):
+            values = sorted(values)
+            return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else 0
+
+        return (f"hosts={self.hosts}; CPU {region.cpu_total / (seconds * 1e6) * 100:.2f}% of a core over "
+                f"{seconds:.0f} s; lateness p99 {at(ordered, 0.99):.0f} us, max {ordered[-1] if ordered else 0:.0f} us;"
+                f" drift at the last tick {late[-1] if late else 0:.0f} us; all results in: p50 {at(in_late, 0.5):.0f}"
+                f" us, p99 {at(in_late, 0.99):.0f} us late; missed {missed}, merged {merged + self.extra} ticks;"
+                f" {self.skipped} skipped, {self.failed} failed of {self.probes + self.skipped} probes; {label}")
+
+
 # --- PLAN M7: fan-out isolation ---------------------------------------------
 
 # What each kind of bad host must be reported as. Every peer gets the same

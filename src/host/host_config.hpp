@@ -26,9 +26,9 @@ struct HostConfig {
 
     // The shell: empty means the kind's default (local: bash --norc
     // --noprofile; SSH: the user's login shell). On SSH a given shell runs
-    // as the channel's command, on the PTY.
+    // as the channel's command.
     std::vector<std::string> shell_argv;
-    // Local host
+    // Local and SSH hosts: the shell on a PTY, or on pipes.
     bool pty = true;
 
     // Remote hosts (SSH, telnet)

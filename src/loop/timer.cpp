@@ -18,6 +18,10 @@ void Timer::start(double seconds, std::function<void()> callback) {
     double ms = std::ceil(seconds * 1000.0);
     if (ms < 0) ms = 0;
     pending_ = true;
+    // libuv counts from the loop time cached when this iteration began: the
+    // work done since would make the timer fire that much early (periodic
+    // ticks came up to a millisecond before their time). One clock read.
+    uv_update_time(handle_.get()->loop);
     uv_timer_start(handle_.get(), &Timer::on_fire, static_cast<uint64_t>(ms), 0);
 }
 

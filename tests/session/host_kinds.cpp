@@ -70,16 +70,17 @@ std::string &ssh_user() {
 }
 
 // An SSH host on the lab's sshd. An empty `shell` means the login shell.
-HostKind ssh(std::string name, std::vector<std::string> shell) {
+HostKind ssh(std::string name, std::vector<std::string> shell, bool pty = true) {
     HostKind k;
     k.name = std::move(name);
     k.transport = HostKind::Transport::Ssh;
-    k.pty = true;
-    k.line_limit = 4000;
+    k.pty = pty;
+    k.line_limit = pty ? 4000 : 0;
     k.shell = shell.empty() ? std::vector<std::string>{"bash", "--norc", "--noprofile"} : shell;
     k.oneshot_timeout_kills_children = false;
-    k.configure = [shell](otto_host_opts *opts) {
+    k.configure = [shell, pty](otto_host_opts *opts) {
         otto_lab::Lab &l = lab();
+        EXPECT_EQ(otto_host_opts_set_pty(opts, pty ? 1 : 0), OTTO_OK);
         // Log in as the lab's clean user where there is one (as root): an
         // empty home, so no start-up files slow or disturb what is measured.
         if (l.password_user()) ssh_user() = l.password_user()->name;
@@ -131,6 +132,7 @@ std::vector<HostKind> all_host_kinds() {
         local("local_ash_pty", true, {"busybox", "ash"}, true),
         ssh("ssh_login_shell", {}),
         ssh("ssh_dash", {"dash"}),
+        ssh("ssh_bash_pipes", {"bash", "--norc", "--noprofile"}, false),
     };
     if (can_log_in_over_telnet()) kinds.push_back(telnet("telnet_login", kTelnetLogin));
     kinds.push_back(telnet("telnet_shell", kTelnetShell));

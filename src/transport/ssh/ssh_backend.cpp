@@ -19,9 +19,11 @@ SshBackend::~SshBackend() {
 }
 
 LineLimit SshBackend::line_limit() const {
-    // The shell is on a PTY: 4000, or BusyBox ash's 1022 where it is the shell.
+    // §10.1: BusyBox ash's 1022 where it is the shell, a PTY's 4000; a
+    // shell on the channel's pipes has no limit.
     if (config_.frame == OTTO_FRAME_ASH) return {1022, "BusyBox ash's line editor"};
-    return {4000, "a PTY's line buffer"};
+    if (config_.pty) return {4000, "a PTY's line buffer"};
+    return {0, ""};
 }
 
 std::shared_ptr<SshConnection> SshBackend::new_connection() {
@@ -76,17 +78,18 @@ void SshBackend::serve_queue() {
 
 void SshBackend::launch_shell(ShellLauncher::Done done) {
     auto request = std::make_shared<Request>();
-    request->spec.pty = true;
+    const bool pty = config_.pty;
+    request->spec.pty = pty;
     // No shell configured: the user's login shell (a "shell" request).
     request->spec.command = shell_command_line(config_.shell_argv);
     double close_wait = config_.close_exit_wait;
     uv_loop_t *loop = loop_;
-    request->done = [done, close_wait, loop](std::shared_ptr<SshChannel> channel, Error error) {
+    request->done = [done, close_wait, loop, pty](std::shared_ptr<SshChannel> channel, Error error) {
         if (error) {
             done(nullptr, std::move(error));
             return;
         }
-        done(std::make_shared<SshShellTransport>(loop, std::move(channel), close_wait), Error());
+        done(std::make_shared<SshShellTransport>(loop, std::move(channel), close_wait, pty), Error());
     };
     acquire(request);
 }

@@ -84,7 +84,10 @@ bool SshChannel::flush_writes() {
 }
 
 void SshChannel::send_signal(const char *name) {
-    if (channel_ != nullptr) ssh_channel_request_send_signal(channel_, name);
+    if (channel_ == nullptr) return;
+    ssh_channel_request_send_signal(channel_, name);
+    // The request may wait in libssh's output buffer: let the pump flush it.
+    if (auto c = connection_.lock()) c->pump_soon();
 }
 
 void SshChannel::take_arrived() {

@@ -55,6 +55,8 @@ public:
     bool ended() const { return ended_; }
     // A shell or a subsystem (counted apart from one-shots in the budget).
     bool is_shell() const { return shell_; }
+    // The connection the channel belongs to, while it lives.
+    std::shared_ptr<SshConnection> connection() const { return connection_.lock(); }
 
     // --- for SshConnection ---
     // Moves queued output into libssh (as far as the window allows).

@@ -1,8 +1,10 @@
-// The persistent shell over SSH: a PTY channel (TERM dumb) on the host's
-// shared connection, seen by the session protocol as any other transport.
+// The persistent shell over SSH: a channel on the host's shared connection,
+// with a PTY (TERM dumb; the default) or on the channel's pipes, seen by the
+// session protocol as any other transport.
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "loop/deferred.hpp"
 #include "loop/timer.hpp"
@@ -15,7 +17,7 @@ class SshShellTransport final : public ShellTransport,
                                 private SshChannel::Listener,
                                 public std::enable_shared_from_this<SshShellTransport> {
 public:
-    SshShellTransport(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, double close_wait);
+    SshShellTransport(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, double close_wait, bool pty);
     ~SshShellTransport() override;
 
     void set_listener(ShellTransport::Listener *listener) override;
@@ -29,9 +31,16 @@ private:
     void on_channel_data(const char *data, size_t size, bool is_stderr) override;
     void on_channel_ended(LossReason reason) override;
     void finish_close();
+    // Pipes: finds the pid the shell tells at its start (see kPipesSetup).
+    void watch_for_pid(const char *data, size_t size);
+    void signal_shell_group(const std::string &signal);
 
     std::shared_ptr<SshChannel> channel_;
     double close_wait_;
+    bool pty_;
+    std::string pid_scan_;
+    bool pid_scan_done_ = false;
+    std::string shell_pid_;  // digits; empty while unknown
     ShellTransport::Listener *listener_ = nullptr;
     bool closing_ = false;
     std::function<void()> closed_;
