@@ -340,7 +340,6 @@ class Inventory:
         with open(path, encoding="utf-8") as f:
             hosts = json.load(f)["hosts"]
         self.hosts = [h for h in hosts if h["kind"] == "good" or not good_only]
-        self.kind = {h["name"]: h["kind"] for h in self.hosts}
 
     def good(self):
         return [h for h in self.hosts if h["kind"] == "good"]
