@@ -70,9 +70,11 @@ class Lab:
                 "  ConnectTimeout 5",
             ]
             if control_dir:
+                # A master per logical host: %C hashes the address, port and
+                # user, which the logical hosts of one server share.
                 lines += [
                     "  ControlMaster auto",
-                    f"  ControlPath {control_dir}/cm-%C",
+                    f"  ControlPath {control_dir}/cm-{name}",
                     "  ControlPersist 600",
                 ]
         with open(path, "w", encoding="utf-8") as f:
