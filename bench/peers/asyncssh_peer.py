@@ -224,6 +224,8 @@ async def m11(lab, args, region):
         for c in conns:
             c.close()
     return poll.figures(region, "approximated: an asyncio loop of the driver's own, an exec channel per probe")
+
+
 async def m9(lab, args, shell):
     """PLAN M9 in this process: --hosts connections, each with one idle
     `bash --noprofile --norc` that has answered a framed `true` (`shell`),

@@ -306,6 +306,8 @@ class Polling:
                 f" drift at the last tick {late[-1] if late else 0:.0f} us; all results in: p50 {at(in_late, 0.5):.0f}"
                 f" us, p99 {at(in_late, 0.99):.0f} us late; missed {missed}, merged {merged + self.extra} ticks;"
                 f" {self.skipped} skipped, {self.failed} failed of {self.probes + self.skipped} probes; {label}")
+
+
 class FramedShell:
     """A shell on a pipe (`bash --noprofile --norc` on an exec channel, or
     an `ssh -T` child process), driven with F. `process` has stdin.write()
