@@ -5,7 +5,8 @@ A driver measures one metric per run and prints one JSON object on stdout:
 {"peer", "version", "metric", "unit": "us", "samples": [...], "ops",
 "cpu_us", "notes"}. Samples are wall microseconds per operation read from
 a monotonic clock inside the driver; cpu_us is the driver's own user+sys
-CPU plus that of children it reaped, over the measured region only.
+CPU plus that of children it reaped, over the measured region only. M9
+is memory instead: unit "KiB", one sample per run (see emit_memory).
 """
 
 import argparse
@@ -111,7 +112,7 @@ def parse_args(metrics, extra=()):
     p.add_argument("--metric", required=True, choices=sorted(metrics))
     p.add_argument("--count", type=int, default=200, help="measured operations")
     p.add_argument("--warmup", type=int, default=10, help="operations run first and discarded")
-    p.add_argument("--hosts", type=int, default=10, help="M6: logical hosts in the fan-out")
+    p.add_argument("--hosts", type=int, default=10, help="M6: logical hosts in the fan-out; M9: connections")
     p.add_argument("--sessions", type=int, default=4, help="M5: named sessions at once")
     p.add_argument("--seconds", type=float, default=10, help="M5: how long every session runs commands")
     p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
