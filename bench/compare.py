@@ -110,7 +110,7 @@ def memory_plan(quick):
     hosts = ["--hosts", "20" if quick else "200"]
     return [
         ("M9", "m9", "idle connection with one shell", hosts,
-         ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "openssh+cm"], (1, 1), 0),
+         ["otto", "otto+pty", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "openssh+cm"], (1, 1), 0),
         ("M9", "m9conn", "idle connection only", hosts,
          ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "openssh+cm"], (1, 1), 0),
     ]

@@ -174,11 +174,12 @@ static otto_context *new_logging_context(const char *lab_json, otto_log_cb log, 
 
 static otto_context *new_context(const char *lab_json) { return new_logging_context(lab_json, NULL, NULL); }
 
-static otto_host *new_host(otto_context *ctx) {
+/* A host on the lab's server at `port`, its session on a PTY with --pty. */
+static otto_host *new_host_on(otto_context *ctx, int port) {
     otto_host_opts *opts = NULL;
     otto_host *host = NULL;
     check(otto_host_opts_new(&opts), "host options");
-    check(otto_host_opts_set_port(opts, opt.ports[0]), "port");
+    check(otto_host_opts_set_port(opts, port), "port");
     check(otto_host_opts_add_identity(opts, opt.key), "identity");
     check(otto_host_opts_set_agent(opts, 0), "agent");
     check(otto_host_opts_set_known_hosts(opts, opt.known_hosts), "known hosts");
@@ -191,6 +192,8 @@ static otto_host *new_host(otto_context *ctx) {
     otto_host_opts_free(opts);
     return host;
 }
+
+static otto_host *new_host(otto_context *ctx) { return new_host_on(ctx, opt.ports[0]); }
 
 /* A finished op's command: a one-shot's, or the only one of a run. */
 static const otto_cmd_result *only_command(const otto_op *op) {
@@ -456,19 +459,15 @@ static void open_hosts(otto_host **hosts, int first, int count, int shell) {
 }
 
 /* PLAN M9: (VmRSS with --hosts open hosts - VmRSS with 1) / (--hosts - 1),
- * each read after M9_SETTLE_S idle seconds. The hosts are the logical hosts
- * h0000... of M6, spread over the lab's servers. */
+ * each read after M9_SETTLE_S idle seconds. The hosts are spread over the
+ * lab's servers as M6's are; built as every other metric's host (not from
+ * a lab file) so that --pty applies to their sessions. */
 static void m9(int shell) {
     int n = opt.hosts;
     if (n < 2) die("M9 needs --hosts 2 or more");
-    char *lab = fanout_lab();
-    otto_context *ctx = new_context(lab);
+    otto_context *ctx = new_context(NULL);
     otto_host **hosts = calloc((size_t)n, sizeof *hosts);
-    for (int i = 0; i < n; ++i) {
-        char id[16];
-        snprintf(id, sizeof id, "h%04d", i);
-        check(otto_context_get_host(&hosts[i], ctx, id), id);
-    }
+    for (int i = 0; i < n; ++i) hosts[i] = new_host_on(ctx, opt.ports[i % opt.n_ports]);
     open_hosts(hosts, 0, 1, shell);
     sleep_s(M9_SETTLE_S);
     long before = status_kib("VmRSS");
@@ -478,10 +477,12 @@ static void m9(int shell) {
     if (before < 0 || after < 0) die("no VmRSS in /proc/self/status");
     samples[n_samples++] = (double)(after - before) / (double)(n - 1);
     snprintf(notes, sizeof notes, "VmRSS, N=%d: %ld -> %ld KiB%s", n, before, after,
-             shell ? "" : "; connection only, after one one-shot");
-    otto_context_free(ctx); /* the context owns its lab's hosts */
+             !shell    ? "; connection only, after one one-shot"
+             : opt.pty ? "; the sessions on a PTY"
+                       : "");
+    for (int i = 0; i < n; ++i) otto_host_free(hosts[i]);
     free(hosts);
-    free(lab);
+    otto_context_free(ctx);
 }
 
 static void send_text(otto_host *host, const char *text) {
@@ -762,7 +763,7 @@ static void emit(void) {
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
-    if (opt.pty && strcmp(opt.metric, "m12") != 0) snprintf(notes, sizeof notes, "the session on a PTY");
+    if (opt.pty && strcmp(opt.metric, "m12") != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
     cJSON_AddStringToObject(o, "notes", notes);
     if (host_runs > 0) {
         cJSON_AddNumberToObject(o, "host_runs", (double)host_runs);
