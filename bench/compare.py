@@ -87,6 +87,7 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
                  (2, 1), 1))
     plan += polling_rows(quick)
+    plan += memory_plan(quick)
     plan += m7_rows(m7_sizes)
     return plan
 
@@ -103,6 +104,19 @@ def polling_rows(quick):
     return [("M11", "m11", f"poll {hosts} hosts every 1 s for {seconds} s, lateness per tick",
              ["--hosts", str(hosts), "--seconds", str(seconds)], ["otto", "otto-sh", "asyncssh", "parallel-ssh"],
              (1, 1), 0)]
+
+
+def memory_plan(quick):
+    """PLAN M9: memory per connection, N hosts spread over the lab's servers;
+    one run per round gives one figure, in KiB. rmote has no connection
+    without its bootstrapped Python, so no connection-only row."""
+    hosts = ["--hosts", "20" if quick else "200"]
+    return [
+        ("M9", "m9", "idle connection with one shell", hosts,
+         ["otto", "otto+pty", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "openssh+cm"], (1, 1), 0),
+        ("M9", "m9conn", "idle connection only", hosts,
+         ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "openssh+cm"], (1, 1), 0),
+    ]
 
 
 # PLAN M7: the peers that fan out with a result or an error per host.
@@ -336,6 +350,9 @@ def percentile(values, q):
 
 def summarize(runs):
     """Merges a peer's runs of one variant into its figures."""
+    unit = runs[0].get("unit", "us") if runs else "us"
+    if unit != "us":
+        return summarize_quantity(runs, unit)
     samples, ops, cpu, versions, notes = [], 0, 0.0, set(), set()
     host_runs = host_failures = 0
     example = ""
@@ -363,6 +380,27 @@ def summarize(runs):
         "notes": "; ".join(sorted(notes)),
         "host_runs": host_runs,
         "host_failures": host_failures,
+    }
+
+
+def summarize_quantity(runs, unit):
+    """A metric that is not a time (M9's KiB per connection): each run's
+    samples are the figure itself, not a time to divide among operations.
+    Its median goes under "median"; it has no p99 and no CPU."""
+    values = [s for r in runs for s in r["samples"]]
+    return {
+        "version": ", ".join(sorted({r["version"] for r in runs})),
+        "runs": len(runs),
+        "samples": len(values),
+        "ops": sum(r["ops"] for r in runs),
+        "unit": unit,
+        "median": statistics.median(values) if values else None,
+        "median_us": None,
+        "p99_us": None,
+        "cpu_us_per_op": None,
+        "notes": "; ".join(sorted({r["notes"] for r in runs if r.get("notes")})),
+        "host_runs": 0,
+        "host_failures": 0,
     }
 
 
@@ -413,6 +451,9 @@ def judge_targets(variants, sizes, m7_sizes=()):
             add(f"M3 {stat}: {peer} / {floor}", value, 1.3, False,
                 f"ratio of {stat}s" if judged else f"ratio of {stat}s on a PTY; informational, not judged",
                 judged)
+    m9 = find(variants, "m9", "otto")
+    add("M9 idle connection with one shell, KiB", m9["median"] if m9 else None, 64, False,
+        "VmRSS per connection, median over rounds")
     judge_m7(variants, m7_sizes, add)
     return targets
 
@@ -565,6 +606,22 @@ def fmt_us(v):
     return f"{v:.0f} µs"
 
 
+def fmt_kib(v):
+    if v is None:
+        return "-"
+    if abs(v) >= 1024:
+        return f"{v / 1024:.2f} MiB"
+    return f"{v:.1f} KiB"
+
+
+def fmt_median(f):
+    """The median column: a time per operation, or a quantity in its own
+    unit (KiB)."""
+    if f.get("unit", "us") == "KiB":
+        return fmt_kib(f.get("median"))
+    return fmt_us(f["median_us"])
+
+
 def fmt_ratio(v):
     return "-" if v is None else f"{v:.2f}x"
 
@@ -575,7 +632,8 @@ def write_markdown(path, report):
     lines += [f"- machine: {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}, {m['os']}",
               f"- controller CPUs: {m['affinity']}; lab: {report['lab']}",
               f"- profile: {report['profile']}, {report['rounds']} rounds, peers' order rotating per round",
-              "- ratio: the peer's figure / otto's (above 1: otto is faster or lighter)", ""]
+              "- ratio: the peer's figure / otto's (above 1: otto is faster or lighter)",
+              "- KiB figures (M9) are memory per connection, in the median column; they have no p99 or CPU", ""]
     lines += ["| metric | variant | peer | version | median / op | p99 / op | CPU / op | median vs otto | CPU vs otto"
               " | ops | notes |",
               "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -585,7 +643,7 @@ def write_markdown(path, report):
                 lines.append(f"| {v['group']} | {v['variant']} | {peer} | | FAILED | | | | | | {f['error']} |")
                 continue
             lines.append(
-                f"| {v['group']} | {v['variant']} | {peer} | {f['version']} | {fmt_us(f['median_us'])} | "
+                f"| {v['group']} | {v['variant']} | {peer} | {f['version']} | {fmt_median(f)} | "
                 f"{fmt_us(f['p99_us'])} | {fmt_us(f['cpu_us_per_op'])} | {fmt_ratio(f.get('median_vs_otto'))} | "
                 f"{fmt_ratio(f.get('cpu_vs_otto'))} | {f['ops']} | {f['notes']} |")
     lines += ["", "## Targets (PLAN 6)", "", "| target | value | limit | result | note |", "|---|---:|---:|---|---|"]
@@ -597,6 +655,17 @@ def write_markdown(path, report):
         lines += ["", "## Errors", ""] + [f"- {e}" for e in report["errors"]]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def chart_panels(variants):
+    """The charts of a metric group: (figure key, title, unit). A time gets
+    its median wall and its CPU per operation; a quantity in another unit
+    (M9's KiB) its median alone."""
+    units = {f.get("unit", "us") for v in variants for f in v["peers"].values() if "error" not in f}
+    if units and "us" not in units:
+        unit = sorted(units)[0]
+        return [("median", f"median ({unit} per connection)", unit)]
+    return [("median_us", "median wall / op", "µs"), ("cpu_us_per_op", "CPU / op", "µs")]
 
 
 def write_charts(out, report):
@@ -618,19 +687,21 @@ def write_charts(out, report):
             for p in v["peers"]:
                 if p not in peers:
                     peers.append(p)
-        fig, axes = plt.subplots(1, 2, figsize=(6 + 1.6 * len(variants), 4.5))
+        panels = chart_panels(variants)
+        fig, axes = plt.subplots(1, len(panels), figsize=(6 + 1.6 * len(variants), 4.5), squeeze=False)
+        axes = axes[0]
         width = 0.8 / max(1, len(peers))
-        for ax, key, title in ((axes[0], "median_us", "median wall / op"), (axes[1], "cpu_us_per_op", "CPU / op")):
+        for ax, (key, title, unit) in zip(axes, panels):
             for k, peer in enumerate(peers):
                 xs, ys = [], []
                 for i, v in enumerate(variants):
                     f = v["peers"].get(peer, {})
-                    if f.get(key):
+                    if (f.get(key) or 0) > 0:  # a log scale shows no zero or negative bar
                         xs.append(i + k * width)
                         ys.append(f[key])
                 ax.bar(xs, ys, width, label=peer)
             ax.set_yscale("log")
-            ax.set_ylabel("µs")
+            ax.set_ylabel(unit)
             ax.set_title(f"{group}: {title}")
             ax.set_xticks([i + width * (len(peers) - 1) / 2 for i in range(len(variants))])
             ax.set_xticklabels([v["variant"] for v in variants], rotation=15, ha="right", fontsize=7)
@@ -716,6 +787,8 @@ def main():
                 f["median_vs_otto"] = f["median_us"] / base["median_us"]
             if base.get("cpu_us_per_op") and f.get("cpu_us_per_op"):
                 f["cpu_vs_otto"] = f["cpu_us_per_op"] / base["cpu_us_per_op"]
+            if base.get("median") and f.get("median") is not None:
+                f["median_vs_otto"] = f["median"] / base["median"]
         variants.append({"group": group, "metric": metric, "variant": variant, "peers": figures})
     m7_figures(plan, runs, variants)
 

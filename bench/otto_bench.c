@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_proc.h"
 #include "bench_shared.h"
 
 #ifndef OTTO_BENCH_SOURCE_DIR
@@ -112,23 +113,6 @@ static int proc_stat(int cpu, double *busy_s, double *steal_s, double *total_s) 
     return found;
 }
 
-/* A value of /proc/self/status in KiB ("VmRSS", "RssAnon"); -1 if absent. */
-static long status_kib(const char *key) {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return -1;
-    char line[256];
-    long value = -1;
-    size_t len = strlen(key);
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, len) == 0 && line[len] == ':') {
-            value = strtol(line + len + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return value;
-}
-
 static int open_fds(void) {
     DIR *d = opendir("/proc/self/fd");
     if (!d) return -1;
@@ -138,14 +122,6 @@ static int open_fds(void) {
         if (e->d_name[0] != '.') ++n;
     closedir(d);
     return n - 1; /* the directory's own descriptor */
-}
-
-static void sleep_s(double seconds) {
-    struct timespec ts;
-    ts.tv_sec = (time_t)seconds;
-    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
 }
 
 /* CPU seconds used by the process tree rooted at `root` (the lab's sshd

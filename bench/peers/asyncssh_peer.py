@@ -1,7 +1,7 @@
 """asyncssh, the transport under the original Python otto, on PLAN 3's
 metrics it can do: M1 connect+auth, M2 cold and warm one-shots, M3 round
-trips in a persistent shell with F, M10 put and get over SFTP, M11 polling
-with a scheduling loop of the driver's own."""
+trips in a persistent shell with F, M9 memory per connection, M10 put and
+get over SFTP, M11 polling with a scheduling loop of the driver's own."""
 
 import asyncio
 import os
@@ -10,10 +10,11 @@ import socket
 
 import asyncssh
 
-from peer_common import (CIPHER, COMMAND_S, HOST_KEY, KEX, Framing, Inventory, Isolation, Lab, Polling, Region, emit,
-                         now_us, parse_args, parse_framed, sessions_at_once)
+from peer_common import (CIPHER, COMMAND_S, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab, Polling, Region,
+                         emit, emit_memory, memory_per_connection, now_us, parse_args, sessions_at_once, vmrss_kib)
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m11", "m12"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get", "m11",
+           "m12"}
 DEADLINE_S = 5
 
 
@@ -167,30 +168,6 @@ async def m7(lab, args, region):
     return isolation
 
 
-class FramedShell:
-    """`bash --noprofile --norc` on an exec channel, driven with F."""
-
-    def __init__(self, process):
-        self.process = process
-        self.framing = Framing()
-        self.buffer = b""
-
-    async def run(self, command):
-        data, end = self.framing.frame(command)
-        self.process.stdin.write(data)
-        while True:
-            parsed = parse_framed(self.buffer, end)
-            if parsed:
-                _, code, self.buffer = parsed
-                if code != 0:
-                    raise SystemExit(f"{command} exited {code}")
-                return
-            chunk = await self.process.stdout.read(65536)
-            if not chunk:
-                raise SystemExit("the shell ended")
-            self.buffer += chunk
-
-
 async def m5(lab, args, region):
     async with connect(lab) as conn:
 
@@ -278,11 +255,44 @@ async def m11(lab, args, region):
     return poll.figures(region, "approximated: an asyncio loop of the driver's own, an exec channel per probe")
 
 
+async def m9(lab, args, shell):
+    """PLAN M9 in this process: --hosts connections, each with one idle
+    `bash --noprofile --norc` that has answered a framed `true` (`shell`),
+    or with only its one `conn.run('true')` done."""
+    conns = []
+
+    async def open_one(k):
+        conn = await connect(lab, lab.port_of(k))
+        conns.append(conn)
+        if not shell:
+            result = await conn.run("true")
+            if result.exit_status != 0:
+                raise SystemExit(f"true exited {result.exit_status}")
+            return conn
+        framed = FramedShell(await conn.create_process("bash --noprofile --norc", encoding=None))
+        await framed.run("true")
+        return framed
+
+    async def open_some(indices):
+        return await asyncio.gather(*(open_one(k) for k in indices))
+
+    try:
+        before, after, _ = await memory_per_connection(args.hosts, open_some, vmrss_kib)
+    finally:
+        for conn in conns:
+            conn.close()
+    emit_memory("asyncssh", asyncssh.__version__, args.metric, args.hosts, before, after, "VmRSS",
+                "" if shell else "connection only, after one conn.run('true')")
+
+
 async def main():
     args = parse_args(METRICS, extra=[("--pty", "M3: yes runs the shell on a PTY")])
     lab = Lab(args.lab, args.user)
     region = Region()
     notes = f"hosts={args.hosts}" if args.metric.startswith("m6") else ""
+    if args.metric.startswith("m9"):
+        await m9(lab, args, shell=args.metric == "m9")
+        return
     if args.metric == "m1":
         await m1(lab, args, region)
     elif args.metric == "m2cold":

@@ -1,7 +1,9 @@
 """OpenSSH's `ssh` client, alone or sharing connections through
 ControlMaster (`--control-master`), and the fan-out tools pdsh and clush
 (`--tool`), on the same sshd: M2 cold and warm, M3 over one `ssh -T` shell
-driven over pipes with F, M6 cold and warm fan-outs of `echo $HOSTNAME`."""
+driven over pipes with F, M6 cold and warm fan-outs of `echo $HOSTNAME`,
+M9 memory per connection (PSS of the driver, its ssh children and the
+masters)."""
 
 import asyncio
 import os
@@ -11,9 +13,10 @@ import socket
 import subprocess
 import tempfile
 
-from peer_common import Framing, Inventory, Isolation, Lab, Region, emit, now_us, parse_args, parse_framed
+from peer_common import (FramedShell, Framing, Inventory, Isolation, Lab, Region, emit, emit_memory,
+                         memory_per_connection, now_us, parse_args, parse_framed, pss_tree_kib)
 
-METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m7"}
+METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m7", "m9", "m9conn"}
 FANOUT = 64  # the tuned concurrency of PLAN 4.2 for process-per-host tools
 
 
@@ -225,6 +228,71 @@ async def m7(lab, args, region, tool, workdir):
     return isolation
 
 
+async def open_master(client, name):
+    """Opens `name`'s ControlMaster with a first `true` (the master then
+    goes to the background: ControlPersist) and returns the master's pid,
+    which `ssh -O check` reports."""
+    first = await asyncio.create_subprocess_exec(*client.ssh(name, "true"), stdin=asyncio.subprocess.DEVNULL,
+                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    if await first.wait() != 0:
+        raise SystemExit(f"ssh {name} true exited {first.returncode}")
+    code, out, err = await run_quiet(client.ssh("-O", "check", name))
+    found = re.search(rb"pid=([0-9]+)", out + err)
+    if code != 0 or not found:
+        raise SystemExit(f"ssh -O check {name}: {(out + err).decode(errors='replace')}")
+    return int(found.group(1))
+
+
+async def m9(client, args):
+    """PLAN M9 for a process-per-host client: --hosts `ssh -T hNNNN bash
+    --noprofile --norc` children, each shell checked with a framed `true`
+    (m9); or connections alone (m9conn): `ssh -N`, checked by a LocalCommand
+    that runs once the login succeeded. With ControlMaster, each host's
+    master is opened first (by a `true`) and the shell goes through it; the
+    connection alone is the master. Returns (KiB with 1, KiB with N, which
+    memory, notes)."""
+    names = client.lab.host_names(args.hosts)
+    masters, children = [], []
+
+    async def open_one(name):
+        if client.control:
+            masters.append(await open_master(client, name))
+            if args.metric == "m9conn":
+                return name
+        if args.metric == "m9conn":
+            child = await asyncio.create_subprocess_exec(
+                *client.ssh("-N", "-o", "PermitLocalCommand=yes", "-o", "LocalCommand=echo up", name),
+                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE)
+            children.append(child)
+            line = await child.stdout.readline()
+            if line != b"up\n":
+                raise SystemExit(f"ssh -N {name}: no login ({line!r})")
+            return child
+        child = await asyncio.create_subprocess_exec(*client.ssh("-T", name, "bash --noprofile --norc"),
+                                                     stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        children.append(child)
+        await FramedShell(child).run("true")
+        return child
+
+    async def open_some(indices):
+        return await asyncio.gather(*(open_one(names[k]) for k in indices))
+
+    try:
+        before, after, _ = await memory_per_connection(args.hosts, open_some, lambda: pss_tree_kib(masters))
+    finally:
+        for child in children:
+            if child.returncode is None:
+                child.terminate()
+            await child.wait()
+    what = "connection only: " + ("the masters (after one `true`)" if client.control else "`ssh -N`")
+    if args.metric == "m9":
+        what = "`ssh -T` shells" + (" through the masters" if client.control else "")
+    kind = "PSS of the driver and its ssh children"
+    if client.control:
+        kind = "PSS of the driver, its ssh children and the masters"
+    return before, after, kind, what
+
+
 async def main():
     args = parse_args(
         METRICS,
@@ -239,13 +307,14 @@ async def main():
         raise SystemExit(f"--tool {tool}: pdsh and clush only fan out (m6cold, m6warm, m7)")
     if args.metric in ("m2warm", "m6warm") and not args.control_master:
         raise SystemExit(f"{args.metric} needs --control-master yes: plain ssh keeps no connection open")
-    if not args.metric.startswith("m6"):
+    if not args.metric.startswith(("m6", "m9")):
         args.hosts = 1
     workdir = tempfile.mkdtemp(prefix="otto-peer-ssh.")
     lab = Lab(args.lab, args.user)
     client = OpenSsh(lab, args, workdir)
     region = Region()
     names = ["h0000"]
+    memory = None
     try:
         if args.metric == "m7":
             isolation = await m7(lab, args, region, tool, workdir)
@@ -253,7 +322,9 @@ async def main():
             emit({"ssh": "openssh", "pdsh": "pdsh", "clush": "clush"}[tool], version(tool), args.metric, region,
                  notes=isolation.notes(), extra=isolation.fields())
             return
-        if args.metric == "m2warm":
+        if args.metric.startswith("m9"):
+            memory = await m9(client, args)
+        elif args.metric == "m2warm":
             client.warm_masters(names)
             await oneshot_loop(client, args, region)
         elif args.metric == "m2cold":
@@ -270,6 +341,9 @@ async def main():
             client.stop_masters(lab.host_names(args.hosts))
         shutil.rmtree(workdir, ignore_errors=True)
     peer = {"ssh": "openssh" + ("+controlmaster" if args.control_master else ""), "pdsh": "pdsh", "clush": "clush"}[tool]
+    if memory:
+        emit_memory(peer, version(tool), args.metric, args.hosts, *memory)
+        return
     emit(peer, version(tool), args.metric, region, notes=f"hosts={args.hosts}" if args.metric.startswith("m6") else "")
 
 

@@ -20,6 +20,10 @@
  *           shared deadlines; T_good, error kinds, the slowest bad report
  *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
  *           expect the answer line (PLAN M12)
+ *   m9      memory per connection (PLAN M9): VmRSS with --hosts hosts of one
+ *           context, each with its persistent session opened by `true`,
+ *           minus VmRSS with one, over --hosts - 1; a KiB sample
+ *   m9conn  the same with each host's connection alone, after one one-shot
  *   m10put  otto_host_put of --file into the directory --dest
  *   m10get  otto_host_get of the remote --file into the directory --dest
  *   m11     --hosts logical hosts polled with `cat /proc/loadavg` every
@@ -41,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_proc.h"
 #include "otto.h"
 
 #define OP_TIMEOUT_MS 120000
@@ -174,11 +179,12 @@ static otto_context *new_logging_context(const char *lab_json, otto_log_cb log, 
 
 static otto_context *new_context(const char *lab_json) { return new_logging_context(lab_json, NULL, NULL); }
 
-static otto_host *new_host(otto_context *ctx) {
+/* A host on the lab's server at `port`, its session on a PTY with --pty. */
+static otto_host *new_host_on(otto_context *ctx, int port) {
     otto_host_opts *opts = NULL;
     otto_host *host = NULL;
     check(otto_host_opts_new(&opts), "host options");
-    check(otto_host_opts_set_port(opts, opt.ports[0]), "port");
+    check(otto_host_opts_set_port(opts, port), "port");
     check(otto_host_opts_add_identity(opts, opt.key), "identity");
     check(otto_host_opts_set_agent(opts, 0), "agent");
     check(otto_host_opts_set_known_hosts(opts, opt.known_hosts), "known hosts");
@@ -191,6 +197,8 @@ static otto_host *new_host(otto_context *ctx) {
     otto_host_opts_free(opts);
     return host;
 }
+
+static otto_host *new_host(otto_context *ctx) { return new_host_on(ctx, opt.ports[0]); }
 
 /* A finished op's command: a one-shot's, or the only one of a run. */
 static const otto_cmd_result *only_command(const otto_op *op) {
@@ -649,6 +657,53 @@ static void emit_m7(cJSON *o) {
     }
 }
 
+/* M9: hosts are opened this many at a time, as otto-bench opens them. */
+#define M9_BATCH 20
+#define M9_SETTLE_S 2.0
+
+/* Opens hosts[first .. first+count) M9_BATCH at a time: each with its
+ * persistent session bootstrapped by `true` (`shell`), or its connection
+ * alone, used by one one-shot `true`. Dies unless every command succeeded:
+ * each shell has answered. */
+static void open_hosts(otto_host **hosts, int first, int count, int shell) {
+    otto_op *ops[M9_BATCH];
+    for (int start = first; start < first + count; start += M9_BATCH) {
+        int end = start + M9_BATCH < first + count ? start + M9_BATCH : first + count;
+        for (int i = start; i < end; ++i)
+            check(shell ? otto_host_run(&ops[i - start], hosts[i], "true", NULL, NULL, NULL)
+                        : otto_host_oneshot(&ops[i - start], hosts[i], "true", NULL, NULL, NULL),
+                  "submit");
+        for (int i = start; i < end; ++i) finish_command(ops[i - start], shell ? "run true" : "oneshot true");
+    }
+}
+
+/* PLAN M9: (VmRSS with --hosts open hosts - VmRSS with 1) / (--hosts - 1),
+ * each read after M9_SETTLE_S idle seconds. The hosts are spread over the
+ * lab's servers as M6's are; built as every other metric's host (not from
+ * a lab file) so that --pty applies to their sessions. */
+static void m9(int shell) {
+    int n = opt.hosts;
+    if (n < 2) die("M9 needs --hosts 2 or more");
+    otto_context *ctx = new_context(NULL);
+    otto_host **hosts = calloc((size_t)n, sizeof *hosts);
+    for (int i = 0; i < n; ++i) hosts[i] = new_host_on(ctx, opt.ports[i % opt.n_ports]);
+    open_hosts(hosts, 0, 1, shell);
+    sleep_s(M9_SETTLE_S);
+    long before = status_kib("VmRSS");
+    open_hosts(hosts, 1, n - 1, shell);
+    sleep_s(M9_SETTLE_S);
+    long after = status_kib("VmRSS");
+    if (before < 0 || after < 0) die("no VmRSS in /proc/self/status");
+    samples[n_samples++] = (double)(after - before) / (double)(n - 1);
+    snprintf(notes, sizeof notes, "VmRSS, N=%d: %ld -> %ld KiB%s", n, before, after,
+             !shell    ? "; connection only, after one one-shot"
+             : opt.pty ? "; the sessions on a PTY"
+                       : "");
+    for (int i = 0; i < n; ++i) otto_host_free(hosts[i]);
+    free(hosts);
+    otto_context_free(ctx);
+}
+
 static void send_text(otto_host *host, const char *text) {
     otto_op *op = NULL;
     check(otto_host_send(&op, host, text, strlen(text), NULL, NULL), "send");
@@ -917,16 +972,17 @@ static void emit(void) {
     cJSON_AddStringToObject(o, "peer", "otto");
     cJSON_AddStringToObject(o, "version", otto_version(NULL, NULL, NULL));
     cJSON_AddStringToObject(o, "metric", opt.metric);
-    cJSON_AddStringToObject(o, "unit", "us");
+    int m9 = strncmp(opt.metric, "m9", 2) == 0;
+    cJSON_AddStringToObject(o, "unit", m9 ? "KiB" : "us");
     cJSON *list = cJSON_AddArrayToObject(o, "samples");
     for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(samples[i]));
     int m4 = strcmp(opt.metric, "m4") == 0;
-    cJSON_AddNumberToObject(o, "ops", m4 ? opt.count : n_samples);
+    cJSON_AddNumberToObject(o, "ops", m4 ? opt.count : m9 ? opt.hosts : n_samples);
     cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
-    if (opt.pty && strcmp(opt.metric, "m12") != 0) snprintf(notes, sizeof notes, "the session on a PTY");
+    if (opt.pty && strcmp(opt.metric, "m12") != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
     if (host_runs > 0) {
@@ -986,10 +1042,12 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m12")) {
         opt.pty = 1; /* bc answers line by line on a terminal only */
         m12();
-    } else if (!strcmp(m, "m10put")) m10(1);
+    } else if (!strcmp(m, "m9")) m9(1);
+    else if (!strcmp(m, "m9conn")) m9(0);
+    else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
     else if (!strcmp(m, "m11")) m11();
-    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m10put m10get m11 m12)", m);
+    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m9 m9conn m10put m10get m11 m12)", m);
     emit();
     free(samples);
     return 0;

@@ -19,10 +19,10 @@ import otto
 from otto.labs.loader import load_lab
 from otto.logger.mode import LogMode
 
-from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, emit, now_us, parse_args,
-                         sessions_at_once)
+from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, emit, emit_memory,
+                         memory_per_connection, now_us, parse_args, sessions_at_once, vmrss_kib)
 
-METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m10put", "m10get", "m11", "m12"}
+METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get", "m11", "m12"}
 
 # Commands and their output reach no log sink: otto's own driver runs
 # without a log callback, so neither pays for logging.
@@ -234,6 +234,31 @@ async def polling_metric(args, region, workdir):
     return poll.figures(region, "its MetricCollector; dispatch stamped where its tick body starts")
 
 
+async def memory_metric(lab, args, workdir):
+    """PLAN M9 in this process: --hosts hosts of one context, each with its
+    persistent session opened by a `run("true")` (m9), or with only one
+    `exec("true")` done on its connection (m9conn)."""
+    otto_lab = load_lab("bench", search_paths=[Path(workdir)])
+    async with otto.open_context(lab=otto_lab, log_command_output=False):
+        hosts = [otto_lab.hosts[name] for name in lab.host_names(args.hosts)]
+
+        async def open_one(host):
+            if args.metric == "m9":
+                check(await host.run("true", log=QUIET), "run")
+            else:
+                check(await host.exec("true", log=QUIET), "exec")
+            return host
+
+        async def open_some(indices):
+            return await asyncio.gather(*(open_one(hosts[k]) for k in indices))
+
+        before, after, _ = await memory_per_connection(args.hosts, open_some, vmrss_kib)
+        for host in hosts:
+            await host.close()
+    emit_memory("otto-sh", metadata.version("otto-sh"), args.metric, args.hosts, before, after, "VmRSS",
+                "" if args.metric == "m9" else "connection only, after one exec('true')")
+
+
 async def main():
     args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")])
     lab = Lab(args.lab, args.user)
@@ -243,9 +268,12 @@ async def main():
         emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=isolation.notes(),
              extra=isolation.fields())
         return
-    count = args.hosts if args.metric.startswith("m6") or args.metric == "m11" else 1
+    count = args.hosts if args.metric.startswith(("m6", "m9")) or args.metric == "m11" else 1
     workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"), count)
     region = Region()
+    if args.metric.startswith("m9"):
+        await memory_metric(lab, args, workdir)
+        return
     if args.metric.startswith("m6"):
         await fanout_metric(args, region, workdir)
         emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=f"hosts={args.hosts}")

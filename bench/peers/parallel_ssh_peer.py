@@ -1,10 +1,12 @@
 """parallel-ssh (its default client, ssh2-python over libssh2): M1 and M2
 with `SSHClient`, M6 cold and warm with `ParallelSSHClient` +
-`run_command(stop_on_errors=False)` + `join`, M10 with `copy_file` /
-`copy_remote_file` (SFTP), M11 with a polling loop of the driver's own.
-It cannot pin the key exchange or cipher, nor check host keys against a
-file: the server's preferences apply."""
+`run_command(stop_on_errors=False)` + `join`, M9 with `SSHClient`s and
+`open_shell`, M10 with `copy_file` / `copy_remote_file` (SFTP), M11 with a
+polling loop of the driver's own. It cannot pin the key exchange or
+cipher, nor check host keys against a file: the server's preferences
+apply."""
 
+import asyncio
 import os
 import socket
 import sys
@@ -14,14 +16,15 @@ from importlib import metadata
 from pssh.clients import ParallelSSHClient, SSHClient
 from pssh.config import HostConfig
 
-from peer_common import CONNECT_S, Inventory, Isolation, Lab, Polling, Region, emit, now_us, parse_args
+from peer_common import (CONNECT_S, Inventory, Isolation, Lab, Polling, Region, emit, emit_memory,
+                         memory_per_connection, now_us, parse_args, vmrss_kib)
 
-METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m7", "m10put", "m10get", "m11"}
+METRICS = {"m1", "m2cold", "m2warm", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get", "m11"}
 FANOUT = 64
 
 
-def client(lab):
-    return SSHClient(lab.host, user=lab.user, port=lab.port, pkey=lab.key, num_retries=0, timeout=5,
+def client(lab, port=None):
+    return SSHClient(lab.host, user=lab.user, port=port or lab.port, pkey=lab.key, num_retries=0, timeout=5,
                      allow_agent=False)
 
 
@@ -136,6 +139,35 @@ def m11(lab, args, region):
     return poll.figures(region, "approximated: a blocking loop of the driver's own, run_command + join per tick")
 
 
+def m9(lab, args):
+    """PLAN M9 in this process: --hosts `SSHClient`s, one at a time (a
+    client connects in its constructor), each with one `open_shell()` (the
+    account's login shell, no PTY) that has echoed a line back (m9), or with
+    only one `run_command('true')` done (m9conn)."""
+
+    def open_one(k):
+        c = client(lab, lab.port_of(k))
+        if args.metric == "m9conn":
+            run_true(c)
+            return c, None
+        shell = c.open_shell(read_timeout=5)
+        shell.run("echo ready")
+        line = next(iter(shell.stdout), None)
+        if line != "ready":
+            raise SystemExit(f"the shell answered {line!r}, not 'ready'")
+        return c, shell
+
+    async def open_some(indices):
+        return [open_one(k) for k in indices]
+
+    before, after, kept = asyncio.run(memory_per_connection(args.hosts, open_some, vmrss_kib))
+    for c, _ in kept:
+        c.disconnect()
+    emit_memory("parallel-ssh", metadata.version("parallel-ssh"), args.metric, args.hosts, before, after, "VmRSS",
+                "default client (libssh2)" + ("; connection only, after one run_command('true')"
+                                               if args.metric == "m9conn" else "; open_shell: login shell, no PTY"))
+
+
 def main():
     args = parse_args(METRICS)
     lab = Lab(args.lab, args.user)
@@ -146,6 +178,8 @@ def main():
         emit("parallel-ssh", metadata.version("parallel-ssh"), args.metric, region,
              notes=isolation.notes() + ", all results at once when run_command returns", extra=isolation.fields())
         return 0
+    if args.metric.startswith("m9"):
+        return m9(lab, args)
     if args.metric == "m1":
         loop(args, region, lambda: m1(lab))
     elif args.metric == "m2cold":

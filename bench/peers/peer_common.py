@@ -5,7 +5,8 @@ A driver measures one metric per run and prints one JSON object on stdout:
 {"peer", "version", "metric", "unit": "us", "samples": [...], "ops",
 "cpu_us", "notes"}. Samples are wall microseconds per operation read from
 a monotonic clock inside the driver; cpu_us is the driver's own user+sys
-CPU plus that of children it reaped, over the measured region only.
+CPU plus that of children it reaped, over the measured region only. M9
+is memory instead: unit "KiB", one sample per run (see emit_memory).
 """
 
 import argparse
@@ -55,9 +56,11 @@ class Lab:
         for i, name in enumerate(self.host_names(count)):
             lines += ssh_config_host(name, self.host, self.port_of(i), self.user, self.key, self.known_hosts)
             if control_dir:
+                # A master per logical host: %C hashes the address, port and
+                # user, which the logical hosts of one server share.
                 lines += [
                     "  ControlMaster auto",
-                    f"  ControlPath {control_dir}/cm-%C",
+                    f"  ControlPath {control_dir}/cm-{name}",
                     "  ControlPersist 600",
                 ]
         with open(path, "w", encoding="utf-8") as f:
@@ -117,7 +120,7 @@ def parse_args(metrics, extra=()):
     p.add_argument("--metric", required=True, choices=sorted(metrics))
     p.add_argument("--count", type=int, default=200, help="measured operations")
     p.add_argument("--warmup", type=int, default=10, help="operations run first and discarded")
-    p.add_argument("--hosts", type=int, default=10, help="M6: logical hosts in the fan-out")
+    p.add_argument("--hosts", type=int, default=10, help="M6: logical hosts in the fan-out; M9: connections")
     p.add_argument("--sessions", type=int, default=4, help="M5: named sessions at once")
     p.add_argument("--seconds", type=float, default=10, help="M5: how long every session runs commands")
     p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
@@ -203,14 +206,14 @@ async def sessions_at_once(count, seconds, region, open_one, run_one):
     return len(region.samples) / (took / 1e6), sessions
 
 
-def emit(peer, version, metric, region, ops=None, notes="", extra=None):
+def emit(peer, version, metric, region, ops=None, notes="", unit="us", extra=None):
     out = _result_stream or sys.stdout
     json.dump(
         {
             "peer": peer,
             "version": version,
             "metric": metric,
-            "unit": "us",
+            "unit": unit,
             "samples": region.samples,
             "ops": ops if ops is not None else len(region.samples),
             "cpu_us": region.cpu_total,
@@ -315,6 +318,123 @@ class Polling:
                 f" drift at the last tick {late[-1] if late else 0:.0f} us; all results in: p50 {at(in_late, 0.5):.0f}"
                 f" us, p99 {at(in_late, 0.99):.0f} us late; missed {missed}, merged {merged + self.extra} ticks;"
                 f" {self.skipped} skipped, {self.failed} failed of {self.probes + self.skipped} probes; {label}")
+
+
+class FramedShell:
+    """A shell on a pipe (`bash --noprofile --norc` on an exec channel, or
+    an `ssh -T` child process), driven with F. `process` has stdin.write()
+    and an awaitable stdout.read(), as asyncssh's processes and asyncio's
+    subprocesses both do."""
+
+    def __init__(self, process):
+        self.process = process
+        self.framing = Framing()
+        self.buffer = b""
+
+    async def run(self, command):
+        data, end = self.framing.frame(command)
+        self.process.stdin.write(data)
+        while True:
+            parsed = parse_framed(self.buffer, end)
+            if parsed:
+                _, code, self.buffer = parsed
+                if code != 0:
+                    raise SystemExit(f"{command} exited {code}")
+                return
+            chunk = await self.process.stdout.read(65536)
+            if not chunk:
+                raise SystemExit("the shell ended")
+            self.buffer += chunk
+
+
+# --- PLAN M9: memory per connection ------------------------------------------
+
+SETTLE_S = 2.0  # memory is read after this long with nothing to do
+OPEN_BATCH = 20  # connections opened at once, as otto-bench opens them
+
+
+def vmrss_kib():
+    """This process's resident memory: what an in-process peer's
+    connections cost lives here."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name == "VmRSS":
+                return int(value.split()[0])
+    raise SystemExit("/proc/self/status has no VmRSS")
+
+
+def descendants(root):
+    """The pids of `root`'s children, their children, and so on."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        # The command name, in parentheses, may hold spaces: the fields
+        # after its last ")" are the state, then the parent's pid.
+        parent = int(stat[stat.rindex(")") + 1:].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def pss_kib(pid):
+    """One process's proportional set size (each shared page split among
+    the processes that map it); 0 once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def pss_tree_kib(extra_pids=()):
+    """A process-per-host peer's memory: PSS summed over this process, its
+    descendants and `extra_pids` (daemons that left the tree, such as
+    ControlMaster's masters). PSS, not RSS: N ssh processes share their
+    code, which RSS would count N times."""
+    pids = {os.getpid(), *descendants(os.getpid()), *extra_pids}
+    return sum(pss_kib(p) for p in pids)
+
+
+async def memory_per_connection(count, open_some, memory):
+    """PLAN M9: opens one connection, lets it settle, reads `memory()`;
+    opens the other count - 1, OPEN_BATCH at a time, settles, reads it
+    again. `open_some(indices)` opens those connections, checks each one
+    answers, and returns them: they stay referenced, and open, until the
+    caller lets them go. Returns (KiB with 1, KiB with count, connections)."""
+    import asyncio  # noqa: PLC0415 - only the async drivers need it
+
+    if count < 2:
+        raise SystemExit("M9 needs --hosts 2 or more")
+    kept = list(await open_some(range(1)))
+    await asyncio.sleep(SETTLE_S)
+    before = memory()
+    for start in range(1, count, OPEN_BATCH):
+        kept += await open_some(range(start, min(count, start + OPEN_BATCH)))
+    await asyncio.sleep(SETTLE_S)
+    return before, memory(), kept
+
+
+def emit_memory(peer, version, metric, count, before, after, kind, notes=""):
+    """M9's result: one sample, (KiB with `count` connections - KiB with 1)
+    / (count - 1); `kind` names the memory (VmRSS or PSS)."""
+    region = Region()
+    region.add((after - before) / (count - 1))
+    text = f"{kind}, N={count}: {before} -> {after} KiB"
+    emit(peer, version, metric, region, ops=count, notes=f"{text}; {notes}" if notes else text, unit="KiB")
 
 
 # --- PLAN M7: fan-out isolation ---------------------------------------------

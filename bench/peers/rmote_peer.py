@@ -4,9 +4,10 @@ sequential remote-method round trip (`Hostname.get`, labelled RPC) and its
 M4 a `gather` of such calls on one connection; M2 is `Exec.shell("true")`
 on a fresh connection (cold, bootstrap included) or an open one (warm);
 M6 a `gather` of fresh connections, each bounded by `asyncio.wait_for`
-(rmote has no timeouts of its own)."""
+(rmote has no timeouts of its own); M9 with --hosts open protocols."""
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -17,9 +18,10 @@ from rmote.protocol import Protocol
 from rmote.tools.exec import Exec
 from rmote.tools.hostname import Hostname
 
-from peer_common import COMMAND_S, Inventory, Isolation, Lab, Region, emit, now_us, parse_args
+from peer_common import (COMMAND_S, Inventory, Isolation, Lab, Region, emit, emit_memory, memory_per_connection, now_us,
+                         parse_args, pss_tree_kib)
 
-METRICS = {"m2cold", "m2warm", "m3", "m4", "m6cold", "m7"}
+METRICS = {"m2cold", "m2warm", "m3", "m4", "m6cold", "m7", "m9"}
 DEADLINE_S = 5
 
 
@@ -117,6 +119,27 @@ async def m7(lab, args, region, workdir):
     return isolation
 
 
+async def m9(lab, config, args):
+    """PLAN M9: --hosts open protocols, each a bootstrapped Python behind
+    its own `ssh -T` child, checked with one `Hostname.get`. rmote has no
+    shell: the connection is the bootstrapped protocol. Its memory: PSS of
+    this process and its ssh children."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def open_one(name):
+            proto = await stack.enter_async_context(await connect(config, name))
+            await proto(Hostname.get)
+            return proto
+
+        async def open_some(indices):
+            return await asyncio.gather(*(open_one(lab.host_names(args.hosts)[k]) for k in indices))
+
+        before, after, _ = await memory_per_connection(args.hosts, open_some, pss_tree_kib)
+    emit_memory("rmote", metadata.version("rmote"), args.metric, args.hosts, before, after,
+                "PSS of the driver and its ssh children",
+                "no shell: a bootstrapped RPC connection, checked with Hostname.get")
+
+
 async def main():
     args = parse_args(METRICS)
     lab = Lab(args.lab, args.user)
@@ -130,6 +153,8 @@ async def main():
             emit("rmote", metadata.version("rmote"), args.metric, region, notes=isolation.notes(),
                  extra=isolation.fields())
             return
+        if args.metric == "m9":
+            return await m9(lab, config, args)
         if args.metric == "m2cold":
             await m2cold(config, args, region)
         elif args.metric == "m2warm":
