@@ -15,7 +15,11 @@
  *           `bash --noprofile --norc`; one sample per command `true`
  *           (with --pty yes: the same shell on a PTY, bootstrapped first)
  *   m4      --count commands `true` written back to back with F; one
- *           sample: first write -> last exit code parsed */
+ *           sample: first write -> last exit code parsed
+ *   m6cold  --hosts hosts spread over the lab's servers, one after the
+ *           other (blocking libssh has no fan-out): connect + auth + exec
+ *           `echo $HOSTNAME` + its output checked; the connections close
+ *           after the sample, as otto's do when its context goes */
 #define _GNU_SOURCE /* memmem */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -27,6 +31,8 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "instr_region.h"
 
 #define KEX "curve25519-sha256"
 #define HOST_KEY "ssh-ed25519"
@@ -42,12 +48,12 @@ typedef struct {
     const char *lab_path;
     const char *user_override;
     const char *metric;
-    int count, warmup, pty;
-    int port;
+    int count, warmup, pty, hosts;
+    int port, ports[16], n_ports;
     char key[4096], known_hosts[4096], user[256];
 } options;
 
-static options opt = {.count = 200, .warmup = 10};
+static options opt = {.count = 200, .warmup = 10, .hosts = 10};
 static ssh_key identity;
 static char notes[256];
 
@@ -82,11 +88,17 @@ static double *samples;
 static int n_samples;
 static double cpu_total, cpu_since = -1;
 
+/* The CPU count and, under callgrind, the instruction count: both cover
+ * the same region. */
 static void resume(void) {
-    if (cpu_since < 0) cpu_since = cpu_us();
+    if (cpu_since < 0) {
+        cpu_since = cpu_us();
+        INSTR_START();
+    }
 }
 
 static void pause_cpu(void) {
+    INSTR_STOP();
     if (cpu_since >= 0) cpu_total += cpu_us() - cpu_since;
     cpu_since = -1;
 }
@@ -115,16 +127,21 @@ static char *read_whole(const char *path) {
     return text;
 }
 
-/* The first server, the key, known_hosts and the clean account (empty
- * home, PLAN 1.2) when the lab has one, as the other drivers read them. */
+/* The servers (every metric but m6cold uses the first), the key,
+ * known_hosts and the clean account (empty home, PLAN 1.2) when the lab has
+ * one, as the other drivers read them. */
 static void load_lab(void) {
     char *text = read_whole(opt.lab_path);
     if (!text) die("cannot read %s: %s", opt.lab_path, strerror(errno));
     cJSON *root = cJSON_Parse(text);
     free(text);
     if (!root) die("%s is not valid JSON", opt.lab_path);
-    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "ssh"), 0);
-    opt.port = first ? (int)cJSON_GetNumberValue(cJSON_GetObjectItem(first, "port")) : 0;
+    const cJSON *server = NULL;
+    cJSON_ArrayForEach(server, cJSON_GetObjectItem(root, "ssh")) {
+        if (opt.n_ports < (int)(sizeof opt.ports / sizeof opt.ports[0]))
+            opt.ports[opt.n_ports++] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(server, "port"));
+    }
+    opt.port = opt.n_ports > 0 ? opt.ports[0] : 0;
     const cJSON *user = cJSON_GetObjectItem(root, "user");
     const char *key = cJSON_GetStringValue(cJSON_GetObjectItem(user, "key"));
     const char *kh = cJSON_GetStringValue(cJSON_GetObjectItem(root, "known_hosts"));
@@ -146,15 +163,16 @@ static void set_option(ssh_session s, enum ssh_options_e option, const void *val
     if (ssh_options_set(s, option, value) != SSH_OK) die("option %s: %s", what, ssh_get_error(s));
 }
 
-/* A session configured as PLAN 1.1 says, not yet connected. */
-static ssh_session new_session(void) {
+/* A session to the server at `port` configured as PLAN 1.1 says, not yet
+ * connected. */
+static ssh_session new_session_on(int port) {
     ssh_session s = ssh_new();
     if (!s) die("ssh_new failed");
     int no = 0, yes = 1;
     long timeout = TIMEOUT_S;
     set_option(s, SSH_OPTIONS_PROCESS_CONFIG, &no, "process config"); /* no ~/.ssh/config */
     set_option(s, SSH_OPTIONS_HOST, "127.0.0.1", "host");
-    set_option(s, SSH_OPTIONS_PORT, &opt.port, "port");
+    set_option(s, SSH_OPTIONS_PORT, &port, "port");
     set_option(s, SSH_OPTIONS_USER, opt.user, "user");
     set_option(s, SSH_OPTIONS_KNOWNHOSTS, opt.known_hosts, "known hosts");
     set_option(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, opt.known_hosts, "global known hosts");
@@ -169,6 +187,8 @@ static ssh_session new_session(void) {
     set_option(s, SSH_OPTIONS_TIMEOUT, &timeout, "timeout");
     return s;
 }
+
+static ssh_session new_session(void) { return new_session_on(opt.port); }
 
 /* TCP connect, key exchange, the strict host key check, publickey auth. */
 static void connect_and_auth(ssh_session s) {
@@ -357,7 +377,9 @@ static void m1(void) {
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
         ssh_session s = new_session();
         double c0 = cpu_us(), t0 = now_us();
+        if (i >= opt.warmup) INSTR_START();
         connect_and_auth(s);
+        INSTR_STOP();
         double t = now_us() - t0;
         if (i >= opt.warmup) cpu_total += cpu_us() - c0;
         add(i, t);
@@ -456,6 +478,48 @@ static void m4(void) {
     close_session(s);
 }
 
+/* `echo $HOSTNAME` on a new channel; 0 unless it printed `expected` and
+ * exited 0. */
+static int echo_hostname(ssh_session s, const char *expected) {
+    ssh_channel ch = open_channel(s);
+    if (ssh_channel_request_exec(ch, "echo $HOSTNAME") != SSH_OK) die("exec: %s", ssh_get_error(s));
+    char out[512];
+    size_t len = 0;
+    int n;
+    while (len < sizeof out - 1 &&
+           (n = ssh_channel_read_timeout(ch, out + len, (uint32_t)(sizeof out - 1 - len), 0, READ_TIMEOUT_MS)) > 0)
+        len += (size_t)n;
+    out[len] = 0;
+    int status = ssh_channel_get_exit_status(ch);
+    ssh_channel_close(ch);
+    ssh_channel_free(ch);
+    if (len > 0 && out[len - 1] == '\n') out[--len] = 0;
+    return status == 0 && strcmp(out, expected) == 0;
+}
+
+static void m6cold(void) {
+    char expected[256] = "";
+    gethostname(expected, sizeof expected - 1);
+    ssh_session *open = calloc((size_t)opt.hosts, sizeof *open);
+    if (!open) die("out of memory");
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        if (i >= opt.warmup) resume();
+        double t0 = now_us();
+        for (int k = 0; k < opt.hosts; ++k) {
+            open[k] = new_session_on(opt.ports[k % opt.n_ports]);
+            connect_and_auth(open[k]);
+            if (!echo_hostname(open[k], expected)) die("host %d did not answer with this machine's name", k);
+        }
+        double t = now_us() - t0;
+        pause_cpu();
+        note_algorithms(open[0]);
+        for (int k = 0; k < opt.hosts; ++k) close_session(open[k]);
+        add(i, t);
+    }
+    snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "; hosts=%d, one after the other", opt.hosts);
+    free(open);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static void emit(void) {
@@ -493,18 +557,23 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--count")) opt.count = int_arg(v, a);
         else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
         else if (!strcmp(a, "--pty")) opt.pty = !strcmp(v, "yes");
+        else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric)
-        die("usage: libssh-floor --lab LAB.json --metric m1|m2cold|m2warm|m3|m4 [--count N] [--warmup N] [--pty yes]");
+        die("usage: libssh-floor --lab LAB.json --metric m1|m2cold|m2warm|m3|m4|m6cold [--count N] [--warmup N] [--pty "
+            "yes] "
+            "[--hosts N]");
     const char *m = opt.metric;
     void (*run)(void) = !strcmp(m, "m1")       ? m1
                         : !strcmp(m, "m2cold") ? m2cold
                         : !strcmp(m, "m2warm") ? m2warm
                         : !strcmp(m, "m3")     ? m3
                         : !strcmp(m, "m4")     ? m4
+                        : !strcmp(m, "m6cold") ? m6cold
                                                : NULL;
-    if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4)", m);
+    if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold)", m);
+    if (opt.hosts < 1) die("--hosts must be at least 1");
     if (opt.pty && strcmp(m, "m3") != 0 && strcmp(m, "m4") != 0) die("--pty applies to m3 and m4 only");
     load_lab();
     if (ssh_init() != SSH_OK) die("ssh_init failed");
