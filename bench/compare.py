@@ -89,6 +89,7 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan += polling_rows(quick)
     plan += memory_plan(quick)
     plan += m7_rows(m7_sizes)
+    plan += instruction_rows(quick)
     return plan
 
 
@@ -135,6 +136,88 @@ def m7_rows(sizes):
         rows.append(("M7", "m7", f"isolation baseline, the same {good} good hosts alone",
                      ["--hosts", str(n), "--good-only", "yes"], M7_PEERS, (1, 1), 0))
     return rows
+
+
+# PLAN 2, M8: instructions per operation, counted by callgrind in the C
+# drivers' measured regions (bench/peers/instr_region.h). The counts barely
+# move with the load on the other core, so one run in the first round is
+# enough; under valgrind a driver runs ~50x slower, hence the small counts.
+CALLGRIND_GROUPS = {"M8"}
+CALLGRIND = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
+INSTR_PEERS = ["otto", "libssh-floor"]
+
+
+def instruction_rows(quick):
+    """M8's callgrind rows: per connect + auth (M1), per command (M3 and
+    M4), per host (M6 cold, 10 hosts: one fan-out after one not counted).
+    The counts are (full, quick) and not split among rounds."""
+    return [
+        ("M8", "m1", "instructions per connect + auth (callgrind)", [], INSTR_PEERS, (10, 2), 2),
+        ("M8", "m3", "instructions per persistent-session command `true` (callgrind)", [],
+         ["otto", "otto+pty", "libssh-floor"], (300, 20), 20),
+        ("M8", "m4", "instructions per command, back to back (callgrind)", [], INSTR_PEERS, (2000, 100), 0),
+        ("M8", "m6cold", "instructions per host, cold fan-out of 10 hosts (callgrind)", ["--hosts", "10"],
+         INSTR_PEERS, (1, 1), 1),
+    ]
+
+
+def first_round_only(group, metric):
+    return metric in FIRST_ROUND_ONLY or group in CALLGRIND_GROUPS
+
+
+def run_count(group, metric, counts, quick, rounds):
+    """Operations per run: the round's share of the row's count, or all of
+    it where one run stands for the row (M4's one sample, the callgrind
+    rows)."""
+    whole = counts[1 if quick else 0]
+    return max(1, whole if metric == "m4" or group in CALLGRIND_GROUPS else whole // rounds)
+
+
+def run_measurement(args, group, peer, metric, extra, count, warmup):
+    """One driver run: under callgrind for its groups, plainly otherwise."""
+    if group in CALLGRIND_GROUPS:
+        return run_callgrind(args, peer, metric, extra, count, warmup)
+    return run_driver(args, peer, metric, extra, count, warmup)
+
+
+def run_callgrind(args, peer, metric, extra, count, warmup):
+    """The driver under callgrind, counting its measured region only; the
+    result becomes one sample in "instr": the instructions (Ir) of all its
+    threads over the operations (commands, connects, or hosts for M6)."""
+    out_dir = tempfile.mkdtemp(prefix="otto-compare-cg.")
+    try:
+        prefix = CALLGRIND + [f"--callgrind-out-file={os.path.join(out_dir, 'callgrind.out.%p')}"]
+        result, how = run_driver(args, peer, metric, extra, count, warmup, prefix)
+        if result is None:
+            return None, how
+        instructions = callgrind_instructions(out_dir)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    if not instructions:
+        return None, "callgrind counted no instructions (a driver built without valgrind's headers?)"
+    hosts = int(option(extra, "--hosts") or 1) if metric.startswith("m6") else 1
+    operations = result["ops"] * hosts
+    per = "host" if hosts > 1 else "operation"
+    result.update({"unit": "instr", "samples": [instructions / operations], "ops": operations, "cpu_us": 0,
+                   "notes": "; ".join(filter(None, [result.get("notes"),
+                                                    f"callgrind: {instructions:,} Ir over {operations} {per}s"]))})
+    return result, how
+
+
+def callgrind_instructions(out_dir):
+    """The Ir total of callgrind's output files in out_dir: each file's
+    "totals:" line (its "summary:" line where it has none), summed over the
+    files, one per process."""
+    total = 0
+    for name in os.listdir(out_dir):
+        figures = {}
+        with open(os.path.join(out_dir, name), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("totals", "summary") and value.split():
+                    figures[key] = int(value.split()[0])
+        total += figures.get("totals", figures.get("summary", 0))
+    return total
 
 
 def bad_positions(n):
@@ -323,8 +406,8 @@ class Files:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def run_driver(args, peer, metric, extra, count, warmup):
-    argv = DRIVERS[peer](args) + ["--lab", args.lab, "--metric", metric, "--count", str(count), "--warmup",
+def run_driver(args, peer, metric, extra, count, warmup, prefix=()):
+    argv = list(prefix) + DRIVERS[peer](args) + ["--lab", args.lab, "--metric", metric, "--count", str(count), "--warmup",
                                   str(warmup)] + extra
     started = time.monotonic()
     try:
@@ -614,11 +697,23 @@ def fmt_kib(v):
     return f"{v:.1f} KiB"
 
 
+def fmt_instr(v):
+    if v is None:
+        return "-"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} M instr"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f} k instr"
+    return f"{v:.0f} instr"
+
+
 def fmt_median(f):
     """The median column: a time per operation, or a quantity in its own
-    unit (KiB)."""
+    unit (KiB, instr)."""
     if f.get("unit", "us") == "KiB":
         return fmt_kib(f.get("median"))
+    if f.get("unit", "us") == "instr":
+        return fmt_instr(f.get("median"))
     return fmt_us(f["median_us"])
 
 
@@ -633,7 +728,9 @@ def write_markdown(path, report):
               f"- controller CPUs: {m['affinity']}; lab: {report['lab']}",
               f"- profile: {report['profile']}, {report['rounds']} rounds, peers' order rotating per round",
               "- ratio: the peer's figure / otto's (above 1: otto is faster or lighter)",
-              "- KiB figures (M9) are memory per connection, in the median column; they have no p99 or CPU", ""]
+              "- KiB figures (M9) are memory per connection, in the median column; they have no p99 or CPU",
+              "- instr figures (M8) are callgrind's instruction counts per operation, all threads of the driver,"
+              " in the median column", ""]
     lines += ["| metric | variant | peer | version | median / op | p99 / op | CPU / op | median vs otto | CPU vs otto"
               " | ops | notes |",
               "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -664,8 +761,12 @@ def chart_panels(variants):
     units = {f.get("unit", "us") for v in variants for f in v["peers"].values() if "error" not in f}
     if units and "us" not in units:
         unit = sorted(units)[0]
-        return [("median", f"median ({unit} per connection)", unit)]
+        return [("median", f"median ({unit} per {UNIT_PER.get(unit, 'operation')})", unit)]
     return [("median_us", "median wall / op", "µs"), ("cpu_us_per_op", "CPU / op", "µs")]
+
+
+# What a quantity's median is counted per, in the charts.
+UNIT_PER = {"KiB": "connection", "instr": "operation"}
 
 
 def write_charts(out, report):
@@ -747,14 +848,14 @@ def main():
             isolation = IsolationLab(args.lab, m7_sizes)
         for r in range(rounds):
             for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
-                if r > 0 and metric in FIRST_ROUND_ONLY:
+                if r > 0 and first_round_only(group, metric):
                     continue
-                count = max(1, counts[1 if args.quick else 0] // (1 if metric == "m4" else rounds))
+                count = run_count(group, metric, counts, args.quick, rounds)
                 rotated = peers[r % len(peers):] + peers[: r % len(peers)]
                 for peer, index, group, variant, extra in peer_runs(plan, index, rotated, r):
                     options = list(extra) + (files.options(metric) if files and metric.startswith("m10") else [])
                     options += isolation.options(extra) if isolation and metric == "m7" else []
-                    result, how = run_driver(args, peer, metric, options, count, warmup)
+                    result, how = run_measurement(args, group, peer, metric, options, count, warmup)
                     if result is not None and files and metric.startswith("m10") and not files.check_and_clear(metric):
                         result, how = None, "the copy differs from the source"
                     print(f"compare: round {r + 1}/{rounds} {group} {variant}: {peer}: "
