@@ -161,8 +161,14 @@ def instruction_rows(quick):
     ]
 
 
-def first_round_only(group, metric):
-    return metric in FIRST_ROUND_ONLY or group in CALLGRIND_GROUPS
+# Fan-outs this large run in the first round only: a round of them costs
+# minutes (hundreds of ssh processes or Python bootstraps for some peers).
+FIRST_ROUND_ONLY_HOSTS = 500
+
+
+def first_round_only(group, metric, extra=()):
+    big = metric.startswith("m6") and int(option(extra, "--hosts") or 0) >= FIRST_ROUND_ONLY_HOSTS
+    return metric in FIRST_ROUND_ONLY or group in CALLGRIND_GROUPS or big
 
 
 def run_count(group, metric, counts, quick, rounds):
@@ -256,7 +262,7 @@ class IsolationLab:
         self.listener = subprocess.Popen([sys.executable, os.path.join(HERE, "silent_listener.py")],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         # A server: on the servers' cores, away from the controller's.
-        self.server_cpus = set(range(os.cpu_count() or 1)) - os.sched_getaffinity(0)
+        self.server_cpus = server_cpus()
         if self.server_cpus:
             os.sched_setaffinity(self.listener.pid, self.server_cpus)
         return int(self.listener.stdout.readline())
@@ -313,6 +319,15 @@ def wait_until_quiet(cpus, busy_below=0.1, longest_s=3.0):
         if total > 0 and busy / total < busy_below:
             return
         before = after
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpus():
+    """The servers' cores: those the controller (this process) is kept off;
+    none when it runs unpinned."""
+    return set(range(os.cpu_count() or 1)) - os.sched_getaffinity(0)
 
 
 def cpu_ticks(cpus):
@@ -452,6 +467,10 @@ def summarize(runs):
     if host_failures:
         notes.add(f"{host_failures} of {host_runs} host answers failed, e.g. {example}")
     per_op = [s * len(r["samples"]) / r["ops"] for r in runs for s in r["samples"]] if runs else []
+    # Per run: the wall time of its samples and the servers' busy time (a
+    # fan-out's one sample against T_sshd, PLAN 6).
+    per_run = [{"wall_us": sum(r["samples"]), "server_busy_us": r["server_busy_us"]}
+               for r in runs if "server_busy_us" in r]
     return {
         "version": ", ".join(sorted(versions)),
         "runs": len(runs),
@@ -463,6 +482,7 @@ def summarize(runs):
         "notes": "; ".join(sorted(notes)),
         "host_runs": host_runs,
         "host_failures": host_failures,
+        "per_run": per_run,
     }
 
 
@@ -518,6 +538,16 @@ def judge_targets(variants, sizes, m7_sizes=()):
         cold = find(variants, "m6cold", "otto", f"cold fan-out, {n} hosts")
         add(f"M8 controller CPU per host (M6 cold, {n} hosts), us", cold["cpu_us_per_op"] / n if cold else None, 2000,
             False, "connect + auth + command")
+    for n in (n for n in sizes if n >= FIRST_ROUND_ONLY_HOSTS):
+        cold = find(variants, "m6cold", "otto", f"cold fan-out, {n} hosts")
+        add(f"M6 cold, {n} hosts: host failures", cold["host_failures"] if cold else None, 0, False,
+            "in every run (the first round only at this size)")
+        # Wall over the sshd-bound floor; at most 1 where the fan-out ends
+        # within 1.1 x T_sshd + 0.5 s.
+        worst = max((r["wall_us"] / (1.1 * r["server_busy_us"] + 0.5e6) for r in cold["per_run"]), default=None) \
+            if cold else None
+        add(f"M6 cold, {n} hosts: wall / (1.1 x T_sshd + 0.5 s)", worst, 1.0, False,
+            "T_sshd: the servers' core busy time over the run (the worst run)")
     for metric, name in (("m10put", "put"), ("m10get", "get")):
         f = find(variants, metric, "otto")
         mib = float(f["notes"].split()[0]) if f and f.get("notes") else None
@@ -824,7 +854,8 @@ def main():
     p.add_argument("--out", required=True, help="directory for results.json, results.md and the charts")
     p.add_argument("--quick", action="store_true", help="a smoke run: few operations, one round")
     p.add_argument("--rounds", type=int, help="rounds (default 3; 1 with --quick)")
-    p.add_argument("--fanout", default=None, help="M6 host counts, comma-separated (default 10,100; 10 quick)")
+    p.add_argument("--fanout", default=None,
+                   help="M6 host counts, comma-separated (default 10,100,500, 500 in the first round only; 10 quick)")
     p.add_argument("--only", help="metric groups to run, comma-separated (e.g. M3,M6)")
     p.add_argument("--m7-hosts", default=None,
                    help="M7 host counts, comma-separated (default 100; 20 quick); 500 is the bigger variant")
@@ -833,7 +864,7 @@ def main():
     args = p.parse_args()
     profile = "quick" if args.quick else "full"
     rounds = args.rounds or (1 if args.quick else 3)
-    sizes = [int(n) for n in (args.fanout or ("10" if args.quick else "10,100")).split(",")]
+    sizes = [int(n) for n in (args.fanout or ("10" if args.quick else "10,100,500")).split(",")]
     only = {g.strip().upper() for g in args.only.split(",")} if args.only else None
     m7_sizes = [int(n) for n in (args.m7_hosts or ("20" if args.quick else "100")).split(",")]
     plan = [w for w in work_plan(sizes, args.quick, m7_sizes) if only is None or w[0] in only]
@@ -843,19 +874,24 @@ def main():
     runs = {}  # (index, peer) -> driver results
     errors = []
     isolation = None
+    servers = server_cpus()
     try:
         if any(w[1] == "m7" for w in plan):
             isolation = IsolationLab(args.lab, m7_sizes)
         for r in range(rounds):
             for index, (group, metric, variant, extra, peers, counts, warmup) in enumerate(plan):
-                if r > 0 and first_round_only(group, metric):
+                if r > 0 and first_round_only(group, metric, extra):
                     continue
                 count = run_count(group, metric, counts, args.quick, rounds)
                 rotated = peers[r % len(peers):] + peers[: r % len(peers)]
                 for peer, index, group, variant, extra in peer_runs(plan, index, rotated, r):
                     options = list(extra) + (files.options(metric) if files and metric.startswith("m10") else [])
                     options += isolation.options(extra) if isolation and metric == "m7" else []
+                    busy_before = cpu_ticks(servers)[0] if servers else None
                     result, how = run_measurement(args, group, peer, metric, options, count, warmup)
+                    if result is not None and servers:
+                        # PLAN 6's T_sshd: the servers' core busy time over the run.
+                        result["server_busy_us"] = (cpu_ticks(servers)[0] - busy_before) * 1e6 / CLOCK_TICKS
                     if result is not None and files and metric.startswith("m10") and not files.check_and_clear(metric):
                         result, how = None, "the copy differs from the source"
                     print(f"compare: round {r + 1}/{rounds} {group} {variant}: {peer}: "
