@@ -1,7 +1,9 @@
 """asyncssh, the transport under the original Python otto, on PLAN 3's
 metrics it can do: M1 connect+auth, M2 cold and warm one-shots, M3 round
 trips in a persistent shell with F, M9 memory per connection, M10 put and
-get over SFTP, M11 polling with a scheduling loop of the driver's own."""
+get over SFTP, M11 polling with a scheduling loop of the driver's own,
+M4 pipelined F, M5 S shells at once, M12 (and its 1 MiB variant) with
+readuntil on a PTY."""
 
 import asyncio
 import os
@@ -11,10 +13,11 @@ import socket
 import asyncssh
 
 from peer_common import (CIPHER, COMMAND_S, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab, Polling, Region,
-                         emit, emit_memory, memory_per_connection, now_us, parse_args, sessions_at_once, vmrss_kib)
+                         big_exchange, emit, emit_memory, first_and_last, measure_pipelined, memory_per_connection,
+                         now_us, parse_args, sessions_at_once, vmrss_kib)
 
-METRICS = {"m1", "m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get", "m11",
-           "m12"}
+METRICS = {"m1", "m2cold", "m2warm", "m3", "m4", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get",
+           "m11", "m12", "m12big"}
 DEADLINE_S = 5
 
 
@@ -75,16 +78,51 @@ async def m2warm(lab, args, region):
                 region.add(t)
 
 
+async def open_shell(conn, pty):
+    """`bash --noprofile --norc` on an exec channel or, with `pty`, on a
+    PTY with echo off and the PLAN 4.1 bootstrap first, as otto's SSH
+    sessions run, so the output holds only what the commands print."""
+    process = await conn.create_process("bash --noprofile --norc", encoding=None,
+                                        **({"term_type": "dumb"} if pty else {}))
+    if pty:
+        process.stdin.write(b"stty -echo; bind 'set enable-bracketed-paste off' 2>/dev/null; "
+                            b"export TERM=dumb PAGER=cat PS1= PS2=\n")
+    return process
+
+
+async def m4(lab, args, region):
+    async with connect(lab) as conn:
+        process = await open_shell(conn, pty=False)
+        notes = await measure_pipelined(FramedShell(process), args.count, region)
+        process.stdin.write_eof()
+    return notes
+
+
+async def m12big(lab, args, region):
+    """PLAN M12's 1 MiB variant: a shell on a PTY; each exchange prints 1 MiB
+    that cannot match, then its marker, read by readuntil with the marker's
+    regex (max_separator_len: only the new data and the marker's length
+    before it are searched again as output arrives)."""
+    async with connect(lab) as conn:
+        process = await open_shell(conn, pty=True)
+        for i in range(args.warmup + args.count):
+            region.begin_at(i, args.warmup)
+            command, marker = big_exchange(i)
+            t0 = now_us()
+            process.stdin.write(command.encode())
+            await process.stdout.readuntil(re.compile(marker.encode()), max_separator_len=64)
+            t = now_us() - t0
+            if i >= args.warmup:
+                region.add(t)
+        process.stdin.write_eof()
+    return first_and_last(region.samples)
+
+
 async def m3(lab, args, region):
     async with connect(lab) as conn:
         # With a PTY, as otto's SSH sessions run: echo off and the PLAN 4.1
         # bootstrap first, so the framing sees only the output.
-        pty = {"term_type": "dumb"} if args.pty == "yes" else {}
-        process = await conn.create_process("bash --noprofile --norc", encoding=None, **pty)
-        if pty:
-            process.stdin.write(b"stty -echo; bind 'set enable-bracketed-paste off' 2>/dev/null; "
-                                b"export TERM=dumb PAGER=cat PS1= PS2=\n")
-        shell = FramedShell(process)
+        shell = FramedShell(await open_shell(conn, args.pty == "yes"))
         for i in range(args.warmup + args.count):
             region.begin_at(i, args.warmup)
             t0 = now_us()
@@ -303,6 +341,10 @@ async def main():
         await m3(lab, args, region)
     elif args.metric == "m12":
         await m12(lab, args, region)
+    elif args.metric == "m12big":
+        notes = await m12big(lab, args, region)
+    elif args.metric == "m4":
+        notes = await m4(lab, args, region)
     elif args.metric == "m5":
         notes = await m5(lab, args, region)
     elif args.metric == "m6cold":
@@ -320,7 +362,8 @@ async def main():
     else:
         await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()
-    emit("asyncssh", asyncssh.__version__, args.metric, region, notes=notes)
+    emit("asyncssh", asyncssh.__version__, args.metric, region, notes=notes,
+         ops=args.count if args.metric == "m4" else None)
 
 
 if __name__ == "__main__":

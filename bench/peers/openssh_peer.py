@@ -1,7 +1,8 @@
 """OpenSSH's `ssh` client, alone or sharing connections through
 ControlMaster (`--control-master`), and the fan-out tools pdsh and clush
 (`--tool`), on the same sshd: M2 cold and warm, M3 over one `ssh -T` shell
-driven over pipes with F, M6 cold and warm fan-outs of `echo $HOSTNAME`,
+driven over pipes with F, M4 that F pipelined, M5 (ControlMaster only) S
+such shells through one master, M6 cold and warm fan-outs of `echo $HOSTNAME`,
 M9 memory per connection (PSS of the driver, its ssh children and the
 masters)."""
 
@@ -14,9 +15,10 @@ import subprocess
 import tempfile
 
 from peer_common import (FramedShell, Framing, Inventory, Isolation, Lab, Region, emit, emit_memory,
-                         memory_per_connection, now_us, parse_args, parse_framed, pss_tree_kib)
+                         measure_pipelined, memory_per_connection, now_us, parse_args, parse_framed, pss_tree_kib,
+                         sessions_at_once)
 
-METRICS = {"m2cold", "m2warm", "m3", "m6cold", "m6warm", "m7", "m9", "m9conn"}
+METRICS = {"m2cold", "m2warm", "m3", "m4", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn"}
 FANOUT = 64  # the tuned concurrency of PLAN 4.2 for process-per-host tools
 
 
@@ -104,6 +106,46 @@ async def m3(client, args, region):
             region.add(t)
     process.stdin.close()
     await process.wait()
+
+
+async def open_shell(client):
+    """One `ssh -T h0000 bash --noprofile --norc` over pipes, as M3's."""
+    return await asyncio.create_subprocess_exec(*client.ssh("-T", "h0000", "bash --noprofile --norc"),
+                                                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+
+
+async def close_shells(processes, region):
+    """Ends the shells inside the measured CPU: an `ssh` child's CPU is
+    counted once it is reaped, as M3's is."""
+    region.resume()
+    for process in processes:
+        process.stdin.close()
+        await process.wait()
+    region.pause()
+
+
+async def m4(client, args, region):
+    """PLAN M4: F pipelined over one `ssh -T` shell (FramedShell)."""
+    process = await open_shell(client)
+    notes = await measure_pipelined(FramedShell(process), args.count, region)
+    await close_shells([process], region)
+    return notes
+
+
+async def m5(client, args, region):
+    """PLAN M5 through ControlMaster: S `ssh -T` shells over the one master,
+    each running the M3 loop at once."""
+    processes = []
+
+    async def open_one(_):
+        processes.append(await open_shell(client))
+        return FramedShell(processes[-1])
+
+    try:
+        rate, _ = await sessions_at_once(args.sessions, args.seconds, region, open_one, lambda s: s.run("true"))
+    finally:
+        await close_shells(processes, region)
+    return f"sessions={args.sessions}; {rate:.0f} commands/s together"
 
 
 def check_fanout(outputs, names):
@@ -305,7 +347,7 @@ async def main():
     tool = args.tool or "ssh"
     if tool not in ("ssh", "pdsh", "clush") or (tool != "ssh" and args.metric not in ("m6cold", "m6warm", "m7")):
         raise SystemExit(f"--tool {tool}: pdsh and clush only fan out (m6cold, m6warm, m7)")
-    if args.metric in ("m2warm", "m6warm") and not args.control_master:
+    if args.metric in ("m2warm", "m5", "m6warm") and not args.control_master:
         raise SystemExit(f"{args.metric} needs --control-master yes: plain ssh keeps no connection open")
     if not args.metric.startswith(("m6", "m9")):
         args.hosts = 1
@@ -315,6 +357,7 @@ async def main():
     region = Region()
     names = ["h0000"]
     memory = None
+    notes = f"hosts={args.hosts}" if args.metric.startswith("m6") else ""
     try:
         if args.metric == "m7":
             isolation = await m7(lab, args, region, tool, workdir)
@@ -333,6 +376,10 @@ async def main():
             if args.control_master:
                 client.warm_masters(names)
             await m3(client, args, region)
+        elif args.metric in ("m4", "m5"):
+            if args.control_master:
+                client.warm_masters(names)
+            notes = await (m4 if args.metric == "m4" else m5)(client, args, region)
         else:
             names = await fanout(client, args, region, tool)
         region.stop()
@@ -344,7 +391,7 @@ async def main():
     if memory:
         emit_memory(peer, version(tool), args.metric, args.hosts, *memory)
         return
-    emit(peer, version(tool), args.metric, region, notes=f"hosts={args.hosts}" if args.metric.startswith("m6") else "")
+    emit(peer, version(tool), args.metric, region, notes=notes, ops=args.count if args.metric == "m4" else None)
 
 
 if __name__ == "__main__":

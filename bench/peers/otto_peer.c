@@ -20,6 +20,9 @@
  *           shared deadlines; T_good, error kinds, the slowest bad report
  *   m12     send/expect with `bc -q` in the host's session: send `i+1`,
  *           expect the answer line (PLAN M12)
+ *   m12big  PLAN M12's 1 MiB variant, in the host's session on a PTY: each
+ *           exchange sends a command printing 1 MiB that cannot match,
+ *           then a marker with the exchange's number, and expects the marker
  *   m9      memory per connection (PLAN M9): VmRSS with --hosts hosts of one
  *           context, each with its persistent session opened by `true`,
  *           minus VmRSS with one, over --hosts - 1; a KiB sample
@@ -31,8 +34,8 @@
  *           per tick: its lateness
  *
  * Sessions run on the channel's pipes (PLAN 3's default, no PTY); with
- * --pty yes on a PTY. m12 always has one: bc answers line by line only on
- * a terminal. */
+ * --pty yes on a PTY. m12 and m12big always have one: bc answers line by
+ * line only on a terminal, and M12 is about a terminal's output. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -751,6 +754,39 @@ static void m12(void) {
     otto_context_free(ctx);
 }
 
+/* The mean of samples [from, from + n). */
+static double mean_of(int from, int n) {
+    double sum = 0;
+    for (int i = from; i < from + n; ++i) sum += samples[i];
+    return n > 0 ? sum / n : 0;
+}
+
+/* m12big: the marker's format and number are apart in the command, so a
+ * terminal's echo of the command never matches it. The notes compare the
+ * first and last exchanges: matching must not slow as output piles up. */
+static void m12big(void) {
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    run_true(host, 0);
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        char line[96], pattern[48];
+        snprintf(line, sizeof line, "yes x | head -c 1048576; printf '__M_%%s__\\n' %d\n", i);
+        snprintf(pattern, sizeof pattern, "__M_%d__\\r?\\n", i);
+        double t0 = now_us();
+        send_text(host, line);
+        expect_text(host, pattern);
+        add(i, now_us() - t0);
+    }
+    pause_cpu();
+    int n = n_samples < 10 ? n_samples : 10;
+    double first = mean_of(0, n), last = mean_of(n_samples - n, n);
+    snprintf(notes, sizeof notes, "first %d: %.2f ms, last %d: %.2f ms per exchange (last/first %.2f)", n, first / 1e3,
+             n, last / 1e3, first > 0 ? last / first : 0);
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
 /* m11: PLAN M11, periodic polling. --hosts logical hosts on open
  * connections, polled with `cat /proc/loadavg` every second for --seconds
  * ticks by otto_context_poll_hosts. The API reports a tick once all its runs
@@ -993,7 +1029,7 @@ static void emit(void) {
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
-    if (opt.pty && strcmp(opt.metric, "m12") != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
+    if (opt.pty && strncmp(opt.metric, "m12", 3) != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
     if (host_runs > 0) {
@@ -1053,12 +1089,16 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m12")) {
         opt.pty = 1; /* bc answers line by line on a terminal only */
         m12();
+    } else if (!strcmp(m, "m12big")) {
+        opt.pty = 1;
+        m12big();
     } else if (!strcmp(m, "m9")) m9(1);
     else if (!strcmp(m, "m9conn")) m9(0);
     else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
     else if (!strcmp(m, "m11")) m11();
-    else die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m9 m9conn m10put m10get m11 m12)", m);
+    else
+        die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m9 m9conn m10put m10get m11 m12 m12big)", m);
     emit();
     free(samples);
     return 0;

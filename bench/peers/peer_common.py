@@ -10,6 +10,7 @@ is memory instead: unit "KiB", one sample per run (see emit_memory).
 """
 
 import argparse
+import asyncio
 import json
 import os
 import re
@@ -345,6 +346,69 @@ class FramedShell:
             if not chunk:
                 raise SystemExit("the shell ended")
             self.buffer += chunk
+
+    async def run_pipelined(self, command, count):
+        """PLAN M4: `count` framed `command`s written back to back without
+        waiting for any answer, then their sentinels read in order; returns
+        once the last exit code is in. The reads run beside the writes: a
+        writer that waited for its drain while nobody read the shell's
+        output would stall once the pipes or the SSH window are full."""
+        frames = [self.framing.frame(command) for _ in range(count)]
+
+        async def write_all():
+            for data, _ in frames:
+                self.process.stdin.write(data)
+                await self.process.stdin.drain()
+
+        async def read_all():
+            for k, (_, end) in enumerate(frames):
+                while True:
+                    parsed = parse_framed(self.buffer, end)
+                    if parsed:
+                        break
+                    chunk = await self.process.stdout.read(65536)
+                    if not chunk:
+                        raise SystemExit("the shell ended")
+                    self.buffer += chunk
+                _, code, self.buffer = parsed
+                if code != 0:
+                    raise SystemExit(f"{command} (number {k + 1}) exited {code}")
+
+        await asyncio.gather(write_all(), read_all())
+
+
+async def measure_pipelined(shell, count, region):
+    """PLAN M4 on a FramedShell: one framed `true` first (the shell is up),
+    then one sample from the first submit to the last exit code."""
+    await shell.run("true")
+    region.start()
+    t0 = now_us()
+    await shell.run_pipelined("true", count)
+    region.add(now_us() - t0)
+    region.stop()
+    return f"one sample: {count} commands back to back"
+
+
+def first_and_last(samples, n=10):
+    """PLAN M12's 1 MiB variant: the mean of the first and of the last `n`
+    samples, which tells whether matching slows as output piles up."""
+    if not samples:
+        return "no samples"
+    n = min(n, len(samples))
+    first, last = sum(samples[:n]) / n, sum(samples[-n:]) / n
+    return f"first {n}: {first / 1e3:.2f} ms, last {n}: {last / 1e3:.2f} ms per exchange (last/first {last / first:.2f})"
+
+
+# PLAN M12's 1 MiB variant: exchange i prints 1 MiB of lines that cannot
+# match, then a marker. The marker's format and number are apart in the
+# command, so a terminal's echo of the command never matches it.
+BIG_OUTPUT = 1 << 20
+
+
+def big_exchange(i):
+    """(the command line of exchange i, the regex of its marker)."""
+    command = f"yes x | head -c {BIG_OUTPUT}; printf '__M_%s__\\n' {i}\n"
+    return command, rf"__M_{i}__\r?\n"
 
 
 # --- PLAN M9: memory per connection ------------------------------------------
