@@ -122,7 +122,8 @@ async def m3(lab, args, region):
     async with connect(lab) as conn:
         # With a PTY, as otto's SSH sessions run: echo off and the PLAN 4.1
         # bootstrap first, so the framing sees only the output.
-        shell = FramedShell(await open_shell(conn, args.pty == "yes"))
+        process = await open_shell(conn, args.pty == "yes")
+        shell = FramedShell(process)
         for i in range(args.warmup + args.count):
             region.begin_at(i, args.warmup)
             t0 = now_us()
