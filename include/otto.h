@@ -215,6 +215,14 @@ OTTO_API int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t mi
  * queue is full the oldest entry is dropped, and the next entry taken is an
  * OTTO_LOG_KIND_WARNING saying how many were. 0 (default): no queue. */
 OTTO_API int otto_context_opts_set_log_queue(otto_context_opts *opts, size_t capacity);
+/* At most `limit` of the context's SSH connections in their handshake (TCP
+ * connect, key exchange, authentication) at once; the others wait their
+ * turn, and their deadlines start when it comes. A fan-out to hundreds of
+ * hosts otherwise starts every key exchange at once, and where servers
+ * share CPUs (virtual machines, containers, one sshd behind many names)
+ * the last ones can run out of time inside the servers. Default 64, as
+ * pdsh's and clush's fan-outs; 0: no limit. */
+OTTO_API int otto_context_opts_set_handshake_limit(otto_context_opts *opts, size_t limit);
 /* The lab the context opens (LAB-FORMAT.md): a selection such as "lab1" or
  * "lab1+lab2", found in the search paths added in order (each a .json file,
  * or a directory holding lab.json or hosts.json; "~" is expanded). Without

@@ -77,6 +77,10 @@ int otto_context_opts_set_log_queue(otto_context_opts *opts, size_t capacity) {
     return update(opts, [&] { opts->options.log_queue_capacity = capacity; });
 }
 
+int otto_context_opts_set_handshake_limit(otto_context_opts *opts, size_t limit) {
+    return update(opts, [&] { opts->options.handshake_limit = limit; });
+}
+
 int otto_context_opts_set_lab(otto_context_opts *opts, const char *selection) {
     return update(opts, [&] { opts->lab = require(selection, "selection"); });
 }

@@ -25,10 +25,12 @@ std::unique_ptr<HostBackend> Host::make_backend() {
     switch (config_.kind) {
         case OTTO_HOST_SSH: {
             std::weak_ptr<Host> weak = weak_from_this();
-            return std::make_unique<SshBackend>(engine_->uv(), config_,
-                                                [weak](int level, int kind, const std::string &text) {
-                                                    if (auto self = weak.lock()) self->log(level, kind, "", text);
-                                                });
+            return std::make_unique<SshBackend>(
+                engine_->uv(), config_,
+                [weak](int level, int kind, const std::string &text) {
+                    if (auto self = weak.lock()) self->log(level, kind, "", text);
+                },
+                engine_->handshakes());
         }
         case OTTO_HOST_TELNET: return std::make_unique<TelnetBackend>(engine_->uv(), config_, shell_config());
         case OTTO_HOST_LOCAL:

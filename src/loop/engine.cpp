@@ -7,7 +7,9 @@
 
 namespace otto {
 
-Engine::Engine(EngineOptions options) : options_(options), dispatcher_(options.dispatch, options.log_queue_capacity) {}
+Engine::Engine(EngineOptions options)
+    : options_(options), dispatcher_(options.dispatch, options.log_queue_capacity),
+      handshakes_(std::make_shared<SlotGate>(options.handshake_limit)) {}
 
 Engine::~Engine() = default;
 

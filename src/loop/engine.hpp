@@ -12,6 +12,7 @@
 
 #include "loop/dispatcher.hpp"
 #include "loop/event_loop.hpp"
+#include "loop/slot_gate.hpp"
 #include "otto.h"
 
 namespace otto {
@@ -33,6 +34,7 @@ struct EngineOptions {
     void *log_user_data = nullptr;
     int log_level = OTTO_LOG_INFO;
     size_t log_queue_capacity = 0;  // 0: no queue for otto_context_next_log
+    size_t handshake_limit = 64;    // SSH handshakes at once; 0: no limit
 };
 
 class Engine : public std::enable_shared_from_this<Engine> {
@@ -45,6 +47,9 @@ public:
     void start();
     const EngineOptions &options() const { return options_; }
     Dispatcher &dispatcher() { return dispatcher_; }
+    // Loop thread: the context's SSH connections wait here to start their
+    // handshakes (EngineOptions::handshake_limit at once).
+    const std::shared_ptr<SlotGate> &handshakes() const { return handshakes_; }
     uv_loop_t *uv() { return loop_.uv(); }
     bool on_loop_thread() const { return loop_.on_loop_thread(); }
 
@@ -79,6 +84,7 @@ private:
 
     const EngineOptions options_;
     Dispatcher dispatcher_;
+    std::shared_ptr<SlotGate> handshakes_;
     EventLoop loop_;
 
     std::mutex registry_mutex_;

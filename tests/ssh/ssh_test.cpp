@@ -300,6 +300,54 @@ TEST(SshConnection, OneShotsBeyondTheBudgetWaitForASlot) {
     EXPECT_EQ(count_lines(dir.file("running")), 8u);
 }
 
+TEST(SshConnection, TheHandshakeLimitQueuesConnectionsBeforeTheirDeadlinesStart) {
+    // One handshake at a time. A silent server holds the only turn until its
+    // key-exchange deadline (2 s); the lab's host, queued behind it, has 1 s
+    // for its own key exchange, which it would have spent waiting had its
+    // deadline started when it was asked to connect.
+    auto lab = start_lab();
+    TestTcpServer silent(TestTcpServer::silent());
+    otto_context_opts *raw_opts = nullptr;
+    ASSERT_EQ(otto_context_opts_new(&raw_opts), OTTO_OK);
+    ContextOpts copts(raw_opts);
+    ASSERT_EQ(otto_context_opts_set_handshake_limit(copts.get(), 1), OTTO_OK);
+    otto_context *raw_ctx = nullptr;
+    ASSERT_EQ(otto_context_new(&raw_ctx, copts.get()), OTTO_OK);
+    Context ctx(raw_ctx);
+
+    otto_host_opts *raw = nullptr;
+    ASSERT_EQ(otto_host_opts_new(&raw), OTTO_OK);
+    HostOpts silent_opts(raw);
+    otto_host_opts_set_port(silent_opts.get(), silent.port());
+    otto_host_opts_set_timing(silent_opts.get(), OTTO_TIMING_KEY_EXCHANGE, 2.0);
+    auto stuck = ssh_host(ctx.get(), silent_opts.get());
+    auto good_opts = lab_opts(*lab);
+    otto_host_opts_set_timing(good_opts.get(), OTTO_TIMING_KEY_EXCHANGE, 1.0);
+    auto good = ssh_host(ctx.get(), good_opts.get());
+
+    otto_op *first = nullptr;
+    ASSERT_EQ(otto_host_oneshot(&first, stuck.get(), "true", nullptr, nullptr, nullptr), OTTO_OK);
+    Op stuck_op(first);
+    auto started = std::chrono::steady_clock::now();
+    auto c = oneshot(good.get(), "echo reached");
+    double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_EQ(c.status, OTTO_STATUS_SUCCESS) << c.output;
+    EXPECT_EQ(c.output, "reached\n");
+    EXPECT_GE(waited, 1.5) << "the second handshake did not wait for the first";
+    ASSERT_EQ(otto_op_wait(stuck_op.get(), kHangMs), OTTO_OK);
+    auto failed = copy_cmd(otto_op_cmd_result(stuck_op.get()));
+    EXPECT_EQ(failed.status, OTTO_STATUS_ERROR);
+    EXPECT_NE(failed.output.find("the key exchange timed out after 2 s"), std::string::npos) << failed.output;
+}
+
+TEST(SshConnection, TheHandshakeLimitIsValidatedAndZeroMeansNone) {
+    otto_context_opts *raw_opts = nullptr;
+    ASSERT_EQ(otto_context_opts_new(&raw_opts), OTTO_OK);
+    ContextOpts copts(raw_opts);
+    EXPECT_EQ(otto_context_opts_set_handshake_limit(nullptr, 4), OTTO_EINVAL);
+    EXPECT_EQ(otto_context_opts_set_handshake_limit(copts.get(), 0), OTTO_OK);
+}
+
 TEST(SshConnection, ARefusedChannelIsAnErrorNotALoop) {
     otto_lab::Options options;
     options.max_sessions = 1;

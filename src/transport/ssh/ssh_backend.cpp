@@ -11,8 +11,10 @@
 
 namespace otto {
 
-SshBackend::SshBackend(uv_loop_t *loop, const HostConfig &config, SshConnection::Log log)
-    : loop_(loop), config_(config), log_(std::move(log)), where_(ssh_where(config)) {}
+SshBackend::SshBackend(uv_loop_t *loop, const HostConfig &config, SshConnection::Log log,
+                       std::shared_ptr<SlotGate> handshakes)
+    : loop_(loop), config_(config), log_(std::move(log)), handshakes_(std::move(handshakes)),
+      where_(ssh_where(config)) {}
 
 SshBackend::~SshBackend() {
     for (auto &c : connections_) c->close();
@@ -27,7 +29,7 @@ LineLimit SshBackend::line_limit() const {
 }
 
 std::shared_ptr<SshConnection> SshBackend::new_connection() {
-    auto connection = std::make_shared<SshConnection>(loop_, config_, log_);
+    auto connection = std::make_shared<SshConnection>(loop_, config_, log_, handshakes_);
     connection->on_slot_freed([this] { serve_queue(); });
     connections_.push_back(connection);
     return connection;

@@ -19,7 +19,8 @@ namespace otto {
 
 class SshBackend final : public HostBackend {
 public:
-    SshBackend(uv_loop_t *loop, const HostConfig &config, SshConnection::Log log);
+    // `handshakes`: the context's limit on handshakes at once (may be null).
+    SshBackend(uv_loop_t *loop, const HostConfig &config, SshConnection::Log log, std::shared_ptr<SlotGate> handshakes);
     ~SshBackend() override;
 
     void launch_shell(ShellLauncher::Done done) override;
@@ -50,6 +51,7 @@ private:
     uv_loop_t *loop_;
     HostConfig config_;
     SshConnection::Log log_;
+    std::shared_ptr<SlotGate> handshakes_;
     std::string where_;
     std::vector<std::shared_ptr<SshConnection>> connections_;
     std::deque<std::shared_ptr<Request>> waiting_;  // one-shots waiting for a slot

@@ -48,9 +48,9 @@ struct SshConnection::PendingOpen {
     std::unique_ptr<Timer> deadline;
 };
 
-SshConnection::SshConnection(uv_loop_t *loop, const HostConfig &config, Log log)
-    : loop_(loop), config_(config), log_(std::move(log)), phase_deadline_(loop), safety_(loop), keepalive_(loop),
-      deferred_(loop) {
+SshConnection::SshConnection(uv_loop_t *loop, const HostConfig &config, Log log, std::shared_ptr<SlotGate> handshakes)
+    : loop_(loop), config_(config), log_(std::move(log)), handshakes_(std::move(handshakes)), phase_deadline_(loop),
+      safety_(loop), keepalive_(loop), deferred_(loop) {
     init_libssh_once();
     if (config_.port <= 0) config_.port = 22;
 }
@@ -86,6 +86,21 @@ void SshConnection::connect(std::function<void(Error)> done) {
     }
     waiting_.push_back(std::move(done));
     phase_ = Phase::Connecting;
+    if (!handshakes_) {
+        start_tcp();
+        return;
+    }
+    std::weak_ptr<SshConnection> weak = weak_from_this();
+    handshakes_->acquire([weak](std::unique_ptr<SlotGate::Slot> slot) {
+        auto self = weak.lock();
+        // Closed while it waited: the slot goes to the next one at once.
+        if (!self || self->phase_ != Phase::Connecting) return;
+        self->handshake_slot_ = std::move(slot);
+        self->start_tcp();
+    });
+}
+
+void SshConnection::start_tcp() {
     std::weak_ptr<SshConnection> weak = weak_from_this();
     connector_ =
         TcpConnector::start(loop_, config_.address, config_.port, config_.connect_timeout, [weak](int fd, Error error) {
@@ -196,6 +211,7 @@ void SshConnection::step_auth() {
 
 void SshConnection::become_ready() {
     phase_deadline_.stop();
+    handshake_slot_.reset();
     auth_.reset();
     phase_ = Phase::Ready;
     counter_ = std::make_unique<ssh_counter_struct>();
@@ -218,6 +234,7 @@ void SshConnection::fail(Error error) {
         return;
     }
     phase_deadline_.stop();
+    handshake_slot_.reset();
     if (connector_) {
         connector_->cancel();
         connector_.reset();
@@ -464,6 +481,7 @@ void SshConnection::close() {
     bool was_failed = phase_ == Phase::Failed;
     phase_ = Phase::Closed;
     phase_deadline_.stop();
+    handshake_slot_.reset();
     safety_.stop();
     keepalive_.stop();
     if (connector_) {

@@ -16,6 +16,7 @@
 
 #include "host/host_config.hpp"
 #include "loop/deferred.hpp"
+#include "loop/slot_gate.hpp"
 #include "loop/timer.hpp"
 #include "loop/uv_handle.hpp"
 #include "transport/ssh/ssh_channel.hpp"
@@ -47,7 +48,9 @@ public:
     using Log = std::function<void(int level, int kind, const std::string &text)>;
     using Opened = std::function<void(std::shared_ptr<SshChannel>, Error)>;
 
-    SshConnection(uv_loop_t *loop, const HostConfig &config, Log log);
+    // `handshakes` (may be null: no limit) holds the connection's handshake
+    // until it may start: its deadlines run from then on.
+    SshConnection(uv_loop_t *loop, const HostConfig &config, Log log, std::shared_ptr<SlotGate> handshakes);
     ~SshConnection();
     SshConnection(const SshConnection &) = delete;
     SshConnection &operator=(const SshConnection &) = delete;
@@ -98,6 +101,7 @@ private:
     void start_keepalive();
     void keepalive_tick();
     void start_phase_deadline(double seconds, const std::string &what);
+    void start_tcp();
     void release_open(PendingOpen &open);
     void start_open_deadline(PendingOpen &open);
     void give_back_slot(bool shell);
@@ -110,6 +114,8 @@ private:
     Phase phase_ = Phase::Idle;
     std::vector<std::function<void(Error)>> waiting_;
     std::shared_ptr<TcpConnector> connector_;
+    std::shared_ptr<SlotGate> handshakes_;
+    std::unique_ptr<SlotGate::Slot> handshake_slot_;  // held from TCP connect to ready or failed
 
     ssh_session session_ = nullptr;
     ssh_event event_ = nullptr;
