@@ -22,17 +22,14 @@
  *           after the sample, as otto's do when its context goes */
 #define _GNU_SOURCE /* memmem */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <libssh/libssh.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "instr_region.h"
+#include "peer_driver.h"
 
 #define KEX "curve25519-sha256"
 #define HOST_KEY "ssh-ed25519"
@@ -49,113 +46,12 @@ typedef struct {
     const char *user_override;
     const char *metric;
     int count, warmup, pty, hosts;
-    int port, ports[16], n_ports;
-    char key[4096], known_hosts[4096], user[256];
 } options;
 
 static options opt = {.count = 200, .warmup = 10, .hosts = 10};
+static peer_lab lab;
 static ssh_key identity;
 static char notes[256];
-
-static void die(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("libssh-floor: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-/* This process's user+sys CPU plus reaped children. */
-static double cpu_us(void) {
-    struct rusage self, kids;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &kids);
-    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) * 1e6 +
-           (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
-}
-
-/* --- the measured region --------------------------------------------- */
-
-static double *samples;
-static int n_samples;
-static double cpu_total, cpu_since = -1;
-
-/* The CPU count and, under callgrind, the instruction count: both cover
- * the same region. */
-static void resume(void) {
-    if (cpu_since < 0) {
-        cpu_since = cpu_us();
-        INSTR_START();
-    }
-}
-
-static void pause_cpu(void) {
-    INSTR_STOP();
-    if (cpu_since >= 0) cpu_total += cpu_us() - cpu_since;
-    cpu_since = -1;
-}
-
-/* Starts the CPU count at the first measured operation. */
-static void begin_at(int i) {
-    if (i == opt.warmup) resume();
-}
-
-static void add(int i, double wall) {
-    if (i >= opt.warmup) samples[n_samples++] = wall;
-}
-
-/* --- the lab ----------------------------------------------------------- */
-
-static char *read_whole(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    size_t got = fread(text, 1, (size_t)size, f);
-    text[got] = 0;
-    fclose(f);
-    return text;
-}
-
-/* The servers (every metric but m6cold uses the first), the key,
- * known_hosts and the clean account (empty home, PLAN 1.2) when the lab has
- * one, as the other drivers read them. */
-static void load_lab(void) {
-    char *text = read_whole(opt.lab_path);
-    if (!text) die("cannot read %s: %s", opt.lab_path, strerror(errno));
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!root) die("%s is not valid JSON", opt.lab_path);
-    const cJSON *server = NULL;
-    cJSON_ArrayForEach(server, cJSON_GetObjectItem(root, "ssh")) {
-        if (opt.n_ports < (int)(sizeof opt.ports / sizeof opt.ports[0]))
-            opt.ports[opt.n_ports++] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(server, "port"));
-    }
-    opt.port = opt.n_ports > 0 ? opt.ports[0] : 0;
-    const cJSON *user = cJSON_GetObjectItem(root, "user");
-    const char *key = cJSON_GetStringValue(cJSON_GetObjectItem(user, "key"));
-    const char *kh = cJSON_GetStringValue(cJSON_GetObjectItem(root, "known_hosts"));
-    if (opt.port <= 0 || !key || !kh) die("%s lacks ssh[].port, user.key or known_hosts", opt.lab_path);
-    snprintf(opt.key, sizeof opt.key, "%s", key);
-    snprintf(opt.known_hosts, sizeof opt.known_hosts, "%s", kh);
-    const cJSON *clean = cJSON_GetObjectItem(root, "password_user");
-    const char *clean_name = clean ? cJSON_GetStringValue(cJSON_GetObjectItem(clean, "name")) : NULL;
-    const char *name = opt.user_override ? opt.user_override
-                       : clean_name      ? clean_name
-                                         : cJSON_GetStringValue(cJSON_GetObjectItem(user, "name"));
-    snprintf(opt.user, sizeof opt.user, "%s", name ? name : "");
-    cJSON_Delete(root);
-}
 
 /* --- connections and channels ------------------------------------------ */
 
@@ -173,9 +69,9 @@ static ssh_session new_session_on(int port) {
     set_option(s, SSH_OPTIONS_PROCESS_CONFIG, &no, "process config"); /* no ~/.ssh/config */
     set_option(s, SSH_OPTIONS_HOST, "127.0.0.1", "host");
     set_option(s, SSH_OPTIONS_PORT, &port, "port");
-    set_option(s, SSH_OPTIONS_USER, opt.user, "user");
-    set_option(s, SSH_OPTIONS_KNOWNHOSTS, opt.known_hosts, "known hosts");
-    set_option(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, opt.known_hosts, "global known hosts");
+    set_option(s, SSH_OPTIONS_USER, lab.user, "user");
+    set_option(s, SSH_OPTIONS_KNOWNHOSTS, lab.known_hosts, "known hosts");
+    set_option(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, lab.known_hosts, "global known hosts");
     set_option(s, SSH_OPTIONS_STRICTHOSTKEYCHECK, &yes, "strict host key check");
     set_option(s, SSH_OPTIONS_KEY_EXCHANGE, KEX, "kex");
     set_option(s, SSH_OPTIONS_HOSTKEYS, HOST_KEY, "host keys");
@@ -188,7 +84,7 @@ static ssh_session new_session_on(int port) {
     return s;
 }
 
-static ssh_session new_session(void) { return new_session_on(opt.port); }
+static ssh_session new_session(void) { return new_session_on(lab.ports[0]); }
 
 /* TCP connect, key exchange, the strict host key check, publickey auth. */
 static void connect_and_auth(ssh_session s) {
@@ -506,7 +402,7 @@ static void m6cold(void) {
         if (i >= opt.warmup) resume();
         double t0 = now_us();
         for (int k = 0; k < opt.hosts; ++k) {
-            open[k] = new_session_on(opt.ports[k % opt.n_ports]);
+            open[k] = new_session_on(lab.ports[k % lab.n_ports]);
             connect_and_auth(open[k]);
             if (!echo_hostname(open[k], expected)) die("host %d did not answer with this machine's name", k);
         }
@@ -523,30 +419,14 @@ static void m6cold(void) {
 /* --- main ------------------------------------------------------------------ */
 
 static void emit(void) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "peer", "libssh-floor");
-    cJSON_AddStringToObject(o, "version", ssh_version(0));
-    cJSON_AddStringToObject(o, "metric", opt.metric);
-    cJSON_AddStringToObject(o, "unit", "us");
-    cJSON *list = cJSON_AddArrayToObject(o, "samples");
-    for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(samples[i]));
-    cJSON_AddNumberToObject(o, "ops", strcmp(opt.metric, "m4") == 0 ? opt.count : n_samples);
-    cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
+    double ops = strcmp(opt.metric, "m4") == 0 ? opt.count : n_samples;
+    cJSON *o = result_object("libssh-floor", ssh_version(0), opt.metric, "us", ops);
     cJSON_AddStringToObject(o, "notes", notes);
-    char *text = cJSON_PrintUnformatted(o);
-    puts(text);
-    free(text);
-    cJSON_Delete(o);
-}
-
-static int int_arg(const char *v, const char *name) {
-    char *end = NULL;
-    long n = strtol(v, &end, 10);
-    if (!end || *end || n < 0 || n > 100000000) die("%s: not a count: %s", name, v);
-    return (int)n;
+    print_result(o);
 }
 
 int main(int argc, char **argv) {
+    peer_set_name("libssh-floor");
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
         if (i + 1 >= argc) die("%s needs a value", a);
@@ -575,10 +455,10 @@ int main(int argc, char **argv) {
     if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold)", m);
     if (opt.hosts < 1) die("--hosts must be at least 1");
     if (opt.pty && strcmp(m, "m3") != 0 && strcmp(m, "m4") != 0) die("--pty applies to m3 and m4 only");
-    load_lab();
+    load_lab(&lab, opt.lab_path, opt.user_override);
     if (ssh_init() != SSH_OK) die("ssh_init failed");
-    if (ssh_pki_import_privkey_file(opt.key, NULL, NULL, NULL, &identity) != SSH_OK) die("cannot load %s", opt.key);
-    samples = calloc((size_t)opt.count + 1, sizeof *samples);
+    if (ssh_pki_import_privkey_file(lab.key, NULL, NULL, NULL, &identity) != SSH_OK) die("cannot load %s", lab.key);
+    region_init(opt.count, opt.warmup);
     run();
     if (opt.pty) snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "; PTY");
     emit();

@@ -40,17 +40,16 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <semaphore.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../bench_proc.h"
 #include "instr_region.h"
 #include "otto.h"
+#include "peer_driver.h"
 
 #define OP_TIMEOUT_MS 120000
 
@@ -63,111 +62,14 @@ typedef struct {
     const char *file, *dest;
     const char *inventory;
     int good_only;
-    int ports[64];
-    int n_ports;
-    char key[4096], known_hosts[4096], user[256];
 } options;
 
 static options opt = {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10};
+static peer_lab lab;
 static char notes[512];
-
-static void die(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("otto-peer: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
 
 static void check(int rc, const char *what) {
     if (rc != OTTO_OK) die("%s: %s (%d)", what, otto_last_error_message(), rc);
-}
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-/* This process's user+sys CPU, its loop thread included, plus reaped
- * children. */
-static double cpu_us(void) {
-    struct rusage self, kids;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &kids);
-    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) * 1e6 +
-           (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
-}
-
-/* --- the measured region --------------------------------------------- */
-
-static double *samples;
-static int n_samples;
-static double cpu_total, cpu_since = -1;
-
-/* The CPU count and, under callgrind, the instruction count: both cover
- * the same region. */
-static void resume(void) {
-    if (cpu_since < 0) {
-        cpu_since = cpu_us();
-        INSTR_START();
-    }
-}
-
-static void pause_cpu(void) {
-    INSTR_STOP();
-    if (cpu_since >= 0) cpu_total += cpu_us() - cpu_since;
-    cpu_since = -1;
-}
-
-static void begin_at(int i) {
-    if (i == opt.warmup) resume();
-}
-
-static void add(int i, double wall) {
-    if (i >= opt.warmup) samples[n_samples++] = wall;
-}
-
-/* --- the lab ----------------------------------------------------------- */
-
-static char *read_whole(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    size_t got = fread(text, 1, (size_t)size, f);
-    text[got] = 0;
-    fclose(f);
-    return text;
-}
-
-static void load_lab(void) {
-    char *text = read_whole(opt.lab_path);
-    if (!text) die("cannot read %s: %s", opt.lab_path, strerror(errno));
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!root) die("%s is not valid JSON", opt.lab_path);
-    const cJSON *server;
-    cJSON_ArrayForEach(server, cJSON_GetObjectItem(root, "ssh")) {
-        if (opt.n_ports < 64) opt.ports[opt.n_ports++] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(server, "port"));
-    }
-    const cJSON *user = cJSON_GetObjectItem(root, "user");
-    const char *key = cJSON_GetStringValue(cJSON_GetObjectItem(user, "key"));
-    const char *kh = cJSON_GetStringValue(cJSON_GetObjectItem(root, "known_hosts"));
-    if (opt.n_ports == 0 || !key || !kh) die("%s lacks ssh[].port, user.key or known_hosts", opt.lab_path);
-    snprintf(opt.key, sizeof opt.key, "%s", key);
-    snprintf(opt.known_hosts, sizeof opt.known_hosts, "%s", kh);
-    const cJSON *clean = cJSON_GetObjectItem(root, "password_user");
-    const char *clean_name = clean ? cJSON_GetStringValue(cJSON_GetObjectItem(clean, "name")) : NULL;
-    const char *name = opt.user_override ? opt.user_override
-                       : clean_name      ? clean_name
-                                         : cJSON_GetStringValue(cJSON_GetObjectItem(user, "name"));
-    snprintf(opt.user, sizeof opt.user, "%s", name ? name : "");
-    cJSON_Delete(root);
 }
 
 /* --- otto objects --------------------------------------------------------- */
@@ -195,20 +97,20 @@ static otto_host *new_host_on(otto_context *ctx, int port) {
     otto_host *host = NULL;
     check(otto_host_opts_new(&opts), "host options");
     check(otto_host_opts_set_port(opts, port), "port");
-    check(otto_host_opts_add_identity(opts, opt.key), "identity");
+    check(otto_host_opts_add_identity(opts, lab.key), "identity");
     check(otto_host_opts_set_agent(opts, 0), "agent");
-    check(otto_host_opts_set_known_hosts(opts, opt.known_hosts), "known hosts");
+    check(otto_host_opts_set_known_hosts(opts, lab.known_hosts), "known hosts");
     check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
     check(otto_host_opts_set_pty(opts, opt.pty), "pty");
-    check(otto_host_new_ssh(&host, ctx, "127.0.0.1", opt.user, opts), "host");
+    check(otto_host_new_ssh(&host, ctx, "127.0.0.1", lab.user, opts), "host");
     otto_host_opts_free(opts);
     return host;
 }
 
-static otto_host *new_host(otto_context *ctx) { return new_host_on(ctx, opt.ports[0]); }
+static otto_host *new_host(otto_context *ctx) { return new_host_on(ctx, lab.ports[0]); }
 
 /* A finished op's command: a one-shot's, or the only one of a run. */
 static const otto_cmd_result *only_command(const otto_op *op) {
@@ -385,14 +287,14 @@ static char *fanout_lab(void) {
         cJSON_AddItemToArray(labs, cJSON_CreateString("bench"));
         cJSON *creds = cJSON_AddArrayToObject(h, "creds");
         cJSON *cred = cJSON_CreateObject();
-        cJSON_AddStringToObject(cred, "login", opt.user);
+        cJSON_AddStringToObject(cred, "login", lab.user);
         cJSON_AddItemToArray(creds, cred);
         cJSON_AddStringToObject(h, "valid_terms", "ssh");
         cJSON *ssh = cJSON_AddObjectToObject(h, "ssh_options");
-        cJSON_AddNumberToObject(ssh, "port", opt.ports[i % opt.n_ports]);
+        cJSON_AddNumberToObject(ssh, "port", lab.ports[i % lab.n_ports]);
         cJSON *keys = cJSON_AddArrayToObject(ssh, "client_keys");
-        cJSON_AddItemToArray(keys, cJSON_CreateString(opt.key));
-        cJSON_AddStringToObject(ssh, "known_hosts", opt.known_hosts);
+        cJSON_AddItemToArray(keys, cJSON_CreateString(lab.key));
+        cJSON_AddStringToObject(ssh, "known_hosts", lab.known_hosts);
         cJSON_AddStringToObject(ssh, "host_key_policy", "strict");
         cJSON_AddNumberToObject(ssh, "connect_timeout", 5);
         cJSON *ciphers = cJSON_AddArrayToObject(ssh, "encryption_algs");
@@ -438,9 +340,9 @@ static int fan_out(otto_context *ctx) {
 }
 
 static void m6(int warm) {
-    char *lab = fanout_lab();
+    char *lab_json = fanout_lab();
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
-        otto_context *ctx = new_context(lab);
+        otto_context *ctx = new_context(lab_json);
         if (warm && fan_out(ctx) != 0) die("the warm-up fan-out failed: %s", failure_example);
         if (i >= opt.warmup) resume();
         double t0 = now_us();
@@ -454,7 +356,7 @@ static void m6(int warm) {
             host_failures += wrong;
         }
     }
-    free(lab);
+    free(lab_json);
 }
 
 /* --- M7: fan-out isolation ------------------------------------------------ */
@@ -528,7 +430,7 @@ static otto_host *inventory_ssh_host(otto_context *ctx, const inventory_host *x)
     check(otto_host_opts_set_port(opts, x->port), "port");
     check(otto_host_opts_add_identity(opts, x->key), "identity");
     check(otto_host_opts_set_agent(opts, 0), "agent");
-    check(otto_host_opts_set_known_hosts(opts, opt.known_hosts), "known hosts");
+    check(otto_host_opts_set_known_hosts(opts, lab.known_hosts), "known hosts");
     check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
@@ -700,7 +602,7 @@ static void m9(int shell) {
     if (n < 2) die("M9 needs --hosts 2 or more");
     otto_context *ctx = new_context(NULL);
     otto_host **hosts = calloc((size_t)n, sizeof *hosts);
-    for (int i = 0; i < n; ++i) hosts[i] = new_host_on(ctx, opt.ports[i % opt.n_ports]);
+    for (int i = 0; i < n; ++i) hosts[i] = new_host_on(ctx, lab.ports[i % lab.n_ports]);
     open_hosts(hosts, 0, 1, shell);
     sleep_s(M9_SETTLE_S);
     long before = status_kib("VmRSS");
@@ -847,8 +749,8 @@ static double sorted_at(const double *sorted, int n, double q) {
 }
 
 static void m11(void) {
-    char *lab = fanout_lab();
-    otto_context *ctx = new_context(lab);
+    char *lab_json = fanout_lab();
+    otto_context *ctx = new_context(lab_json);
     /* Every connection open and its session bootstrapped before the clock. */
     if (fan_out(ctx) != 0) die("the warm-up fan-out failed: %s", failure_example);
     poll_record p = {.interval_us = 1e6, .ticks = (int)opt.seconds};
@@ -915,7 +817,7 @@ static void m11(void) {
     otto_repeat_opts_free(every);
     otto_commands_free(probe);
     otto_context_free(ctx);
-    free(lab);
+    free(lab_json);
 }
 
 /* The completion queue drives every session: whichever command finishes,
@@ -1015,17 +917,10 @@ static void m10(int put) {
 /* --- main ------------------------------------------------------------------ */
 
 static void emit(void) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "peer", "otto");
-    cJSON_AddStringToObject(o, "version", otto_version(NULL, NULL, NULL));
-    cJSON_AddStringToObject(o, "metric", opt.metric);
     int m9 = strncmp(opt.metric, "m9", 2) == 0;
-    cJSON_AddStringToObject(o, "unit", m9 ? "KiB" : "us");
-    cJSON *list = cJSON_AddArrayToObject(o, "samples");
-    for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(samples[i]));
     int m4 = strcmp(opt.metric, "m4") == 0;
-    cJSON_AddNumberToObject(o, "ops", m4 ? opt.count : m9 ? opt.hosts : n_samples);
-    cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
+    double ops = m4 ? opt.count : m9 ? opt.hosts : n_samples;
+    cJSON *o = result_object("otto", otto_version(NULL, NULL, NULL), opt.metric, m9 ? "KiB" : "us", ops);
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
@@ -1037,20 +932,11 @@ static void emit(void) {
         cJSON_AddNumberToObject(o, "host_failures", (double)host_failures);
         cJSON_AddStringToObject(o, "failure_example", failure_example);
     }
-    char *text = cJSON_PrintUnformatted(o);
-    puts(text);
-    free(text);
-    cJSON_Delete(o);
-}
-
-static int int_arg(const char *v, const char *name) {
-    char *end = NULL;
-    long n = strtol(v, &end, 10);
-    if (!end || *end || n < 0 || n > 100000000) die("%s: not a count: %s", name, v);
-    return (int)n;
+    print_result(o);
 }
 
 int main(int argc, char **argv) {
+    peer_set_name("otto-peer");
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
         if (i + 1 >= argc) die("%s needs a value", a);
@@ -1072,8 +958,8 @@ int main(int argc, char **argv) {
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
-    load_lab();
-    samples = calloc((size_t)opt.count + 1, sizeof *samples);
+    load_lab(&lab, opt.lab_path, opt.user_override);
+    region_init(opt.count, opt.warmup);
     const char *m = opt.metric;
     if (!strcmp(m, "m1")) m1();
     else if (!strcmp(m, "m2cold")) m2cold();

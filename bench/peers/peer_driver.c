@@ -1,0 +1,142 @@
+#define _POSIX_C_SOURCE 200809L
+#include "peer_driver.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "instr_region.h"
+
+static const char *driver_name = "peer";
+
+void peer_set_name(const char *name) { driver_name = name; }
+
+void die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", driver_name);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+int int_arg(const char *value, const char *option) {
+    char *end = NULL;
+    long n = strtol(value, &end, 10);
+    if (!end || *end || n < 0 || n > 100000000) die("%s: not a count: %s", option, value);
+    return (int)n;
+}
+
+double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+double cpu_us(void) {
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) * 1e6 +
+           (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
+}
+
+char *read_whole(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)(size < 0 ? 0 : size) + 1);
+    size_t got = size > 0 ? fread(text, 1, (size_t)size, f) : 0;
+    text[got] = 0;
+    fclose(f);
+    return text;
+}
+
+void load_lab(peer_lab *lab, const char *path, const char *user_override) {
+    char *text = read_whole(path);
+    if (!text) die("cannot read %s: %s", path, strerror(errno));
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    if (!root) die("%s is not valid JSON", path);
+    const cJSON *server = NULL;
+    cJSON_ArrayForEach(server, cJSON_GetObjectItem(root, "ssh")) {
+        if (lab->n_ports < (int)(sizeof lab->ports / sizeof lab->ports[0]))
+            lab->ports[lab->n_ports++] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(server, "port"));
+    }
+    const cJSON *user = cJSON_GetObjectItem(root, "user");
+    const char *key = cJSON_GetStringValue(cJSON_GetObjectItem(user, "key"));
+    const char *known_hosts = cJSON_GetStringValue(cJSON_GetObjectItem(root, "known_hosts"));
+    if (lab->n_ports == 0 || lab->ports[0] <= 0 || !key || !known_hosts)
+        die("%s lacks ssh[].port, user.key or known_hosts", path);
+    snprintf(lab->key, sizeof lab->key, "%s", key);
+    snprintf(lab->known_hosts, sizeof lab->known_hosts, "%s", known_hosts);
+    const cJSON *clean = cJSON_GetObjectItem(root, "password_user");
+    const char *clean_name = clean ? cJSON_GetStringValue(cJSON_GetObjectItem(clean, "name")) : NULL;
+    const char *name = user_override ? user_override
+                       : clean_name  ? clean_name
+                                     : cJSON_GetStringValue(cJSON_GetObjectItem(user, "name"));
+    snprintf(lab->user, sizeof lab->user, "%s", name ? name : "");
+    cJSON_Delete(root);
+}
+
+double *samples;
+int n_samples;
+double cpu_total;
+static double cpu_since = -1;
+static int warmup_ops;
+
+void region_init(int count, int warmup) {
+    samples = calloc((size_t)count + 1, sizeof *samples);
+    if (!samples) die("no memory for %d samples", count);
+    warmup_ops = warmup;
+}
+
+/* The CPU count and, under callgrind, the instruction count: both cover
+ * the same region. */
+void resume(void) {
+    if (cpu_since < 0) {
+        cpu_since = cpu_us();
+        INSTR_START();
+    }
+}
+
+void pause_cpu(void) {
+    INSTR_STOP();
+    if (cpu_since >= 0) cpu_total += cpu_us() - cpu_since;
+    cpu_since = -1;
+}
+
+void begin_at(int i) {
+    if (i == warmup_ops) resume();
+}
+
+void add(int i, double wall) {
+    if (i >= warmup_ops) samples[n_samples++] = wall;
+}
+
+cJSON *result_object(const char *peer, const char *version, const char *metric, const char *unit, double ops) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "peer", peer);
+    cJSON_AddStringToObject(o, "version", version);
+    cJSON_AddStringToObject(o, "metric", metric);
+    cJSON_AddStringToObject(o, "unit", unit);
+    cJSON *list = cJSON_AddArrayToObject(o, "samples");
+    for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(samples[i]));
+    cJSON_AddNumberToObject(o, "ops", ops);
+    cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
+    return o;
+}
+
+void print_result(cJSON *result) {
+    char *text = cJSON_PrintUnformatted(result);
+    puts(text);
+    free(text);
+    cJSON_Delete(result);
+}

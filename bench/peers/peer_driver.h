@@ -1,0 +1,54 @@
+/* What the C peer drivers (otto-peer, libssh-floor) share, as the Python
+ * ones share peer_common.py: the lab's coordinates, the clock, the CPU
+ * count, the measured region and the JSON object each run prints
+ * (bench/peers/README.md). */
+#ifndef OTTO_BENCH_PEER_DRIVER_H
+#define OTTO_BENCH_PEER_DRIVER_H
+
+#include <cjson/cJSON.h>
+
+/* The lab written by `otto-lab up`: its SSH servers, the key, known_hosts
+ * and the account to log in as (the clean one, with an empty home, PLAN
+ * 1.2, when the lab has one). */
+typedef struct {
+    int ports[64];
+    int n_ports;
+    char key[4096], known_hosts[4096], user[256];
+} peer_lab;
+
+/* Names the driver in die()'s messages. */
+void peer_set_name(const char *name);
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* A count given on the command line (0 to 10^8). */
+int int_arg(const char *value, const char *option);
+
+double now_us(void);
+/* This process's user+sys CPU, every thread included, plus reaped
+ * children, in microseconds. */
+double cpu_us(void);
+
+char *read_whole(const char *path);
+/* Reads `path` into `lab`; `user_override` (may be NULL) replaces the
+ * account. Dies naming what is missing. */
+void load_lab(peer_lab *lab, const char *path, const char *user_override);
+
+/* The measured region: wall samples after the warm-up; CPU (and under
+ * callgrind the instructions) counted between resume() and pause_cpu(). */
+extern double *samples;
+extern int n_samples;
+extern double cpu_total;
+/* Room for `count` samples; operations below `warmup` are not measured. */
+void region_init(int count, int warmup);
+void resume(void);
+void pause_cpu(void);
+/* Starts the count at the first measured operation. */
+void begin_at(int i);
+void add(int i, double wall);
+
+/* The object every run prints: peer, version, metric, unit, samples, ops
+ * and cpu_us; the caller adds its own fields, then print_result() prints
+ * it on one line and frees it. */
+cJSON *result_object(const char *peer, const char *version, const char *metric, const char *unit, double ops);
+void print_result(cJSON *result);
+
+#endif
