@@ -1,0 +1,1 @@
+"""bench/compare.py's parts: see compare.py for what a comparison is."""
