@@ -14,6 +14,7 @@ def percentile(values, q):
     k = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[k]
 
+
 def summarize(runs):
     """Merges a peer's runs of one variant into its figures."""
     unit = runs[0].get("unit", "us") if runs else "us"
@@ -53,6 +54,7 @@ def summarize(runs):
         "per_run": per_run,
     }
 
+
 def summarize_quantity(runs, unit):
     """A metric that is not a time (M9's KiB per connection): each run's
     samples are the figure itself, not a time to divide among operations.
@@ -73,6 +75,7 @@ def summarize_quantity(runs, unit):
         "host_failures": 0,
     }
 
+
 def find(variants, metric, peer, variant_prefix=""):
     for v in variants:
         if v["metric"] == metric and v["variant"].startswith(variant_prefix):
@@ -80,6 +83,7 @@ def find(variants, metric, peer, variant_prefix=""):
             if f and "error" not in f:
                 return f
     return None
+
 
 def judge_targets(variants, sizes, m7_sizes=()):
     """PLAN 6, where this run measures what a target needs: each with its
@@ -138,6 +142,7 @@ def judge_targets(variants, sizes, m7_sizes=()):
         "VmRSS per connection, median over rounds")
     judge_m7(variants, m7_sizes, add)
     return targets
+
 
 def judge_m7(variants, sizes, add):
     """PLAN 6's M7 target for otto, in its three parts."""

@@ -13,6 +13,7 @@ def sha256(path):
             h.update(block)
     return h.hexdigest()
 
+
 class Files:
     """M10's files on tmpfs: a random source, a remote directory the lab's
     user may write, and a local directory for gets."""

@@ -85,6 +85,7 @@ class IsolationLab:
                 self.listener.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+
 def closed_port():
     """A port that refuses connections: free now, and below the ephemeral
     range, so no bind to port 0 elsewhere will take it during the run."""
@@ -103,6 +104,7 @@ def closed_port():
             return port
     raise SystemExit("M7: found no closed port")
 
+
 def refuses(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
@@ -112,7 +114,9 @@ def refuses(port):
         return False
     return False
 
+
 M7_DEADLINE_S = 5
+
 
 def m7_figures(plan, runs, variants):
     """M7's own figures per peer, on the row with bad hosts: T_good over
@@ -137,6 +141,7 @@ def m7_figures(plan, runs, variants):
             f["good_failures"] = sum(r.get("good_failures", 0) for r in with_bad.values())
             f["notes"] = "; ".join(filter(None, [f["notes"], m7_note(f)]))
 
+
 def peer_runs(plan, index, peers, r):
     """(peer, row, group, variant, options) for each run at this row of the
     plan: one per peer, except that an M7 row with bad hosts brings its
@@ -153,12 +158,14 @@ def peer_runs(plan, index, peers, r):
         for k in rows:
             yield peer, k, plan[k][0], plan[k][2], plan[k][3]
 
+
 def m7_baseline_row(plan, index):
     """The index of the baseline row of the M7 row at `index`: same size,
     good hosts alone."""
     hosts = option(plan[index][3], "--hosts")
     return next(k for k, row in enumerate(plan) if row[1] == "m7" and option(row[3], "--hosts") == hosts
                 and option(row[3], "--good-only") == "yes")
+
 
 def merge_bad(tallies):
     merged = {}
@@ -174,6 +181,7 @@ def merge_bad(tallies):
             if t.get("example") and "example" not in m:
                 m["example"] = t["example"]
     return merged
+
 
 def m7_note(f):
     ratio = f["t_good_ratio"]

@@ -32,6 +32,7 @@ DRIVERS = {
 # peers, operations per round (full, quick), warm-up per run).
 M10_MIB = {"full": 256, "quick": 4}
 
+
 def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan = [
         ("M1", "m1", "connect + auth", [], ["otto", "libssh-floor", "asyncssh", "parallel-ssh"], (40, 3), 2),
@@ -73,15 +74,18 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan += instruction_rows(quick)
     return plan
 
+
 def m12_big_row():
     """PLAN M12's variant: 1 MiB of output that cannot match before each
     marker; the drivers' notes compare the first exchanges with the last."""
     return ("M12", "m12big", "send, 1 MiB of unmatched output, expect the marker", [], ["otto", "asyncssh", "otto-sh"],
             (50, 3), 1)
 
+
 # Rows measured in the first round only: one M11 run lasts a minute per
 # peer, and repeating it every round would add many minutes for little.
 FIRST_ROUND_ONLY = {"m11"}
+
 
 def polling_rows(quick):
     """PLAN M11: a sample per tick, its lateness; ops are ticks, so CPU / op
@@ -90,6 +94,7 @@ def polling_rows(quick):
     return [("M11", "m11", f"poll {hosts} hosts every 1 s for {seconds} s, lateness per tick",
              ["--hosts", str(hosts), "--seconds", str(seconds)], ["otto", "otto-sh", "asyncssh", "parallel-ssh"],
              (1, 1), 0)]
+
 
 def memory_plan(quick):
     """PLAN M9: memory per connection, N hosts spread over the lab's servers;
@@ -103,8 +108,10 @@ def memory_plan(quick):
          ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "openssh+cm"], (1, 1), 0),
     ]
 
+
 # PLAN M7: the peers that fan out with a result or an error per host.
 M7_PEERS = ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "pdsh", "clush", "rmote"]
+
 
 def m7_rows(sizes):
     """M7 at each size: the fan-out with its bad hosts, then the same
@@ -119,6 +126,7 @@ def m7_rows(sizes):
                      ["--hosts", str(n), "--good-only", "yes"], M7_PEERS, (1, 1), 0))
     return rows
 
+
 # PLAN 2, M8: instructions per operation, counted by callgrind in the C
 # drivers' measured regions (bench/peers/instr_region.h). The counts barely
 # move with the load on the other core, so one run in the first round is
@@ -126,6 +134,7 @@ def m7_rows(sizes):
 CALLGRIND_GROUPS = {"M8"}
 
 INSTR_PEERS = ["otto", "libssh-floor"]
+
 
 def instruction_rows(quick):
     """M8's callgrind rows: per connect + auth (M1), per command (M3 and
@@ -140,13 +149,16 @@ def instruction_rows(quick):
          INSTR_PEERS, (1, 1), 1),
     ]
 
+
 # Fan-outs this large run in the first round only: a round of them costs
 # minutes (hundreds of ssh processes or Python bootstraps for some peers).
 FIRST_ROUND_ONLY_HOSTS = 500
 
+
 def first_round_only(group, metric, extra=()):
     big = metric.startswith("m6") and int(option(extra, "--hosts") or 0) >= FIRST_ROUND_ONLY_HOSTS
     return metric in FIRST_ROUND_ONLY or group in CALLGRIND_GROUPS or big
+
 
 def run_count(group, metric, counts, quick, rounds):
     """Operations per run: the round's share of the row's count, or all of
@@ -155,11 +167,13 @@ def run_count(group, metric, counts, quick, rounds):
     whole = counts[1 if quick else 0]
     return max(1, whole if metric == "m4" or group in CALLGRIND_GROUPS else whole // rounds)
 
+
 def bad_positions(n):
     """Index -> kind of the bad hosts among n: per block of 20, 2 dead, 1
     hanging and 1 auth-failing (10%, 5%, 5%), spread through the block."""
     pattern = {2: "dead", 7: "hang", 12: "dead", 17: "auth"}
     return {i: pattern[i % 20] for i in range(n) if i % 20 in pattern}
+
 
 def option(extra, name):
     return extra[extra.index(name) + 1] if name in extra else None

@@ -14,6 +14,7 @@ def lab_description(path):
     except (OSError, ValueError):
         return "unknown"
 
+
 def machine():
     cpu = ""
     try:
@@ -24,7 +25,8 @@ def machine():
     os_name = ""
     try:
         with open("/etc/os-release", encoding="utf-8") as f:
-            os_name = next((line.split("=", 1)[1].strip().strip('"') for line in f if line.startswith("PRETTY_NAME")), "")
+            pretty = (line.split("=", 1)[1].strip().strip('"') for line in f if line.startswith("PRETTY_NAME"))
+            os_name = next(pretty, "")
     except OSError:
         pass
     return {
@@ -36,30 +38,29 @@ def machine():
         "affinity": sorted(os.sched_getaffinity(0)),
     }
 
-def fmt_us(v):
+
+def scaled(v, steps):
+    """`v` in the first of `steps` (threshold, divisor, format) it reaches;
+    "-" when missing."""
     if v is None:
         return "-"
-    if v >= 1e6:
-        return f"{v / 1e6:.2f} s"
-    if v >= 1e3:
-        return f"{v / 1e3:.2f} ms"
-    return f"{v:.0f} µs"
+    for threshold, divisor, fmt in steps:
+        if abs(v) >= threshold:
+            return fmt.format(v / divisor)
+    return "-"
+
+
+def fmt_us(v):
+    return scaled(v, ((1e6, 1e6, "{:.2f} s"), (1e3, 1e3, "{:.2f} ms"), (0, 1, "{:.0f} µs")))
+
 
 def fmt_kib(v):
-    if v is None:
-        return "-"
-    if abs(v) >= 1024:
-        return f"{v / 1024:.2f} MiB"
-    return f"{v:.1f} KiB"
+    return scaled(v, ((1024, 1024, "{:.2f} MiB"), (0, 1, "{:.1f} KiB")))
+
 
 def fmt_instr(v):
-    if v is None:
-        return "-"
-    if v >= 1e6:
-        return f"{v / 1e6:.2f} M instr"
-    if v >= 1e3:
-        return f"{v / 1e3:.1f} k instr"
-    return f"{v:.0f} instr"
+    return scaled(v, ((1e6, 1e6, "{:.2f} M instr"), (1e3, 1e3, "{:.1f} k instr"), (0, 1, "{:.0f} instr")))
+
 
 def fmt_median(f):
     """The median column: a time per operation, or a quantity in its own
@@ -70,8 +71,10 @@ def fmt_median(f):
         return fmt_instr(f.get("median"))
     return fmt_us(f["median_us"])
 
+
 def fmt_ratio(v):
     return "-" if v is None else f"{v:.2f}x"
+
 
 def write_markdown(path, report):
     lines = [f"# otto and its peers: {report['run_id']}", ""]
@@ -105,6 +108,7 @@ def write_markdown(path, report):
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 
+
 def chart_panels(variants):
     """The charts of a metric group: (figure key, title, unit). A time gets
     its median wall and its CPU per operation; a quantity in another unit
@@ -115,8 +119,10 @@ def chart_panels(variants):
         return [("median", f"median ({unit} per {UNIT_PER.get(unit, 'operation')})", unit)]
     return [("median_us", "median wall / op", "µs"), ("cpu_us_per_op", "CPU / op", "µs")]
 
+
 # What a quantity's median is counted per, in the charts.
 UNIT_PER = {"KiB": "connection", "instr": "operation"}
+
 
 def write_charts(out, report):
     """One PNG per metric group: median wall and CPU per operation, per

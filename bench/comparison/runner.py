@@ -13,11 +13,13 @@ from comparison.plan import CALLGRIND_GROUPS, DRIVERS, option
 
 CALLGRIND = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
 
+
 def run_measurement(args, group, peer, metric, extra, count, warmup):
     """One driver run: under callgrind for its groups, plainly otherwise."""
     if group in CALLGRIND_GROUPS:
         return run_callgrind(args, peer, metric, extra, count, warmup)
     return run_driver(args, peer, metric, extra, count, warmup)
+
 
 def run_callgrind(args, peer, metric, extra, count, warmup):
     """The driver under callgrind, counting its measured region only; the
@@ -42,6 +44,7 @@ def run_callgrind(args, peer, metric, extra, count, warmup):
                                                     f"callgrind: {instructions:,} Ir over {operations} {per}s"]))})
     return result, how
 
+
 def callgrind_instructions(out_dir):
     """The Ir total of callgrind's output files in out_dir: each file's
     "totals:" line (its "summary:" line where it has none), summed over the
@@ -56,6 +59,7 @@ def callgrind_instructions(out_dir):
                     figures[key] = int(value.split()[0])
         total += figures.get("totals", figures.get("summary", 0))
     return total
+
 
 def wait_until_quiet(cpus, busy_below=0.1, longest_s=3.0):
     """Waits (at most `longest_s`) until the servers' cores are nearly idle.
@@ -75,12 +79,15 @@ def wait_until_quiet(cpus, busy_below=0.1, longest_s=3.0):
             return
         before = after
 
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
 
 def server_cpus():
     """The servers' cores: those the controller (this process) is kept off;
     none when it runs unpinned."""
     return set(range(os.cpu_count() or 1)) - os.sched_getaffinity(0)
+
 
 def cpu_ticks(cpus):
     """(busy, total) clock ticks of the given cores, from /proc/stat."""
@@ -94,9 +101,10 @@ def cpu_ticks(cpus):
                 busy += sum(ticks) - ticks[3] - ticks[4]  # less idle and iowait
     return busy, total
 
+
 def run_driver(args, peer, metric, extra, count, warmup, prefix=()):
-    argv = list(prefix) + DRIVERS[peer](args) + ["--lab", args.lab, "--metric", metric, "--count", str(count), "--warmup",
-                                  str(warmup)] + extra
+    common = ["--lab", args.lab, "--metric", metric, "--count", str(count), "--warmup", str(warmup)]
+    argv = list(prefix) + DRIVERS[peer](args) + common + extra
     started = time.monotonic()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=args.run_timeout)

@@ -171,15 +171,21 @@ async def fanout_ssh(client, names):
     return outputs
 
 
+def tool_command(tool, config, names):
+    """pdsh's or clush's command line (and environment) for `echo $HOSTNAME`
+    on `names` through the ssh configuration `config`, with PLAN 4.2's
+    deadlines (connect 5 s, command 30 s) and fan-out."""
+    if tool == "pdsh":
+        env = dict(os.environ, PDSH_SSH_ARGS_APPEND=f"-F {config}")
+        return ["pdsh", "-R", "ssh", "-f", str(FANOUT), "-t", "5", "-u", "30", "-w", ",".join(names),
+                "echo $HOSTNAME"], env
+    return ["clush", "-f", str(FANOUT), "-t", "5", "-u", "30", "-o", f"-F {config}", "-w", ",".join(names),
+            "echo $HOSTNAME"], None
+
+
 async def fanout_tool(tool, client, names):
     """pdsh or clush over the same hosts and ssh configuration."""
-    if tool == "pdsh":
-        env = dict(os.environ, PDSH_SSH_ARGS_APPEND=f"-F {client.config}")
-        argv = ["pdsh", "-R", "ssh", "-f", str(FANOUT), "-t", "5", "-u", "30", "-w", ",".join(names), "echo $HOSTNAME"]
-    else:
-        env = None
-        argv = ["clush", "-f", str(FANOUT), "-t", "5", "-u", "30", "-o", f"-F {client.config}", "-w", ",".join(names),
-                "echo $HOSTNAME"]
+    argv, env = tool_command(tool, client.config, names)
     code, out, err = await run_quiet(argv, env)
     outputs = {}
     for line in out.decode(errors="replace").splitlines():
@@ -226,13 +232,7 @@ async def m7_ssh(config, names, t0):
 async def m7_tool(tool, config, names, t0):
     """pdsh or clush: each host's time is that of the last line naming it
     (its answer on stdout, or ssh's and the tool's complaints on stderr)."""
-    if tool == "pdsh":
-        env = dict(os.environ, PDSH_SSH_ARGS_APPEND=f"-F {config}")
-        argv = ["pdsh", "-R", "ssh", "-f", str(FANOUT), "-t", "5", "-u", "30", "-w", ",".join(names), "echo $HOSTNAME"]
-    else:
-        env = None
-        argv = ["clush", "-f", str(FANOUT), "-t", "5", "-u", "30", "-o", f"-F {config}", "-w", ",".join(names),
-                "echo $HOSTNAME"]
+    argv, env = tool_command(tool, config, names)
     process = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
                                                    stderr=asyncio.subprocess.PIPE, env=env)
     known = set(names)

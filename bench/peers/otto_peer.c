@@ -92,12 +92,14 @@ static otto_context *new_logging_context(const char *lab_json, otto_log_cb log, 
 static otto_context *new_context(const char *lab_json) { return new_logging_context(lab_json, NULL, NULL); }
 
 /* A host on the lab's server at `port`, its session on a PTY with --pty. */
-static otto_host *new_host_on(otto_context *ctx, int port) {
+/* The options every SSH host of this driver has: `key` alone (no agent),
+ * the lab's known_hosts checked strictly, PLAN 1.1's algorithms, and the
+ * session on a PTY with --pty. */
+static otto_host_opts *bench_host_opts(int port, const char *key) {
     otto_host_opts *opts = NULL;
-    otto_host *host = NULL;
     check(otto_host_opts_new(&opts), "host options");
     check(otto_host_opts_set_port(opts, port), "port");
-    check(otto_host_opts_add_identity(opts, lab.key), "identity");
+    check(otto_host_opts_add_identity(opts, key), "identity");
     check(otto_host_opts_set_agent(opts, 0), "agent");
     check(otto_host_opts_set_known_hosts(opts, lab.known_hosts), "known hosts");
     check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
@@ -105,6 +107,12 @@ static otto_host *new_host_on(otto_context *ctx, int port) {
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
     check(otto_host_opts_set_pty(opts, opt.pty), "pty");
+    return opts;
+}
+
+static otto_host *new_host_on(otto_context *ctx, int port) {
+    otto_host_opts *opts = bench_host_opts(port, lab.key);
+    otto_host *host = NULL;
     check(otto_host_new_ssh(&host, ctx, "127.0.0.1", lab.user, opts), "host");
     otto_host_opts_free(opts);
     return host;
@@ -423,23 +431,13 @@ static int load_inventory(inventory_host **out) {
 }
 
 static otto_host *inventory_ssh_host(otto_context *ctx, const inventory_host *x) {
-    otto_host_opts *opts = NULL;
+    otto_host_opts *opts = bench_host_opts(x->port, x->key);
     otto_host *host = NULL;
-    check(otto_host_opts_new(&opts), "host options");
     check(otto_host_opts_set_id(opts, x->name), "id");
-    check(otto_host_opts_set_port(opts, x->port), "port");
-    check(otto_host_opts_add_identity(opts, x->key), "identity");
-    check(otto_host_opts_set_agent(opts, 0), "agent");
-    check(otto_host_opts_set_known_hosts(opts, lab.known_hosts), "known hosts");
-    check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
-    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
-    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
-    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_CONNECT, M7_DEADLINE_S), "connect deadline");
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_KEY_EXCHANGE, M7_DEADLINE_S), "key exchange deadline");
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_AUTH, M7_DEADLINE_S), "auth deadline");
     check(otto_host_opts_set_timing(opts, OTTO_TIMING_COMMAND, M7_COMMAND_S), "command deadline");
-    check(otto_host_opts_set_pty(opts, opt.pty), "pty");
     check(otto_host_new_ssh(&host, ctx, x->address, x->user, opts), "host");
     otto_host_opts_free(opts);
     return host;
