@@ -14,6 +14,11 @@ constexpr size_t kMaxCodeDigits = 9;  // exit codes fit comfortably
 
 Token Token::generate() { return Token(random_hex(kTokenDigits)); }
 
+const Token &Token::placeholder() {
+    static const Token token(std::string(kTokenDigits, '0'));
+    return token;
+}
+
 Token::Token(std::string id) : id_(std::move(id)) {
     text_ = "__OTTO_" + id_ + "_";
     ready_ = text_ + "READY__";

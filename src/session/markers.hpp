@@ -13,6 +13,9 @@ class Token {
 public:
     // A fresh token with 12 hex digits from the CSPRNG.
     static Token generate();
+    // A token as long as every generated one, for sizing frames before a
+    // shell has drawn its own (§10's line limits); never sent to a shell.
+    static const Token &placeholder();
     explicit Token(std::string id);
 
     // "__OTTO_<id>_": every marker starts with it; no output line containing
