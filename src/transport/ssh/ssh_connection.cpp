@@ -26,6 +26,9 @@ constexpr double kSafetyInterval = 0.05;
 // bulk transfer costs one loop wakeup per many reads, not one per read,
 // while other connections on the loop still get their turn.
 constexpr int kReadsPerPump = 128;
+// The size of libssh's reads (MAX_BUF_SIZE): one that returns less has
+// emptied the socket, and polling again would only find nothing.
+constexpr uint64_t kLibsshReadSize = 4096;
 
 // At most this many polls settle libssh's wish for POLLOUT after a pump's
 // writes; past that the socket is really full and the loop waits for it.
@@ -258,7 +261,7 @@ void SshConnection::pump_soon() {
     pump_scheduled_ = true;
     deferred_.call([this] {
         pump_scheduled_ = false;
-        pump();
+        pump(Source::Work);
     });
 }
 
@@ -270,11 +273,19 @@ void SshConnection::rearm() {
     if (want == polled_events_) return;
     polled_events_ = want;
     uv_poll_start(poll_.get(), want, [](uv_poll_t *handle, int, int) {
-        if (auto *self = static_cast<SshConnection *>(handle->data)) self->pump();
+        if (auto *self = static_cast<SshConnection *>(handle->data)) self->pump(Source::Socket);
     });
 }
 
-void SshConnection::pump() {
+void SshConnection::read_socket() {
+    for (int reads = 0; reads < kReadsPerPump; ++reads) {
+        uint64_t before = counter_->in_bytes;
+        if (ssh_event_dopoll(event_, 0) != SSH_OK) break;
+        if (counter_->in_bytes - before < kLibsshReadSize) break;
+    }
+}
+
+void SshConnection::pump(Source source) {
     if (pumping_ || session_ == nullptr) return;
     auto keep = shared_from_this();  // a listener may drop the last owner
     pumping_ = true;
@@ -287,8 +298,10 @@ void SshConnection::pump() {
         pumping_ = false;
         return;
     }
-    for (int reads = 0; reads < kReadsPerPump && ssh_event_dopoll(event_, 0) == SSH_OK; ++reads) {
-    }
+    // Work queued on the loop (a write, an open, a close) needs no read
+    // first: whatever has arrived makes the socket readable, and the loop
+    // pumps for that on its own.
+    if (source == Source::Socket) read_socket();
     drive_opens();
     bool writes_waiting = false;
     std::vector<std::shared_ptr<SshChannel>> live;
@@ -318,7 +331,7 @@ void SshConnection::pump() {
     if (phase_ != Phase::Ready) return;
     rearm();
     if (!opening_.empty() || writes_waiting) {
-        if (!safety_.pending()) safety_.start(kSafetyInterval, [this] { pump(); });
+        if (!safety_.pending()) safety_.start(kSafetyInterval, [this] { pump(Source::Socket); });
     }
 }
 

@@ -78,7 +78,7 @@ public:
     // --- for channels ---
     void pump_soon();
     // Processes what has arrived right now (before a deadline decides).
-    void pump_now() { pump(); }
+    void pump_now() { pump(Source::Socket); }
     void channel_closed(SshChannel *channel);
     std::string where() const;
 
@@ -95,7 +95,12 @@ private:
     void fail(Error error);
     void lose(const std::string &why);
 
-    void pump();
+    // Why a pump runs: the socket (or a timer standing in for it) has
+    // something, or work was queued on the loop.
+    enum class Source { Socket, Work };
+    void pump(Source source);
+    // Reads what has arrived, through libssh, until the socket is empty.
+    void read_socket();
     void drive_opens();
     void rearm();
     void start_keepalive();
