@@ -22,9 +22,17 @@ Dispatcher::~Dispatcher() {
     if (event_fd_ >= 0) close(event_fd_);
 }
 
+int Dispatcher::notify_fd() {
+    std::lock_guard lock(mutex_);
+    fd_watched_ = true;
+    update_notify_fd_locked();
+    return event_fd_;
+}
+
 // Level-triggered readability: the fd is readable exactly while something
 // waits to be dispatched or taken (or a wakeup is pending).
 void Dispatcher::update_notify_fd_locked() {
+    if (!fd_watched_) return;
     bool want = !callbacks_.empty() || !completions_.empty() || !log_.empty() || log_dropped_ > 0 || woken_;
     if (want == fd_readable_) return;
     uint64_t value = 1;

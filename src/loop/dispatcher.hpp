@@ -28,7 +28,10 @@ public:
     Dispatcher &operator=(const Dispatcher &) = delete;
 
     DispatchMode mode() const { return mode_; }
-    int notify_fd() const { return event_fd_; }
+    // The fd is kept readable while something waits only once it has been
+    // asked for: an application that never polls it pays no system call
+    // per completion.
+    int notify_fd();
 
     // Runs `callback` now (Loop mode) or queues it for dispatch (App mode).
     // `done` runs right after the callback, on the same thread.
@@ -59,6 +62,7 @@ private:
 
     const DispatchMode mode_;
     int event_fd_ = -1;
+    bool fd_watched_ = false;  // notify_fd() was called
     bool fd_readable_ = false;
 
     std::mutex mutex_;
