@@ -1,13 +1,14 @@
 #include "transport/local/process_util.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 extern char **environ;
@@ -20,12 +21,21 @@ std::string name_of(const std::string &entry) { return entry.substr(0, entry.fin
 
 // Fields of /proc/<pid>/stat after the command name, which may itself hold
 // spaces and parentheses: field 4 is ppid, field 6 the session id.
+// A plain read(2), not a stream: the process may end between the open and
+// the read, which then fails with ESRCH, and a stream throws for that.
 bool read_stat(pid_t pid, pid_t *ppid, pid_t *sid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-    std::ifstream in(path);
-    if (!in) return false;
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char buf[4096];  // the whole file: procfs renders it in one read
+    ssize_t n;
+    do {
+        n = read(fd, buf, sizeof buf);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n <= 0) return false;
+    std::string content(buf, static_cast<size_t>(n));
     size_t close_paren = content.rfind(')');
     if (close_paren == std::string::npos) return false;
     std::istringstream rest(content.substr(close_paren + 1));
