@@ -1,5 +1,5 @@
-// Runs callbacks on a later turn of the loop, in order, unless the owner is
-// gone by then. Used where a result must not be reported from inside the call
+// Runs callbacks once the current call has returned to the loop, in order,
+// unless the owner is gone by then. Used where a result must not be reported from inside the call
 // that caused it. Holds no libuv handle, so it may be destroyed anywhere.
 #pragma once
 

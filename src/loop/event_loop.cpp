@@ -105,10 +105,23 @@ void EventLoop::run_tasks() {
 }
 
 void EventLoop::run_deferred() {
-    // Deferred calls queued while these run wait for the next turn.
-    std::deque<Task> later;
-    later.swap(deferred_);
-    for (auto &task : later) task();
+    // Calls deferred while these run get a few more rounds in this turn: a
+    // command's write defers the pump that sends it, and waiting a turn for
+    // that cost every command an empty poll of the loop. The bound keeps a
+    // call that keeps deferring itself from starving I/O.
+    constexpr int kRoundsPerTurn = 4;
+    for (int round = 0; round < kRoundsPerTurn && !deferred_.empty(); ++round) {
+        std::deque<Task> batch;
+        batch.swap(deferred_);
+        for (auto &task : batch) task();
+    }
+    // defer() restarted the idle handle for calls that have run by now.
+    bool tasks_waiting;
+    {
+        std::lock_guard lock(mutex_);
+        tasks_waiting = !tasks_.empty();
+    }
+    if (deferred_.empty() && !tasks_waiting) uv_idle_stop(&idle_);
 }
 
 void EventLoop::stop(std::function<void(std::function<void()> finished)> shutdown) {

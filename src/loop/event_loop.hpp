@@ -28,7 +28,9 @@ public:
     // Returns false (and drops the task) once the loop is stopping.
     bool post(Task task);
 
-    // Loop thread only: runs `task` on a later turn of the loop. Unlike
+    // Loop thread only: runs `task` once the current call has returned to
+    // the loop, in deferring order (on this turn if the loop is already
+    // running deferred calls, a few rounds deep at most). Unlike
     // post() it still works while the loop is stopping, so shutdown work can
     // defer its own steps.
     void defer(Task task);
