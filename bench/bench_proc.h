@@ -1,6 +1,6 @@
-/* Small helpers otto-bench and otto-peer both use: a value of the process's
- * /proc status and a pause that survives signals. Header-only, so that each
- * program keeps its own translation units. */
+/* Small helpers otto-bench and the C peer drivers use: a value of the
+ * process's /proc status and a pause that survives signals. Header-only, so
+ * that each program keeps its own translation units. */
 #ifndef OTTO_BENCH_PROC_H
 #define OTTO_BENCH_PROC_H
 

@@ -115,7 +115,8 @@ def run_rounds(args, plan, profile, rounds, m7_sizes):
                         runs.setdefault((index, peer), [])
                     else:
                         if metric.startswith("m10"):
-                            result["notes"] = f"{files.mib} MiB"
+                            # The size first: PLAN 6's M10 target reads it from there.
+                            result["notes"] = "; ".join(filter(None, [f"{files.mib} MiB", result.get("notes")]))
                         result["round"] = r
                         runs.setdefault((index, peer), []).append(result)
     finally:

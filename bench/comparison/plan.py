@@ -50,11 +50,12 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     seconds = "1" if quick else "10"
     for sessions in (1, 4, 8):
         plan.append(("M5", "m5", f"{sessions} named sessions at once, per command",
-                     ["--sessions", str(sessions), "--seconds", seconds], ["otto", "asyncssh", "otto-sh", "openssh+cm"],
-                     (1, 1), 0))
+                     ["--sessions", str(sessions), "--seconds", seconds],
+                     ["otto", "libssh-floor", "asyncssh", "otto-sh", "openssh+cm"], (1, 1), 0))
     for n in fanout_sizes:
         plan.append(("M6", "m6cold", f"cold fan-out, {n} hosts", ["--hosts", str(n)],
-                     ["otto", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "pdsh", "clush"], (2, 1), 0))
+                     ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "pdsh",
+                      "clush"], (2, 1), 0))
         plan.append(("M6", "m6warm", f"warm fan-out, {n} hosts", ["--hosts", str(n)],
                      ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh+cm"], (5, 1), 0))
     plan.append(("M12", "m12", "send `i+1` to `bc -q`, expect the answer", [], ["otto", "asyncssh", "otto-sh"],
@@ -64,10 +65,9 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     # connection runs at a fraction of the speed for every client alike
     # (measured: 85-130 ms for 4 MiB against 10-45 ms after), a server-side
     # warm-up, not what M10 compares.
-    plan.append(("M10", "m10put", "put of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
-                 (2, 1), 1))
-    plan.append(("M10", "m10get", "get of one random file", [], ["otto", "asyncssh", "otto-sh", "parallel-ssh"],
-                 (2, 1), 1))
+    m10_peers = ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh"]
+    plan.append(("M10", "m10put", "put of one random file", [], m10_peers, (2, 1), 1))
+    plan.append(("M10", "m10get", "get of one random file", [], m10_peers, (2, 1), 1))
     plan += polling_rows(quick)
     plan += memory_plan(quick)
     plan += m7_rows(m7_sizes)
@@ -103,9 +103,10 @@ def memory_plan(quick):
     hosts = ["--hosts", "20" if quick else "200"]
     return [
         ("M9", "m9", "idle connection with one shell", hosts,
-         ["otto", "otto+pty", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "openssh+cm"], (1, 1), 0),
+         ["otto", "otto+pty", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh", "openssh+cm"],
+         (1, 1), 0),
         ("M9", "m9conn", "idle connection only", hosts,
-         ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "openssh+cm"], (1, 1), 0),
+         ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "openssh+cm"], (1, 1), 0),
     ]
 
 

@@ -83,6 +83,8 @@ def write_markdown(path, report):
               f"- controller CPUs: {m['affinity']}; lab: {report['lab']}",
               f"- profile: {report['profile']}, {report['rounds']} rounds, peers' order rotating per round",
               "- ratio: the peer's figure / otto's (above 1: otto is faster or lighter)",
+              "- libssh-floor is the raw-libssh floor (PLAN 4.2), libssh called directly with nothing around it:"
+              " the denominator, not a competitor; its ratio below 1 is what otto costs on top of libssh",
               "- KiB figures (M9) are memory per connection, in the median column; they have no p99 or CPU",
               "- instr figures (M8) are callgrind's instruction counts per operation, all threads of the driver,"
               " in the median column", ""]

@@ -16,13 +16,33 @@
  *           (with --pty yes: the same shell on a PTY, bootstrapped first)
  *   m4      --count commands `true` written back to back with F; one
  *           sample: first write -> last exit code parsed
- *   m6cold  --hosts hosts spread over the lab's servers, one after the
- *           other (blocking libssh has no fan-out): connect + auth + exec
- *           `echo $HOSTNAME` + its output checked; the connections close
- *           after the sample, as otto's do when its context goes */
+ *   m5      --sessions shells (F) on one connection, each running `true`
+ *           back to back for --seconds, all at once, driven from one
+ *           thread with non-blocking reads (a libssh session is not
+ *           thread-safe); a sample per command
+ *   m6cold  --hosts hosts spread over the lab's servers, a thread per host
+ *           (at most 64 live): connect + auth + exec `echo $HOSTNAME` + its
+ *           output checked; the connections close after the sample, as
+ *           otto's do when its context goes
+ *   m9      memory per connection (PLAN M9): VmRSS with --hosts
+ *           connections, each with a shell that answered F's `true`, minus
+ *           VmRSS with one, over --hosts - 1; a KiB sample
+ *   m9conn  the same with each connection alone, after one exec `true`
+ *   m10put  SFTP of --file into the directory --dest, 64 KiB writes
+ *           (libssh 0.10 has no asynchronous write: one in flight)
+ *   m10get  SFTP of the remote --file into the directory --dest, 64
+ *           asynchronous reads of 64 KiB in flight */
 #define _GNU_SOURCE /* memmem */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <libssh/sftp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,18 +60,41 @@
     "stty -echo; bind 'set enable-bracketed-paste off' 2>/dev/null; export TERM=dumb PAGER=cat PS1= PS2=\n"
 #define READ_TIMEOUT_MS 30000
 #define TIMEOUT_S 30L
+/* PLAN 4.2: M6's threads alive at once. */
+#define FANOUT_LIVE 64
+/* PLAN 4.2: M10's SFTP requests, their size and how many in flight. */
+#define SFTP_CHUNK 65536
+#define SFTP_IN_FLIGHT 64
 
 typedef struct {
     const char *lab_path;
     const char *user_override;
     const char *metric;
-    int count, warmup, pty, hosts;
+    int count, warmup, pty, hosts, sessions;
+    double seconds;
+    const char *file, *dest;
 } options;
 
-static options opt = {.count = 200, .warmup = 10, .hosts = 10};
+static options opt = {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10};
 static peer_lab lab;
+/* Loaded once; the M6 threads all sign with it (libssh only reads it). */
 static ssh_key identity;
-static char notes[256];
+/* What the first connection negotiated, then what the metric adds. */
+static char algorithms[128], notes[384];
+
+/* Adds a clause to the notes. */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...) {
+    size_t used = strlen(notes);
+    if (used > 0 && used + 2 < sizeof notes) {
+        memcpy(notes + used, "; ", 3);
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(notes + used, sizeof notes - used, fmt, ap);
+    va_end(ap);
+}
 
 /* --- connections and channels ------------------------------------------ */
 
@@ -86,12 +129,28 @@ static ssh_session new_session_on(int port) {
 
 static ssh_session new_session(void) { return new_session_on(lab.ports[0]); }
 
-/* TCP connect, key exchange, the strict host key check, publickey auth. */
-static void connect_and_auth(ssh_session s) {
-    if (ssh_connect(s) != SSH_OK) die("connect: %s", ssh_get_error(s));
+/* TCP connect, key exchange, the strict host key check, publickey auth.
+ * 0, or -1 with `why` saying what failed. */
+static int try_connect_and_auth(ssh_session s, char *why, size_t room) {
+    if (ssh_connect(s) != SSH_OK) {
+        snprintf(why, room, "connect: %s", ssh_get_error(s));
+        return -1;
+    }
     enum ssh_known_hosts_e known = ssh_session_is_known_server(s);
-    if (known != SSH_KNOWN_HOSTS_OK) die("the server's host key is not known as it is (%d)", (int)known);
-    if (ssh_userauth_publickey(s, NULL, identity) != SSH_AUTH_SUCCESS) die("publickey auth: %s", ssh_get_error(s));
+    if (known != SSH_KNOWN_HOSTS_OK) {
+        snprintf(why, room, "the server's host key is not known as it is (%d)", (int)known);
+        return -1;
+    }
+    if (ssh_userauth_publickey(s, NULL, identity) != SSH_AUTH_SUCCESS) {
+        snprintf(why, room, "publickey auth: %s", ssh_get_error(s));
+        return -1;
+    }
+    return 0;
+}
+
+static void connect_and_auth(ssh_session s) {
+    char why[512];
+    if (try_connect_and_auth(s, why, sizeof why) != 0) die("%s", why);
 }
 
 static void close_session(ssh_session s) {
@@ -101,9 +160,9 @@ static void close_session(ssh_session s) {
 
 /* What the first connection negotiated, for the notes. */
 static void note_algorithms(ssh_session s) {
-    if (notes[0]) return;
+    if (algorithms[0]) return;
     const char *kex = ssh_get_kex_algo(s), *in = ssh_get_cipher_in(s), *out = ssh_get_cipher_out(s);
-    snprintf(notes, sizeof notes, "kex %s, cipher %s/%s", kex ? kex : "?", in ? in : "?", out ? out : "?");
+    snprintf(algorithms, sizeof algorithms, "kex %s, cipher %s/%s", kex ? kex : "?", in ? in : "?", out ? out : "?");
 }
 
 static ssh_channel open_channel(ssh_session s) {
@@ -241,17 +300,23 @@ static void wait_answers(shell *sh) {
     }
 }
 
-/* One command, call to exit code. */
-static void run_framed(shell *sh, const char *command) {
+/* Writes the next command, framed. */
+static void submit(shell *sh, const char *command) {
     char line[256];
     size_t n = frame(line, sizeof line, sh, command, ++sh->sent);
     write_all(sh, line, n);
+}
+
+/* One command, call to exit code. */
+static void run_framed(shell *sh, const char *command) {
+    submit(sh, command);
     wait_answers(sh);
 }
 
 static void open_shell(shell *sh, ssh_session s) {
+    static unsigned opened; /* several shells of one connection each get their own nonce */
     memset(sh, 0, sizeof *sh);
-    snprintf(sh->nonce, sizeof sh->nonce, "%x%x", (unsigned)getpid(), (unsigned)(now_us()) & 0xffffffu);
+    snprintf(sh->nonce, sizeof sh->nonce, "%x%x%x", (unsigned)getpid(), (unsigned)(now_us()) & 0xffffffu, opened++);
     sh->cap = 65536;
     sh->buf = malloc(sh->cap);
     sh->ch = open_channel(s);
@@ -367,18 +432,22 @@ static void m4(void) {
     wait_answers(&sh);
     samples[n_samples++] = now_us() - t0;
     pause_cpu();
-    snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "; one sample: %d commands back to back", opt.count);
+    note("one sample: %d commands back to back", opt.count);
     free(ends);
     free(text);
     close_shell(&sh);
     close_session(s);
 }
 
-/* `echo $HOSTNAME` on a new channel; 0 unless it printed `expected` and
- * exited 0. */
-static int echo_hostname(ssh_session s, const char *expected) {
-    ssh_channel ch = open_channel(s);
-    if (ssh_channel_request_exec(ch, "echo $HOSTNAME") != SSH_OK) die("exec: %s", ssh_get_error(s));
+/* `echo $HOSTNAME` on a new channel: 0 if it printed `expected` and
+ * exited 0, else -1 with `why` saying what it did. */
+static int echo_hostname(ssh_session s, const char *expected, char *why, size_t room) {
+    ssh_channel ch = ssh_channel_new(s);
+    if (!ch || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, "echo $HOSTNAME") != SSH_OK) {
+        snprintf(why, room, "exec: %s", ssh_get_error(s));
+        if (ch) ssh_channel_free(ch);
+        return -1;
+    }
     char out[512];
     size_t len = 0;
     int n;
@@ -390,38 +459,317 @@ static int echo_hostname(ssh_session s, const char *expected) {
     ssh_channel_close(ch);
     ssh_channel_free(ch);
     if (len > 0 && out[len - 1] == '\n') out[--len] = 0;
-    return status == 0 && strcmp(out, expected) == 0;
+    if (status == 0 && strcmp(out, expected) == 0) return 0;
+    snprintf(why, room, "exit %d, output \"%.100s\"", status, out);
+    return -1;
 }
 
+/* One host of a fan-out, on a thread of its own. */
+typedef struct {
+    int index;
+    const char *expected;
+    ssh_session session;
+    sem_t *live;   /* posted when the host is done: room for another thread */
+    char why[256]; /* empty: the host answered right */
+} fanout_host;
+
+static void *fanout_one(void *arg) {
+    fanout_host *h = arg;
+    h->session = new_session_on(lab.ports[h->index % lab.n_ports]);
+    if (try_connect_and_auth(h->session, h->why, sizeof h->why) == 0)
+        echo_hostname(h->session, h->expected, h->why, sizeof h->why);
+    sem_post(h->live);
+    return NULL;
+}
+
+/* A thread per host, started as soon as fewer than FANOUT_LIVE are at
+ * work; the sample ends when every one has been joined. */
 static void m6cold(void) {
     char expected[256] = "";
     gethostname(expected, sizeof expected - 1);
-    ssh_session *open = calloc((size_t)opt.hosts, sizeof *open);
-    if (!open) die("out of memory");
+    fanout_host *hosts = calloc((size_t)opt.hosts, sizeof *hosts);
+    pthread_t *threads = calloc((size_t)opt.hosts, sizeof *threads);
+    if (!hosts || !threads) die("out of memory");
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        sem_t live;
+        sem_init(&live, 0, FANOUT_LIVE);
         if (i >= opt.warmup) resume();
         double t0 = now_us();
         for (int k = 0; k < opt.hosts; ++k) {
-            open[k] = new_session_on(lab.ports[k % lab.n_ports]);
-            connect_and_auth(open[k]);
-            if (!echo_hostname(open[k], expected)) die("host %d did not answer with this machine's name", k);
+            hosts[k] = (fanout_host){.index = k, .expected = expected, .live = &live};
+            while (sem_wait(&live) != 0 && errno == EINTR) {
+            }
+            int rc = pthread_create(&threads[k], NULL, fanout_one, &hosts[k]);
+            if (rc != 0) die("thread for host %d: %s", k, strerror(rc));
         }
+        for (int k = 0; k < opt.hosts; ++k) pthread_join(threads[k], NULL);
         double t = now_us() - t0;
         pause_cpu();
-        note_algorithms(open[0]);
-        for (int k = 0; k < opt.hosts; ++k) close_session(open[k]);
+        sem_destroy(&live);
+        for (int k = 0; k < opt.hosts; ++k) {
+            if (!hosts[k].why[0]) note_algorithms(hosts[k].session);
+            if (i < opt.warmup) continue;
+            ++host_runs;
+            if (hosts[k].why[0] && host_failures++ == 0)
+                snprintf(failure_example, sizeof failure_example, "h%04d: %s", k, hosts[k].why);
+        }
+        for (int k = 0; k < opt.hosts; ++k) close_session(hosts[k].session);
         add(i, t);
     }
-    snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "; hosts=%d, one after the other", opt.hosts);
-    free(open);
+    note("hosts=%d, a thread per host (threads <= %d live)", opt.hosts, FANOUT_LIVE);
+    free(threads);
+    free(hosts);
 }
+
+/* --- M5: shells at once on one connection ------------------------------------ */
+
+/* Channel data processed for any shell. Reading one shell's channel may
+ * process packets of another that was already read in the same pass; a pass
+ * during which this did not move saw every buffer empty, so only then may
+ * the loop wait on the socket. The data stays for ssh_channel_read. */
+static unsigned long arrivals;
+
+static int count_arrival(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, void *user) {
+    (void)s;
+    (void)ch;
+    (void)data;
+    (void)len;
+    (void)is_stderr;
+    (void)user;
+    ++arrivals;
+    return 0;
+}
+
+static struct ssh_channel_callbacks_struct arrival_callbacks = {.channel_data_function = count_arrival};
+
+static void wait_readable(ssh_session s) {
+    struct pollfd p = {.fd = ssh_get_fd(s), .events = POLLIN};
+    int rc;
+    while ((rc = poll(&p, 1, READ_TIMEOUT_MS)) < 0 && errno == EINTR) {
+    }
+    if (rc < 0) die("poll: %s", strerror(errno));
+    if (rc == 0) die("no answer from the shells within %d ms", READ_TIMEOUT_MS);
+}
+
+static void m5(void) {
+    int n = opt.sessions;
+    if (n < 1) die("--sessions must be at least 1");
+    ssh_session s = connected();
+    shell *shells = calloc((size_t)n, sizeof *shells);
+    double *started = calloc((size_t)n, sizeof *started);
+    if (!shells || !started) die("out of memory");
+    ssh_callbacks_init(&arrival_callbacks);
+    for (int k = 0; k < n; ++k) {
+        open_shell(&shells[k], s);
+        run_framed(&shells[k], "true"); /* up and answering */
+        if (ssh_set_channel_callbacks(shells[k].ch, &arrival_callbacks) != SSH_OK) die("channel callbacks");
+    }
+    free(samples);
+    size_t capacity = 1 << 16, commands = 0;
+    samples = malloc(capacity * sizeof *samples);
+    if (!samples) die("out of memory");
+    resume();
+    double t0 = now_us(), end = t0 + opt.seconds * 1e6;
+    for (int k = 0; k < n; ++k) {
+        started[k] = now_us();
+        submit(&shells[k], "true");
+    }
+    int active = n;
+    while (active > 0) {
+        unsigned long seen = arrivals;
+        for (int k = 0; k < n; ++k) {
+            shell *sh = &shells[k];
+            if (sh->parsed == sh->sent) continue; /* its time is up */
+            while (read_some(sh, 0) > 0) {
+            }
+            take_answers(sh);
+            if (sh->parsed < sh->sent) continue;
+            double now = now_us();
+            if (commands == capacity) {
+                samples = realloc(samples, (capacity *= 2) * sizeof *samples);
+                if (!samples) die("out of memory");
+            }
+            samples[commands++] = now - started[k];
+            if (now < end) {
+                started[k] = now_us();
+                submit(sh, "true");
+            } else {
+                --active;
+            }
+        }
+        if (active > 0 && arrivals == seen) wait_readable(s);
+    }
+    double took = now_us() - t0;
+    pause_cpu();
+    n_samples = (int)commands;
+    note("sessions=%d; %.0f commands/s together; one thread, non-blocking reads", n, (double)commands / (took / 1e6));
+    for (int k = 0; k < n; ++k) close_shell(&shells[k]);
+    free(started);
+    free(shells);
+    close_session(s);
+}
+
+/* --- M9: memory per connection ---------------------------------------------- */
+
+typedef struct {
+    ssh_session *sessions;
+    shell *shells; /* NULL: the connections alone */
+} m9_hosts;
+
+/* Connects hosts [first, first + count) one after the other; each runs F's
+ * `true` in its shell, or one exec `true`. */
+static void open_m9_hosts(int first, int count, void *data) {
+    m9_hosts *m = data;
+    for (int k = first; k < first + count; ++k) {
+        m->sessions[k] = new_session_on(lab.ports[k % lab.n_ports]);
+        connect_and_auth(m->sessions[k]);
+        note_algorithms(m->sessions[k]);
+        if (!m->shells) {
+            exec_true(m->sessions[k]);
+            continue;
+        }
+        open_shell(&m->shells[k], m->sessions[k]);
+        run_framed(&m->shells[k], "true");
+    }
+}
+
+static void m9(int with_shell) {
+    int n = opt.hosts;
+    m9_hosts m = {calloc((size_t)n, sizeof *m.sessions), with_shell ? calloc((size_t)n, sizeof *m.shells) : NULL};
+    if (!m.sessions || (with_shell && !m.shells)) die("out of memory");
+    memory_per_connection(n, open_m9_hosts, &m, with_shell ? "" : "connection only, after one exec `true`", notes,
+                          sizeof notes);
+    for (int k = 0; k < n; ++k) {
+        if (m.shells) close_shell(&m.shells[k]);
+        close_session(m.sessions[k]);
+    }
+    free(m.shells);
+    free(m.sessions);
+}
+
+/* --- M10: SFTP --------------------------------------------------------------- */
+
+/* The SFTP error of the last call, in words. */
+static const char *sftp_error(sftp_session sftp) {
+    static char text[300];
+    snprintf(text, sizeof text, "%s (SFTP status %d)", ssh_get_error(sftp->session), sftp_get_error(sftp));
+    return text;
+}
+
+static void write_file(int fd, const char *data, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) die("write to the local copy: %s", strerror(errno));
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+/* `local` to `remote`, SFTP_CHUNK at a time with sftp_write, which waits
+ * for each write's status: libssh 0.10 has no asynchronous write. */
+static void put_file(sftp_session sftp, const char *local, const char *remote, char *buf) {
+    int fd = open(local, O_RDONLY);
+    if (fd < 0) die("%s: %s", local, strerror(errno));
+    sftp_file f = sftp_open(sftp, remote, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!f) die("open %s: %s", remote, sftp_error(sftp));
+    ssize_t n;
+    while ((n = read(fd, buf, SFTP_CHUNK)) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) die("%s: %s", local, strerror(errno));
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = sftp_write(f, buf + done, (size_t)(n - done));
+            if (w <= 0) die("write %s: %s", remote, sftp_error(sftp));
+            done += w;
+        }
+    }
+    if (sftp_close(f) != SSH_OK) die("close %s: %s", remote, sftp_error(sftp));
+    close(fd);
+}
+
+/* `remote` to `local` with SFTP_IN_FLIGHT reads of SFTP_CHUNK in flight,
+ * answered in order. The file's size (one fstat) bounds the requests, so
+ * none reads past the end (libssh 0.10 would leave their answers queued). */
+static void get_file(sftp_session sftp, const char *remote, const char *local, char *buf) {
+    sftp_file f = sftp_open(sftp, remote, O_RDONLY, 0);
+    if (!f) die("open %s: %s", remote, sftp_error(sftp));
+    sftp_attributes a = sftp_fstat(f);
+    if (!a || !(a->flags & SSH_FILEXFER_ATTR_SIZE)) die("fstat %s: %s", remote, sftp_error(sftp));
+    uint64_t size = a->size, asked = 0, got = 0;
+    sftp_attributes_free(a);
+    int fd = open(local, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) die("%s: %s", local, strerror(errno));
+    /* The requests in flight, oldest at `head`. */
+    struct {
+        int id;
+        uint32_t len;
+    } ring[SFTP_IN_FLIGHT];
+    int head = 0, in_flight = 0;
+    while (got < size) {
+        for (; in_flight < SFTP_IN_FLIGHT && asked < size; ++in_flight) {
+            uint32_t len = size - asked < SFTP_CHUNK ? (uint32_t)(size - asked) : SFTP_CHUNK;
+            int slot = (head + in_flight) % SFTP_IN_FLIGHT;
+            ring[slot].id = sftp_async_read_begin(f, len);
+            ring[slot].len = len;
+            if (ring[slot].id < 0) die("read request on %s: %s", remote, sftp_error(sftp));
+            asked += len;
+        }
+        int n = sftp_async_read(f, buf, SFTP_CHUNK, (uint32_t)ring[head].id);
+        if (n < 0) die("read %s: %s", remote, sftp_error(sftp));
+        if ((uint32_t)n != ring[head].len)
+            die("%s: %d bytes came of %u asked (did it change?)", remote, n, ring[head].len);
+        write_file(fd, buf, (size_t)n);
+        got += (uint64_t)n;
+        head = (head + 1) % SFTP_IN_FLIGHT;
+        --in_flight;
+    }
+    if (close(fd) != 0) die("%s: %s", local, strerror(errno));
+    if (sftp_close(f) != SSH_OK) die("close %s: %s", remote, sftp_error(sftp));
+}
+
+/* One transfer per sample, open to close; the connection and its SFTP
+ * channel are up before the first, as the other drivers' clients are. */
+static void m10(int put) {
+    if (!opt.file || !opt.dest) die("M10 needs --file and --dest (a directory)");
+    const char *slash = strrchr(opt.file, '/');
+    char target[4096];
+    snprintf(target, sizeof target, "%s/%s", opt.dest, slash ? slash + 1 : opt.file);
+    ssh_session s = connected();
+    sftp_session sftp = sftp_new(s);
+    if (!sftp) die("sftp: %s", ssh_get_error(s));
+    if (sftp_init(sftp) != SSH_OK) die("sftp init: %s", sftp_error(sftp));
+    char *buf = malloc(SFTP_CHUNK);
+    if (!buf) die("out of memory");
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        double t0 = now_us();
+        if (put) put_file(sftp, opt.file, target, buf);
+        else get_file(sftp, opt.file, target, buf);
+        add(i, now_us() - t0);
+    }
+    pause_cpu();
+    if (put)
+        note("sftp_write of %d KiB, one request in flight (libssh 0.10 has no asynchronous write)", SFTP_CHUNK / 1024);
+    else note("sftp_async_read of %d KiB, %d requests in flight", SFTP_CHUNK / 1024, SFTP_IN_FLIGHT);
+    free(buf);
+    sftp_free(sftp);
+    close_session(s);
+}
+
+static void m9_shell(void) { m9(1); }
+static void m9_connection(void) { m9(0); }
+static void m10_put(void) { m10(1); }
+static void m10_get(void) { m10(0); }
 
 /* --- main ------------------------------------------------------------------ */
 
 static void emit(void) {
-    double ops = strcmp(opt.metric, "m4") == 0 ? opt.count : n_samples;
-    cJSON *o = result_object("libssh-floor", ssh_version(0), opt.metric, "us", ops);
-    cJSON_AddStringToObject(o, "notes", notes);
+    int m9 = strncmp(opt.metric, "m9", 2) == 0;
+    double ops = !strcmp(opt.metric, "m4") ? opt.count : m9 ? opt.hosts : n_samples;
+    cJSON *o = result_object("libssh-floor", ssh_version(0), opt.metric, m9 ? "KiB" : "us", ops);
+    char text[sizeof algorithms + sizeof notes + 2];
+    snprintf(text, sizeof text, "%s%s%s", algorithms, algorithms[0] && notes[0] ? "; " : "", notes);
+    cJSON_AddStringToObject(o, "notes", text);
     print_result(o);
 }
 
@@ -438,29 +786,40 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
         else if (!strcmp(a, "--pty")) opt.pty = !strcmp(v, "yes");
         else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
+        else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
+        else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
+        else if (!strcmp(a, "--file")) opt.file = v;
+        else if (!strcmp(a, "--dest")) opt.dest = v;
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric)
-        die("usage: libssh-floor --lab LAB.json --metric m1|m2cold|m2warm|m3|m4|m6cold [--count N] [--warmup N] [--pty "
-            "yes] "
-            "[--hosts N]");
+        die("usage: libssh-floor --lab LAB.json --metric M [--count N] [--warmup N] [--pty yes] [--hosts N] "
+            "[--sessions S --seconds T] [--file F --dest DIR]");
     const char *m = opt.metric;
     void (*run)(void) = !strcmp(m, "m1")       ? m1
                         : !strcmp(m, "m2cold") ? m2cold
                         : !strcmp(m, "m2warm") ? m2warm
                         : !strcmp(m, "m3")     ? m3
                         : !strcmp(m, "m4")     ? m4
+                        : !strcmp(m, "m5")     ? m5
                         : !strcmp(m, "m6cold") ? m6cold
+                        : !strcmp(m, "m9")     ? m9_shell
+                        : !strcmp(m, "m9conn") ? m9_connection
+                        : !strcmp(m, "m10put") ? m10_put
+                        : !strcmp(m, "m10get") ? m10_get
                                                : NULL;
-    if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m6cold)", m);
+    if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m9 m9conn m10put m10get)", m);
     if (opt.hosts < 1) die("--hosts must be at least 1");
     if (opt.pty && strcmp(m, "m3") != 0 && strcmp(m, "m4") != 0) die("--pty applies to m3 and m4 only");
     load_lab(&lab, opt.lab_path, opt.user_override);
+    /* m6cold's threads: libssh 0.10 wants the pthread callbacks before
+     * ssh_init. */
+    ssh_threads_set_callbacks(ssh_threads_get_pthread());
     if (ssh_init() != SSH_OK) die("ssh_init failed");
     if (ssh_pki_import_privkey_file(lab.key, NULL, NULL, NULL, &identity) != SSH_OK) die("cannot load %s", lab.key);
     region_init(opt.count, opt.warmup);
     run();
-    if (opt.pty) snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "; PTY");
+    if (opt.pty) note("PTY");
     emit();
     free(samples);
     ssh_key_free(identity);

@@ -46,7 +46,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../bench_proc.h"
 #include "instr_region.h"
 #include "otto.h"
 #include "peer_driver.h"
@@ -316,10 +315,6 @@ static char *fanout_lab(void) {
     return text;
 }
 
-/* Fan-outs: host answers over the measured runs and the wrong ones. */
-static long host_runs, host_failures;
-static char failure_example[200];
-
 /* `echo $HOSTNAME` on every host; returns how many did not answer exit 0
  * with this machine's name. */
 static int fan_out(otto_context *ctx) {
@@ -573,7 +568,6 @@ static void emit_m7(cJSON *o) {
 
 /* M9: hosts are opened this many at a time, as otto-bench opens them. */
 #define M9_BATCH 20
-#define M9_SETTLE_S 2.0
 
 /* Opens hosts[first .. first+count) M9_BATCH at a time: each with its
  * persistent session bootstrapped by `true` (`shell`), or its connection
@@ -591,28 +585,30 @@ static void open_hosts(otto_host **hosts, int first, int count, int shell) {
     }
 }
 
-/* PLAN M9: (VmRSS with --hosts open hosts - VmRSS with 1) / (--hosts - 1),
- * each read after M9_SETTLE_S idle seconds. The hosts are spread over the
- * lab's servers as M6's are; built as every other metric's host (not from
- * a lab file) so that --pty applies to their sessions. */
+typedef struct {
+    otto_host **hosts;
+    int shell;
+} m9_hosts;
+
+static void open_m9_hosts(int first, int count, void *data) {
+    m9_hosts *m = data;
+    open_hosts(m->hosts, first, count, m->shell);
+}
+
+/* PLAN M9 (memory_per_connection): the hosts are spread over the lab's
+ * servers as M6's are; built as every other metric's host (not from a lab
+ * file) so that --pty applies to their sessions. */
 static void m9(int shell) {
     int n = opt.hosts;
-    if (n < 2) die("M9 needs --hosts 2 or more");
     otto_context *ctx = new_context(NULL);
     otto_host **hosts = calloc((size_t)n, sizeof *hosts);
     for (int i = 0; i < n; ++i) hosts[i] = new_host_on(ctx, lab.ports[i % lab.n_ports]);
-    open_hosts(hosts, 0, 1, shell);
-    sleep_s(M9_SETTLE_S);
-    long before = status_kib("VmRSS");
-    open_hosts(hosts, 1, n - 1, shell);
-    sleep_s(M9_SETTLE_S);
-    long after = status_kib("VmRSS");
-    if (before < 0 || after < 0) die("no VmRSS in /proc/self/status");
-    samples[n_samples++] = (double)(after - before) / (double)(n - 1);
-    snprintf(notes, sizeof notes, "VmRSS, N=%d: %ld -> %ld KiB%s", n, before, after,
-             !shell    ? "; connection only, after one one-shot"
-             : opt.pty ? "; the sessions on a PTY"
-                       : "");
+    m9_hosts m = {hosts, shell};
+    memory_per_connection(n, open_m9_hosts, &m,
+                          !shell    ? "connection only, after one one-shot"
+                          : opt.pty ? "the sessions on a PTY"
+                                    : "",
+                          notes, sizeof notes);
     for (int i = 0; i < n; ++i) otto_host_free(hosts[i]);
     free(hosts);
     otto_context_free(ctx);
@@ -925,11 +921,6 @@ static void emit(void) {
     if (opt.pty && strncmp(opt.metric, "m12", 3) != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
-    if (host_runs > 0) {
-        cJSON_AddNumberToObject(o, "host_runs", (double)host_runs);
-        cJSON_AddNumberToObject(o, "host_failures", (double)host_failures);
-        cJSON_AddStringToObject(o, "failure_example", failure_example);
-    }
     print_result(o);
 }
 

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "../bench_proc.h"
 #include "instr_region.h"
 
 static const char *driver_name = "peer";
@@ -121,6 +122,26 @@ void add(int i, double wall) {
     if (i >= warmup_ops) samples[n_samples++] = wall;
 }
 
+long host_runs, host_failures;
+char failure_example[200];
+
+/* How long M9 lets the connections idle before each reading. */
+#define SETTLE_S 2.0
+
+void memory_per_connection(int hosts, void (*open_hosts)(int first, int count, void *data), void *data, const char *how,
+                           char *notes, size_t room) {
+    if (hosts < 2) die("M9 needs --hosts 2 or more");
+    open_hosts(0, 1, data);
+    sleep_s(SETTLE_S);
+    long before = status_kib("VmRSS");
+    open_hosts(1, hosts - 1, data);
+    sleep_s(SETTLE_S);
+    long after = status_kib("VmRSS");
+    if (before < 0 || after < 0) die("no VmRSS in /proc/self/status");
+    samples[n_samples++] = (double)(after - before) / (double)(hosts - 1);
+    snprintf(notes, room, "VmRSS, N=%d: %ld -> %ld KiB%s%s", hosts, before, after, how[0] ? "; " : "", how);
+}
+
 cJSON *result_object(const char *peer, const char *version, const char *metric, const char *unit, double ops) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "peer", peer);
@@ -131,6 +152,11 @@ cJSON *result_object(const char *peer, const char *version, const char *metric, 
     for (int i = 0; i < n_samples; ++i) cJSON_AddItemToArray(list, cJSON_CreateNumber(samples[i]));
     cJSON_AddNumberToObject(o, "ops", ops);
     cJSON_AddNumberToObject(o, "cpu_us", cpu_total);
+    if (host_runs > 0) {
+        cJSON_AddNumberToObject(o, "host_runs", (double)host_runs);
+        cJSON_AddNumberToObject(o, "host_failures", (double)host_failures);
+        cJSON_AddStringToObject(o, "failure_example", failure_example);
+    }
     return o;
 }
 

@@ -6,6 +6,7 @@
 #define OTTO_BENCH_PEER_DRIVER_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 /* The lab written by `otto-lab up`: its SSH servers, the key, known_hosts
  * and the account to log in as (the clean one, with an empty home, PLAN
@@ -45,8 +46,21 @@ void pause_cpu(void);
 void begin_at(int i);
 void add(int i, double wall);
 
-/* The object every run prints: peer, version, metric, unit, samples, ops
- * and cpu_us; the caller adds its own fields, then print_result() prints
+/* Fan-outs: host answers over the measured runs, the wrong ones and the
+ * first wrong one's story; in the result when host_runs > 0. */
+extern long host_runs, host_failures;
+extern char failure_example[200];
+
+/* PLAN M9 in this process: opens the first host (`open_hosts(0, 1, data)`),
+ * lets it settle 2 s and reads VmRSS; opens the other hosts - 1, settles,
+ * reads it again. The sample is the growth over hosts - 1 in KiB; `notes`
+ * gets both readings, then `how` when it is not empty. `open_hosts(first,
+ * count, data)` opens those hosts and dies unless each one answered. */
+void memory_per_connection(int hosts, void (*open_hosts)(int first, int count, void *data), void *data, const char *how,
+                           char *notes, size_t room);
+
+/* The object every run prints: peer, version, metric, unit, samples, ops,
+ * cpu_us and the host tally (when there is one); the caller adds its own fields, then print_result() prints
  * it on one line and frees it. */
 cJSON *result_object(const char *peer, const char *version, const char *metric, const char *unit, double ops);
 void print_result(cJSON *result);
