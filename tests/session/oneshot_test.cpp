@@ -1,4 +1,8 @@
 // One-shot commands: fresh processes, concurrent, stdout and stderr apart.
+#include <signal.h>
+
+#include <cstdlib>
+
 #include "session_fixture.hpp"
 
 namespace otto_test {
@@ -46,13 +50,21 @@ TEST_P(Oneshot, TimeoutKillsEverythingItStarted) {
     // Connected first: over SSH the timeout would otherwise cover the login.
     ASSERT_EQ(oneshot(host(), "true").status, OTTO_STATUS_SUCCESS);
     auto opts = run_opts_with_timeout(1.0);
-    std::string marker = dir.file("survivor");
-    auto c = oneshot(host(), "echo partial; (sleep 2; touch " + marker + ") & sleep 999", opts.get());
+    std::string marker = dir.file("survivor"), pid_file = dir.file("pid");
+    auto c = oneshot(host(), "echo $$ > " + pid_file + "; echo partial; (sleep 2; touch " + marker + ") & sleep 999",
+                     opts.get());
     EXPECT_EQ(c.status, OTTO_STATUS_ERROR);
     EXPECT_EQ(c.retcode, -1);
     EXPECT_TRUE(c.timed_out);
     EXPECT_EQ(c.output, "timed out after 1 s\npartial\n");
-    if (!kind().oneshot_timeout_kills_children) return;
+    if (!kind().oneshot_timeout_kills_children) {
+        // Nothing on this transport ends them: the test does, by the process
+        // group of the shell it started (its own session, from sshd).
+        pid_t shell = static_cast<pid_t>(std::atol(read_file(pid_file).c_str()));
+        ASSERT_GT(shell, 1);
+        if (kill(-shell, SIGKILL) != 0) kill(shell, SIGKILL);
+        return;
+    }
     // The background child was killed with the rest of the session.
     auto check = oneshot(host(), "sleep 2.5; test -e " + marker + " && echo survived || echo gone");
     EXPECT_EQ(check.output, "gone\n");
