@@ -125,14 +125,18 @@ def judge_targets(variants, sizes, m7_sizes=()):
     # PLAN 6: otto's M3 over the raw-libssh floor's, p50 and p99 each, for
     # both ways of waiting: the caller blocked on its own thread (two thread
     # handoffs per command) and the next command submitted from the last
-    # one's callback (one thread, as the floor runs); the same on a PTY for
-    # information only (the target is the PTY-less row).
+    # one's callback (one thread, as the floor runs); for information only
+    # (the target is the PTY-less row against F), the same on a PTY and
+    # against the floor framed like otto, which prices otto's engine apart
+    # from its protocol's frame.
     rows = (("otto", "libssh-floor", True, "the caller waiting on its thread"),
             ("otto+callbacks", "libssh-floor", True, "commands chained from callbacks on the loop thread"),
+            ("otto", "libssh-floor+group", False, "the floor framed like otto; informational, not judged"),
+            ("otto+callbacks", "libssh-floor+group", False, "the floor framed like otto; informational, not judged"),
             ("otto+pty", "libssh-floor+pty", False, "on a PTY; informational, not judged"))
     for peer, floor, judged, how in rows:
         mine, base = find(variants, "m3", peer), find(variants, "m3", floor)
-        if peer != "otto" and not (mine and base):
+        if (peer, floor) != ("otto", "libssh-floor") and not (mine and base):
             continue
         for key, stat in (("median_us", "p50"), ("p99_us", "p99")):
             value = mine[key] / base[key] if mine and base and mine.get(key) and base.get(key) else None

@@ -17,6 +17,9 @@ DRIVERS = {
     # The raw-libssh floor (PLAN 4.2): the M3 denominator, not a competitor.
     "libssh-floor": lambda a: [a.floor_peer],
     "libssh-floor+pty": lambda a: [a.floor_peer, "--pty", "yes"],
+    # The floor with otto's frame shape (a brace group, a begin line): what
+    # the protocol's frame costs, apart from what otto's engine costs.
+    "libssh-floor+group": lambda a: [a.floor_peer, "--frame", "group"],
     "asyncssh": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py")],
     "asyncssh+pty": lambda a: [sys.executable, os.path.join(PEERS, "asyncssh_peer.py"), "--pty", "yes"],
     "otto-sh": lambda a: [sys.executable, os.path.join(PEERS, "otto_sh_peer.py")],
@@ -41,8 +44,8 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
         ("M2", "m2warm", "warm one-shot `true`", [],
          ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
         ("M3", "m3", "persistent-session round trip `true`", [],
-         ["otto", "otto+callbacks", "otto+pty", "libssh-floor", "libssh-floor+pty", "asyncssh", "asyncssh+pty",
-          "otto-sh", "rmote", "openssh", "openssh+cm"],
+         ["otto", "otto+callbacks", "otto+pty", "libssh-floor", "libssh-floor+group", "libssh-floor+pty", "asyncssh",
+          "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
          (1000, 20), 50),
         ("M4", "m4", "10,000 commands back to back, per command", [],
          ["otto", "libssh-floor", "rmote", "asyncssh", "openssh", "openssh+cm"], (10000, 100), 0),
