@@ -3,7 +3,8 @@
  * denominator of PLAN 6's M3 target, not a competitor. One metric per run
  * against a lab written by `otto-lab up`, one JSON object on stdout.
  *
- * Every connection pins PLAN 1.1's algorithms, sets TCP_NODELAY, checks
+ * Every connection pins PLAN 1.1's algorithms (--cipher NAME pins another
+ * cipher: M10's chacha20-poly1305 variant), sets TCP_NODELAY, checks
  * the host key strictly against the lab's known_hosts file and logs in
  * with the lab's key (loaded once, before any timing).
  *
@@ -53,7 +54,6 @@
 
 #define KEX "curve25519-sha256"
 #define HOST_KEY "ssh-ed25519"
-#define CIPHER "aes128-gcm@openssh.com"
 #define SHELL "bash --noprofile --norc"
 /* PLAN 4.1's bootstrap of a shell on a PTY. */
 #define PTY_BOOTSTRAP \
@@ -73,9 +73,11 @@ typedef struct {
     int count, warmup, pty, group, hosts, sessions;
     double seconds;
     const char *file, *dest;
+    const char *cipher;
 } options;
 
-static options opt = {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10};
+static options opt =
+    {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10, .cipher = PEER_DEFAULT_CIPHER};
 static peer_lab lab;
 /* Loaded once; the M6 threads all sign with it (libssh only reads it). */
 static ssh_key identity;
@@ -119,8 +121,8 @@ static ssh_session new_session_on(int port) {
     set_option(s, SSH_OPTIONS_KEY_EXCHANGE, KEX, "kex");
     set_option(s, SSH_OPTIONS_HOSTKEYS, HOST_KEY, "host keys");
     set_option(s, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, HOST_KEY, "public key types");
-    set_option(s, SSH_OPTIONS_CIPHERS_C_S, CIPHER, "cipher c->s");
-    set_option(s, SSH_OPTIONS_CIPHERS_S_C, CIPHER, "cipher s->c");
+    set_option(s, SSH_OPTIONS_CIPHERS_C_S, opt.cipher, "cipher c->s");
+    set_option(s, SSH_OPTIONS_CIPHERS_S_C, opt.cipher, "cipher s->c");
     set_option(s, SSH_OPTIONS_COMPRESSION, "no", "compression");
     set_option(s, SSH_OPTIONS_NODELAY, &yes, "nodelay");
     set_option(s, SSH_OPTIONS_TIMEOUT, &timeout, "timeout");
@@ -800,12 +802,13 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
+        else if (!strcmp(a, "--cipher")) opt.cipher = v;
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric)
         die("usage: libssh-floor --lab LAB.json --metric M [--count N] [--warmup N] [--pty yes] [--frame f|group] "
             "[--hosts N] "
-            "[--sessions S --seconds T] [--file F --dest DIR]");
+            "[--sessions S --seconds T] [--file F --dest DIR] [--cipher NAME]");
     const char *m = opt.metric;
     void (*run)(void) = !strcmp(m, "m1")       ? m1
                         : !strcmp(m, "m2cold") ? m2cold

@@ -33,6 +33,9 @@
  *           second for --seconds ticks (otto_context_poll_hosts); a sample
  *           per tick: its lateness
  *
+ * Every host pins PLAN 1.1's algorithms; --cipher NAME pins another cipher
+ * (M10's chacha20-poly1305 variant).
+ *
  * Sessions run on the channel's pipes (PLAN 3's default, no PTY); with
  * --pty yes on a PTY. m12 and m12big always have one: bc answers line by
  * line only on a terminal, and M12 is about a terminal's output. */
@@ -61,9 +64,11 @@ typedef struct {
     const char *file, *dest;
     const char *inventory;
     int good_only;
+    const char *cipher;
 } options;
 
-static options opt = {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10};
+static options opt =
+    {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10, .cipher = PEER_DEFAULT_CIPHER};
 static peer_lab lab;
 static char notes[512];
 
@@ -92,8 +97,9 @@ static otto_context *new_context(const char *lab_json) { return new_logging_cont
 
 /* A host on the lab's server at `port`, its session on a PTY with --pty. */
 /* The options every SSH host of this driver has: `key` alone (no agent),
- * the lab's known_hosts checked strictly, PLAN 1.1's algorithms, and the
- * session on a PTY with --pty. */
+ * the lab's known_hosts checked strictly, PLAN 1.1's algorithms (the
+ * cipher --cipher names, by default the main one), and the session on a
+ * PTY with --pty. */
 static otto_host_opts *bench_host_opts(int port, const char *key) {
     otto_host_opts *opts = NULL;
     check(otto_host_opts_new(&opts), "host options");
@@ -104,7 +110,7 @@ static otto_host_opts *bench_host_opts(int port, const char *key) {
     check(otto_host_opts_set_host_key_policy(opts, OTTO_HOST_KEY_STRICT), "host key policy");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_KEY_EXCHANGE, "curve25519-sha256"), "kex");
     check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_HOST_KEYS, "ssh-ed25519"), "host keys");
-    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, "aes128-gcm@openssh.com"), "ciphers");
+    check(otto_host_opts_set_ssh_algorithms(opts, OTTO_SSH_CIPHERS, opt.cipher), "ciphers");
     check(otto_host_opts_set_pty(opts, opt.pty), "pty");
     return opts;
 }
@@ -305,7 +311,7 @@ static char *fanout_lab(void) {
         cJSON_AddStringToObject(ssh, "host_key_policy", "strict");
         cJSON_AddNumberToObject(ssh, "connect_timeout", 5);
         cJSON *ciphers = cJSON_AddArrayToObject(ssh, "encryption_algs");
-        cJSON_AddItemToArray(ciphers, cJSON_CreateString("aes128-gcm@openssh.com"));
+        cJSON_AddItemToArray(ciphers, cJSON_CreateString(opt.cipher));
         cJSON *host_keys = cJSON_AddArrayToObject(ssh, "server_host_key_algs");
         cJSON_AddItemToArray(host_keys, cJSON_CreateString("ssh-ed25519"));
         cJSON_AddItemToArray(hosts, h);
@@ -919,6 +925,8 @@ static void emit(void) {
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
     if (opt.pty && strncmp(opt.metric, "m12", 3) != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
+    /* The only cipher offered: the connection has it or does not exist. */
+    if (!strncmp(opt.metric, "m10", 3)) snprintf(notes, sizeof notes, "cipher %s", opt.cipher);
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
     print_result(o);
@@ -944,6 +952,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--dest")) opt.dest = v;
         else if (!strcmp(a, "--inventory")) opt.inventory = v;
         else if (!strcmp(a, "--good-only")) opt.good_only = !strcmp(v, "yes");
+        else if (!strcmp(a, "--cipher")) opt.cipher = v;
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");

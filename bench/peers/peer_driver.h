@@ -17,6 +17,10 @@ typedef struct {
     char key[4096], known_hosts[4096], user[256];
 } peer_lab;
 
+/* PLAN 1.1's main cipher, pinned unless --cipher names another (M10's
+ * cipher variant runs chacha20-poly1305@openssh.com). */
+#define PEER_DEFAULT_CIPHER "aes128-gcm@openssh.com"
+
 /* Names the driver in die()'s messages. */
 void peer_set_name(const char *name);
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
