@@ -12,9 +12,9 @@ import socket
 
 import asyncssh
 
-from peer_common import (CIPHER, COMMAND_S, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab, Polling, Region,
-                         big_exchange, emit, emit_memory, first_and_last, measure_pipelined, memory_per_connection,
-                         now_us, parse_args, sessions_at_once, vmrss_kib)
+from peer_common import (COMMAND_S, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab, Polling, Region,
+                         big_exchange, cipher_note, emit, emit_memory, first_and_last, measure_pipelined,
+                         memory_per_connection, now_us, parse_args, sessions_at_once, vmrss_kib)
 
 METRICS = {"m1", "m2cold", "m2warm", "m3", "m4", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get",
            "m11", "m12", "m12big"}
@@ -31,7 +31,7 @@ def connect(lab, port=None):
         agent_path=None,
         kex_algs=[KEX],
         server_host_key_algs=[HOST_KEY],
-        encryption_algs=[CIPHER],
+        encryption_algs=[lab.cipher],
         compression_algs=None,
         config=None,
         connect_timeout=DEADLINE_S,
@@ -189,7 +189,7 @@ async def m7(lab, args, region):
             conn = await asyncssh.connect(
                 host["address"], port=host["port"], username=host["user"], client_keys=[host["key"]],
                 known_hosts=lab.known_hosts, agent_path=None, kex_algs=[KEX], server_host_key_algs=[HOST_KEY],
-                encryption_algs=[CIPHER], compression_algs=None, config=None, connect_timeout=DEADLINE_S,
+                encryption_algs=[lab.cipher], compression_algs=None, config=None, connect_timeout=DEADLINE_S,
                 login_timeout=DEADLINE_S)
             async with conn:
                 result = await conn.run("echo $HOSTNAME", timeout=COMMAND_S)
@@ -250,6 +250,7 @@ async def m10(lab, args, region, put):
                 t = now_us() - t0
                 if i >= args.warmup:
                     region.add(t)
+    return cipher_note(lab)
 
 
 async def m11(lab, args, region):
@@ -325,8 +326,8 @@ async def m9(lab, args, shell):
 
 
 async def main():
-    args = parse_args(METRICS, extra=[("--pty", "M3: yes runs the shell on a PTY")])
-    lab = Lab(args.lab, args.user)
+    args = parse_args(METRICS, extra=[("--pty", "M3: yes runs the shell on a PTY")], cipher=True)
+    lab = Lab(args.lab, args.user, args.cipher)
     region = Region()
     notes = f"hosts={args.hosts}" if args.metric.startswith("m6") else ""
     if args.metric.startswith("m9"):
@@ -361,7 +362,7 @@ async def main():
     elif args.metric == "m11":
         notes = await m11(lab, args, region)
     else:
-        await m10(lab, args, region, put=args.metric == "m10put")
+        notes = await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()
     emit("asyncssh", asyncssh.__version__, args.metric, region, notes=notes,
          ops=args.count if args.metric == "m4" else None)

@@ -19,9 +19,9 @@ import otto
 from otto.labs.loader import load_lab
 from otto.logger.mode import LogMode
 
-from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, big_exchange, emit,
-                         emit_memory, first_and_last, memory_per_connection, now_us, parse_args, sessions_at_once,
-                         vmrss_kib)
+from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, big_exchange, cipher_note,
+                         emit, emit_memory, first_and_last, memory_per_connection, now_us, parse_args,
+                         sessions_at_once, vmrss_kib)
 
 # No M4: `run` waits for each command's result (a sequence runs one after
 # another), so the API has no way to submit commands without waiting.
@@ -34,7 +34,8 @@ QUIET = LogMode.NEVER
 
 
 def write_lab(lab, workdir, count=1):
-    """An otto-sh lab "bench" with `count` SSH hosts on the lab's servers."""
+    """An otto-sh lab "bench" with `count` SSH hosts on the lab's servers,
+    the cipher pinned (otto-sh hands `encryption_algs` to asyncssh)."""
     os.makedirs(workdir, exist_ok=True)
     # One element per logical host: otto-sh names hosts after their element.
     doc = {
@@ -52,6 +53,7 @@ def write_lab(lab, workdir, count=1):
                             "port": lab.port_of(i),
                             "client_keys": [lab.key],
                             "known_hosts": lab.known_hosts,
+                            "encryption_algs": [lab.cipher],
                         },
                     }
                 ],
@@ -85,6 +87,7 @@ def write_inventory_lab(inventory, lab, workdir):
                             "port": h["port"],
                             "client_keys": [h["key"]],
                             "known_hosts": lab.known_hosts,
+                            "encryption_algs": [lab.cipher],
                             "connect_timeout": CONNECT_S,
                             "extra": {"login_timeout": CONNECT_S},
                         },
@@ -280,8 +283,8 @@ async def memory_metric(lab, args, workdir):
 
 
 async def main():
-    args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")])
-    lab = Lab(args.lab, args.user)
+    args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")], cipher=True)
+    lab = Lab(args.lab, args.user, args.cipher)
     if args.metric == "m7":
         region = Region()
         isolation = await m7(lab, args, region, args.workdir or os.path.join(lab.dir, "otto-sh-m7"))
@@ -355,6 +358,7 @@ async def main():
             else:
                 op = lambda: host.get(src, Path(args.dest), show_progress=False)
             await measure(host, args, region, op, args.metric)
+            notes = cipher_note(lab)
         region.stop()
         await host.close()
     emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=notes)

@@ -23,7 +23,7 @@ import time
 class Lab:
     """The SSH server of a lab written by `otto-lab up` (its lab.json)."""
 
-    def __init__(self, path, user=None):
+    def __init__(self, path, user=None, cipher=None):
         with open(path, encoding="utf-8") as f:
             lab = json.load(f)
         try:
@@ -40,6 +40,8 @@ class Lab:
         # is one; else the invoking user.
         self.user = user or clean.get("name") or lab["user"]["name"]
         self.dir = os.path.dirname(os.path.abspath(path))
+        # PLAN 1.1's main cipher unless the driver pins another (--cipher).
+        self.cipher = cipher or CIPHER
 
     def host_names(self, count):
         """The logical hosts of a fan-out: h0000, h0001, ... spread over the
@@ -55,7 +57,8 @@ class Lab:
         `control_dir`, connections are shared through ControlMaster."""
         lines = []
         for i, name in enumerate(self.host_names(count)):
-            lines += ssh_config_host(name, self.host, self.port_of(i), self.user, self.key, self.known_hosts)
+            lines += ssh_config_host(name, self.host, self.port_of(i), self.user, self.key, self.known_hosts,
+                                     self.cipher)
             if control_dir:
                 # A master per logical host: %C hashes the address, port and
                 # user, which the logical hosts of one server share.
@@ -69,7 +72,7 @@ class Lab:
         return path
 
 
-def ssh_config_host(name, address, port, user, key, known_hosts):
+def ssh_config_host(name, address, port, user, key, known_hosts, cipher=None):
     """One `Host` block of an OpenSSH client configuration: the key alone,
     strict host keys, PLAN 1.1's algorithms, the shared 5 s connect
     deadline (OpenSSH applies it to the banner exchange too)."""
@@ -85,7 +88,7 @@ def ssh_config_host(name, address, port, user, key, known_hosts):
         "  StrictHostKeyChecking yes",
         f"  KexAlgorithms {KEX}",
         f"  HostKeyAlgorithms {HOST_KEY}",
-        f"  Ciphers {CIPHER}",
+        f"  Ciphers {cipher or CIPHER}",
         "  BatchMode yes",
         "  LogLevel ERROR",
         "  ConnectTimeout 5",
@@ -111,11 +114,15 @@ def keep_stdout_for_the_result():
         os.dup2(2, 1)
 
 
-def parse_args(metrics, extra=()):
+def parse_args(metrics, extra=(), cipher=False):
+    """The command line every driver shares; `cipher`: the driver can pin
+    the cipher --cipher names (M10's variant), so it takes the option."""
     keep_stdout_for_the_result()
     p = argparse.ArgumentParser()
     for flag, text in extra:
         p.add_argument(flag, help=text)
+    if cipher:
+        p.add_argument("--cipher", default=CIPHER, help=f"the only cipher offered (default {CIPHER})")
     p.add_argument("--lab", required=True, help="lab.json written by otto-lab up")
     p.add_argument("--user", help="log in as this user instead of the lab's clean one")
     p.add_argument("--metric", required=True, choices=sorted(metrics))
@@ -129,6 +136,12 @@ def parse_args(metrics, extra=()):
     p.add_argument("--inventory", help="M7: the hosts, good and bad (written by compare.py)")
     p.add_argument("--good-only", default="no", help="M7: yes runs the inventory's good hosts alone")
     return p.parse_args()
+
+
+def cipher_note(lab):
+    """The notes' clause naming the cipher: the only one offered, so the
+    connection has it or does not exist."""
+    return f"cipher {lab.cipher}"
 
 
 def cpu_us():
