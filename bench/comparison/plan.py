@@ -64,18 +64,38 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan.append(("M12", "m12", "send `i+1` to `bc -q`, expect the answer", [], ["otto", "asyncssh", "otto-sh"],
                  (1000, 20), 20))
     plan.append(m12_big_row())
-    # One transfer first on each connection: the first large write of a
-    # connection runs at a fraction of the speed for every client alike
-    # (measured: 85-130 ms for 4 MiB against 10-45 ms after), a server-side
-    # warm-up, not what M10 compares.
-    m10_peers = ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh"]
-    plan.append(("M10", "m10put", "put of one random file", [], m10_peers, (2, 1), 1))
-    plan.append(("M10", "m10get", "get of one random file", [], m10_peers, (2, 1), 1))
+    plan += m10_rows()
     plan += polling_rows(quick)
     plan += memory_plan(quick)
     plan += m7_rows(m7_sizes)
     plan += instruction_rows(quick)
     return plan
+
+
+# PLAN M10's cipher variant: the peers that can pin a cipher other than
+# PLAN 1.1's main one. parallel-ssh cannot (its clients offer no cipher
+# option), so it has the main rows only, at whatever its library and the
+# server agree on.
+M10_CIPHER_PEERS = ["otto", "libssh-floor", "asyncssh", "otto-sh"]
+M10_CHACHA = "chacha20-poly1305@openssh.com"
+
+
+def m10_rows():
+    """PLAN M10: get and put of one file with the main cipher, then again
+    with chacha20-poly1305. The main rows come first: PLAN 6's M10 target
+    reads otto's figure from the first put and get rows."""
+    peers = ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh"]
+    chacha = ["--cipher", M10_CHACHA]
+    # One transfer first on each connection: the first large write of a
+    # connection runs at a fraction of the speed for every client alike
+    # (measured: 85-130 ms for 4 MiB against 10-45 ms after), a server-side
+    # warm-up, not what M10 compares.
+    return [
+        ("M10", "m10put", "put of one random file", [], peers, (2, 1), 1),
+        ("M10", "m10get", "get of one random file", [], peers, (2, 1), 1),
+        ("M10", "m10put", "put of one random file, chacha20", chacha, M10_CIPHER_PEERS, (2, 1), 1),
+        ("M10", "m10get", "get of one random file, chacha20", chacha, M10_CIPHER_PEERS, (2, 1), 1),
+    ]
 
 
 def m12_big_row():
