@@ -76,9 +76,10 @@ def summarize_quantity(runs, unit):
     }
 
 
-def find(variants, metric, peer, variant_prefix=""):
+def find(variants, metric, peer, variant_prefix="", exact=False):
     for v in variants:
-        if v["metric"] == metric and v["variant"].startswith(variant_prefix):
+        label = v["variant"]
+        if v["metric"] == metric and (label == variant_prefix if exact else label.startswith(variant_prefix)):
             f = v["peers"].get(peer)
             if f and "error" not in f:
                 return f
@@ -118,7 +119,8 @@ def judge_targets(variants, sizes, m7_sizes=()):
         add(f"M6 cold, {n} hosts: wall / (1.1 x T_sshd + 0.5 s)", worst, 1.0, False,
             "T_sshd: the servers' core busy time over the run (the worst run)")
     for metric, name in (("m10put", "put"), ("m10get", "get")):
-        f = find(variants, metric, "otto")
+        # The main cipher's row (PLAN 6), not the chacha20 variant's.
+        f = find(variants, metric, "otto", f"{name} of one random file", exact=True)
         mib = float(f["notes"].split()[0]) if f and f.get("notes") else None
         rate = mib / (f["median_us"] / 1e6) if f and mib else None
         add(f"M10 {name}, MiB/s", rate, 500, True, "one file; the sftp ratio is measured by bench/run.sh (M10)")

@@ -82,8 +82,8 @@ M10_CHACHA = "chacha20-poly1305@openssh.com"
 
 def m10_rows():
     """PLAN M10: get and put of one file with the main cipher, then again
-    with chacha20-poly1305. The main rows come first: PLAN 6's M10 target
-    reads otto's figure from the first put and get rows."""
+    with chacha20-poly1305 (PLAN 6's M10 target reads the main rows, by
+    their labels)."""
     peers = ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh"]
     chacha = ["--cipher", M10_CHACHA]
     # One transfer first on each connection: the first large write of a

@@ -387,7 +387,8 @@ async def main():
         if client.control:
             client.stop_masters(lab.host_names(args.hosts))
         shutil.rmtree(workdir, ignore_errors=True)
-    peer = {"ssh": "openssh" + ("+controlmaster" if args.control_master else ""), "pdsh": "pdsh", "clush": "clush"}[tool]
+    ssh_name = "openssh" + ("+controlmaster" if args.control_master else "")
+    peer = {"ssh": ssh_name, "pdsh": "pdsh", "clush": "clush"}[tool]
     if memory:
         emit_memory(peer, version(tool), args.metric, args.hosts, *memory)
         return

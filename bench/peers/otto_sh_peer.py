@@ -353,10 +353,10 @@ async def main():
             if not args.file or not args.dest:
                 raise SystemExit("M10 needs --file and --dest (a directory)")
             src = Path(args.file)
-            if args.metric == "m10put":
-                op = lambda: host.put(src, Path(args.dest), show_progress=False)
-            else:
-                op = lambda: host.get(src, Path(args.dest), show_progress=False)
+            transfer = host.put if args.metric == "m10put" else host.get
+
+            def op():
+                return transfer(src, Path(args.dest), show_progress=False)
             await measure(host, args, region, op, args.metric)
             notes = cipher_note(lab)
         region.stop()

@@ -164,8 +164,9 @@ def m9(lab, args):
     for c, _ in kept:
         c.disconnect()
     emit_memory("parallel-ssh", metadata.version("parallel-ssh"), args.metric, args.hosts, before, after, "VmRSS",
-                "default client (libssh2)" + ("; connection only, after one run_command('true')"
-                                               if args.metric == "m9conn" else "; open_shell: login shell, no PTY"))
+                "default client (libssh2)"
+                + ("; connection only, after one run_command('true')" if args.metric == "m9conn"
+                   else "; open_shell: login shell, no PTY"))
 
 
 def main():

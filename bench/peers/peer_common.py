@@ -409,7 +409,8 @@ def first_and_last(samples, n=10):
         return "no samples"
     n = min(n, len(samples))
     first, last = sum(samples[:n]) / n, sum(samples[-n:]) / n
-    return f"first {n}: {first / 1e3:.2f} ms, last {n}: {last / 1e3:.2f} ms per exchange (last/first {last / first:.2f})"
+    return (f"first {n}: {first / 1e3:.2f} ms, last {n}: {last / 1e3:.2f} ms per exchange"
+            f" (last/first {last / first:.2f})")
 
 
 # PLAN M12's 1 MiB variant: exchange i prints 1 MiB of lines that cannot
