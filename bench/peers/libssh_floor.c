@@ -32,7 +32,11 @@
  *   m10put  SFTP of --file into the directory --dest, 64 KiB writes
  *           (libssh 0.10 has no asynchronous write: one in flight)
  *   m10get  SFTP of the remote --file into the directory --dest, 64
- *           asynchronous reads of 64 KiB in flight */
+ *           asynchronous reads of 64 KiB in flight
+ *   m10stat sftp_stat of --files files of 4 KiB in --dir, one request at a
+ *           time; a sample: all of them (each checked: 4 KiB)
+ *   m10read sftp_open, sftp_read, sftp_close of each of them, one request
+ *           at a time (each read checked: 4 KiB) */
 #define _GNU_SOURCE /* memmem */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -73,6 +77,8 @@ typedef struct {
     int count, warmup, pty, group, hosts, sessions;
     double seconds;
     const char *file, *dest;
+    const char *dir;
+    int files;
     const char *cipher;
 } options;
 
@@ -765,6 +771,62 @@ static void m10(int put) {
     close_session(s);
 }
 
+/* One small file: its stat, or open + read + close; dies unless it has
+ * its 4 KiB. `buf` holds one byte more, so a longer file shows. */
+static void stat_small_file(sftp_session sftp, const char *path) {
+    sftp_attributes a = sftp_stat(sftp, path);
+    if (!a) die("stat %s: %s", path, sftp_error(sftp));
+    if (!(a->flags & SSH_FILEXFER_ATTR_SIZE) || a->size != SMALL_FILE_BYTES)
+        die("stat %s: not %d bytes", path, SMALL_FILE_BYTES);
+    sftp_attributes_free(a);
+}
+
+static void read_small_file(sftp_session sftp, const char *path, char *buf) {
+    sftp_file f = sftp_open(sftp, path, O_RDONLY, 0);
+    if (!f) die("open %s: %s", path, sftp_error(sftp));
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = sftp_read(f, buf + got, SMALL_FILE_BYTES + 1 - got);
+        if (n < 0) die("read %s: %s", path, sftp_error(sftp));
+        if (n == 0) break;
+        got += (size_t)n;
+        if (got > SMALL_FILE_BYTES) break;
+    }
+    if (sftp_close(f) != SSH_OK) die("close %s: %s", path, sftp_error(sftp));
+    if (got != SMALL_FILE_BYTES) die("read %s: %zu bytes, not %d", path, got, SMALL_FILE_BYTES);
+}
+
+/* PLAN M10's small files on blocking libssh: each call waits for its
+ * answer, so one request is in flight at a time. A sample is the whole
+ * pass; the ops are the files. */
+static void m10small(int read) {
+    if (!opt.dir || opt.files < 1) die("m10stat and m10read need --dir and --files");
+    char **paths = small_file_paths(opt.dir, opt.files);
+    ssh_session s = connected();
+    sftp_session sftp = sftp_new(s);
+    if (!sftp) die("sftp: %s", ssh_get_error(s));
+    if (sftp_init(sftp) != SSH_OK) die("sftp init: %s", sftp_error(sftp));
+    char buf[SMALL_FILE_BYTES + 1];
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        double t0 = now_us();
+        for (int k = 0; k < opt.files; ++k) {
+            if (read) read_small_file(sftp, paths[k], buf);
+            else stat_small_file(sftp, paths[k]);
+        }
+        add(i, now_us() - t0);
+    }
+    pause_cpu();
+    note("%d files of %d KiB, %s, one request at a time (blocking %s)", opt.files, SMALL_FILE_BYTES / 1024,
+         read ? "read all" : "stat all", read ? "sftp_open, sftp_read, sftp_close" : "sftp_stat");
+    sftp_free(sftp);
+    close_session(s);
+    free_small_file_paths(paths, opt.files);
+}
+
+static void m10_stat(void) { m10small(0); }
+static void m10_read(void) { m10small(1); }
+
 static void m9_shell(void) { m9(1); }
 static void m9_connection(void) { m9(0); }
 static void m10_put(void) { m10(1); }
@@ -774,7 +836,11 @@ static void m10_get(void) { m10(0); }
 
 static void emit(void) {
     int m9 = strncmp(opt.metric, "m9", 2) == 0;
-    double ops = !strcmp(opt.metric, "m4") ? opt.count : m9 ? opt.hosts : n_samples;
+    int small = !strcmp(opt.metric, "m10stat") || !strcmp(opt.metric, "m10read");
+    double ops = !strcmp(opt.metric, "m4") ? opt.count
+                 : m9                      ? opt.hosts
+                 : small                   ? (double)n_samples * opt.files
+                                           : n_samples;
     cJSON *o = result_object("libssh-floor", ssh_version(0), opt.metric, m9 ? "KiB" : "us", ops);
     char text[sizeof algorithms + sizeof notes + 2];
     snprintf(text, sizeof text, "%s%s%s", algorithms, algorithms[0] && notes[0] ? "; " : "", notes);
@@ -802,27 +868,31 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
+        else if (!strcmp(a, "--dir")) opt.dir = v;
+        else if (!strcmp(a, "--files")) opt.files = int_arg(v, a);
         else if (!strcmp(a, "--cipher")) opt.cipher = v;
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric)
         die("usage: libssh-floor --lab LAB.json --metric M [--count N] [--warmup N] [--pty yes] [--frame f|group] "
             "[--hosts N] "
-            "[--sessions S --seconds T] [--file F --dest DIR] [--cipher NAME]");
+            "[--sessions S --seconds T] [--file F --dest DIR] [--dir DIR --files N] [--cipher NAME]");
     const char *m = opt.metric;
-    void (*run)(void) = !strcmp(m, "m1")       ? m1
-                        : !strcmp(m, "m2cold") ? m2cold
-                        : !strcmp(m, "m2warm") ? m2warm
-                        : !strcmp(m, "m3")     ? m3
-                        : !strcmp(m, "m4")     ? m4
-                        : !strcmp(m, "m5")     ? m5
-                        : !strcmp(m, "m6cold") ? m6cold
-                        : !strcmp(m, "m9")     ? m9_shell
-                        : !strcmp(m, "m9conn") ? m9_connection
-                        : !strcmp(m, "m10put") ? m10_put
-                        : !strcmp(m, "m10get") ? m10_get
-                                               : NULL;
-    if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m9 m9conn m10put m10get)", m);
+    void (*run)(void) = !strcmp(m, "m1")        ? m1
+                        : !strcmp(m, "m2cold")  ? m2cold
+                        : !strcmp(m, "m2warm")  ? m2warm
+                        : !strcmp(m, "m3")      ? m3
+                        : !strcmp(m, "m4")      ? m4
+                        : !strcmp(m, "m5")      ? m5
+                        : !strcmp(m, "m6cold")  ? m6cold
+                        : !strcmp(m, "m9")      ? m9_shell
+                        : !strcmp(m, "m9conn")  ? m9_connection
+                        : !strcmp(m, "m10put")  ? m10_put
+                        : !strcmp(m, "m10get")  ? m10_get
+                        : !strcmp(m, "m10stat") ? m10_stat
+                        : !strcmp(m, "m10read") ? m10_read
+                                                : NULL;
+    if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m9 m9conn m10put m10get m10stat m10read)", m);
     if (opt.hosts < 1) die("--hosts must be at least 1");
     if (opt.pty && strcmp(m, "m3") != 0 && strcmp(m, "m4") != 0) die("--pty applies to m3 and m4 only");
     if (opt.group && strcmp(m, "m3") != 0) die("--frame group applies to m3 only");

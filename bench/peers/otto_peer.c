@@ -29,6 +29,11 @@
  *   m9conn  the same with each host's connection alone, after one one-shot
  *   m10put  otto_host_put of --file into the directory --dest
  *   m10get  otto_host_get of the remote --file into the directory --dest
+ *   m10stat otto_host_file_stat of --files files of 4 KiB in --dir, every
+ *           request in flight; a sample: all of them, first call to last
+ *           result (each result checked: one entry of 4 KiB)
+ *   m10read otto_host_file_read of the same, every request in flight (each
+ *           result checked: 4 KiB of data)
  *   m11     --hosts logical hosts polled with `cat /proc/loadavg` every
  *           second for --seconds ticks (otto_context_poll_hosts); a sample
  *           per tick: its lateness
@@ -62,6 +67,8 @@ typedef struct {
     int count, warmup, hosts, sessions, callbacks, pty;
     double seconds;
     const char *file, *dest;
+    const char *dir;
+    int files;
     const char *inventory;
     int good_only;
     const char *cipher;
@@ -914,19 +921,72 @@ static void m10(int put) {
     otto_context_free(ctx);
 }
 
+/* Dies unless a small file's stat or read succeeded with its 4 KiB. */
+static void check_small_file(const otto_op *op, int read, const char *path) {
+    if (otto_op_error(op) != OTTO_OK) die("%s %s: %s", read ? "read" : "stat", path, otto_op_error_message(op));
+    const otto_file_result *r = otto_op_file_result(op);
+    size_t len = 0;
+    if (read) {
+        if (!r || !otto_file_result_data(r, &len) || len != SMALL_FILE_BYTES)
+            die("read %s: %zu bytes, not %d", path, len, SMALL_FILE_BYTES);
+    } else if (!r || otto_file_result_count(r) != 1 || otto_file_result_size(r, 0) != SMALL_FILE_BYTES) {
+        die("stat %s: not one entry of %d bytes", path, SMALL_FILE_BYTES);
+    }
+}
+
+/* PLAN M10's small files, as bench/files_bench.c runs them: every stat (or
+ * read) submitted at once on the open SFTP channel, then every result
+ * waited for. A sample is the whole pass; the ops are the files. */
+static void m10small(int read) {
+    if (!opt.dir || opt.files < 1) die("m10stat and m10read need --dir and --files");
+    char **paths = small_file_paths(opt.dir, opt.files);
+    otto_op **ops = calloc((size_t)opt.files, sizeof *ops);
+    if (!ops) die("no memory for %d ops", opt.files);
+    otto_context *ctx = new_context(NULL);
+    otto_host *host = new_host(ctx);
+    /* Connected, and the SFTP channel open, as the peers' clients are. */
+    otto_op *warm = NULL;
+    check(otto_host_file_stat(&warm, host, opt.dir, NULL, NULL), "stat --dir");
+    check(otto_op_wait(warm, OP_TIMEOUT_MS), "stat --dir wait");
+    if (otto_op_error(warm) != OTTO_OK) die("stat %s: %s", opt.dir, otto_op_error_message(warm));
+    otto_op_free(warm);
+    for (int i = 0; i < opt.warmup + opt.count; ++i) {
+        begin_at(i);
+        double t0 = now_us();
+        for (int k = 0; k < opt.files; ++k)
+            check(read ? otto_host_file_read(&ops[k], host, paths[k], NULL, NULL)
+                       : otto_host_file_stat(&ops[k], host, paths[k], NULL, NULL),
+                  read ? "read" : "stat");
+        for (int k = 0; k < opt.files; ++k) {
+            check(otto_op_wait(ops[k], OP_TIMEOUT_MS), "file op wait");
+            check_small_file(ops[k], read, paths[k]);
+            otto_op_free(ops[k]);
+        }
+        add(i, now_us() - t0);
+    }
+    pause_cpu();
+    snprintf(notes, sizeof notes, "%d files of %d KiB, %s, every request in flight; cipher %s", opt.files,
+             SMALL_FILE_BYTES / 1024, read ? "read all" : "stat all", opt.cipher);
+    free(ops);
+    free_small_file_paths(paths, opt.files);
+    otto_host_free(host);
+    otto_context_free(ctx);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static void emit(void) {
     int m9 = strncmp(opt.metric, "m9", 2) == 0;
     int m4 = strcmp(opt.metric, "m4") == 0;
-    double ops = m4 ? opt.count : m9 ? opt.hosts : n_samples;
+    int small = !strcmp(opt.metric, "m10stat") || !strcmp(opt.metric, "m10read");
+    double ops = m4 ? opt.count : m9 ? opt.hosts : small ? (double)n_samples * opt.files : n_samples;
     cJSON *o = result_object("otto", otto_version(NULL, NULL, NULL), opt.metric, m9 ? "KiB" : "us", ops);
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
     if (opt.pty && strncmp(opt.metric, "m12", 3) != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
     /* The only cipher offered: the connection has it or does not exist. */
-    if (!strncmp(opt.metric, "m10", 3)) snprintf(notes, sizeof notes, "cipher %s", opt.cipher);
+    if (!strncmp(opt.metric, "m10", 3) && !small) snprintf(notes, sizeof notes, "cipher %s", opt.cipher);
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
     print_result(o);
@@ -950,6 +1010,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
         else if (!strcmp(a, "--file")) opt.file = v;
         else if (!strcmp(a, "--dest")) opt.dest = v;
+        else if (!strcmp(a, "--dir")) opt.dir = v;
+        else if (!strcmp(a, "--files")) opt.files = int_arg(v, a);
         else if (!strcmp(a, "--inventory")) opt.inventory = v;
         else if (!strcmp(a, "--good-only")) opt.good_only = !strcmp(v, "yes");
         else if (!strcmp(a, "--cipher")) opt.cipher = v;
@@ -980,9 +1042,13 @@ int main(int argc, char **argv) {
     else if (!strcmp(m, "m9conn")) m9(0);
     else if (!strcmp(m, "m10put")) m10(1);
     else if (!strcmp(m, "m10get")) m10(0);
+    else if (!strcmp(m, "m10stat")) m10small(0);
+    else if (!strcmp(m, "m10read")) m10small(1);
     else if (!strcmp(m, "m11")) m11();
     else
-        die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m9 m9conn m10put m10get m11 m12 m12big)", m);
+        die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m6warm m7 m9 m9conn m10put m10get m10stat m10read "
+            "m11 m12 m12big)",
+            m);
     emit();
     free(samples);
     return 0;

@@ -122,6 +122,23 @@ void add(int i, double wall) {
     if (i >= warmup_ops) samples[n_samples++] = wall;
 }
 
+char **small_file_paths(const char *dir, int count) {
+    char **paths = calloc((size_t)count, sizeof *paths);
+    if (!paths) die("no memory for %d paths", count);
+    for (int i = 0; i < count; ++i) {
+        size_t room = strlen(dir) + 16;
+        paths[i] = malloc(room);
+        if (!paths[i]) die("no memory for %d paths", count);
+        snprintf(paths[i], room, "%s/f%05d", dir, i);
+    }
+    return paths;
+}
+
+void free_small_file_paths(char **paths, int count) {
+    for (int i = 0; i < count; ++i) free(paths[i]);
+    free(paths);
+}
+
 long host_runs, host_failures;
 char failure_example[200];
 

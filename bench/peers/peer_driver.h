@@ -21,6 +21,13 @@ typedef struct {
  * cipher variant runs chacha20-poly1305@openssh.com). */
 #define PEER_DEFAULT_CIPHER "aes128-gcm@openssh.com"
 
+/* PLAN M10's small files: --files of them in --dir, named f00000, f00001,
+ * ... (bench/peers/README.md), each SMALL_FILE_BYTES long. */
+#define SMALL_FILE_BYTES 4096
+/* Their paths, allocated; free with free_small_file_paths(). */
+char **small_file_paths(const char *dir, int count);
+void free_small_file_paths(char **paths, int count);
+
 /* Names the driver in die()'s messages. */
 void peer_set_name(const char *name);
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
