@@ -1,7 +1,7 @@
 """asyncssh, the transport under the original Python otto, on PLAN 3's
 metrics it can do: M1 connect+auth, M2 cold and warm one-shots, M3 round
 trips in a persistent shell with F, M9 memory per connection, M10 put and
-get over SFTP, M11 polling with a scheduling loop of the driver's own,
+get over SFTP and stat all and read all of its small files, M11 polling with a scheduling loop of the driver's own,
 M4 pipelined F, M5 S shells at once, M12 (and its 1 MiB variant) with
 readuntil on a PTY."""
 
@@ -12,12 +12,13 @@ import socket
 
 import asyncssh
 
-from peer_common import (COMMAND_S, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab, Polling, Region,
-                         big_exchange, cipher_note, emit, emit_memory, first_and_last, measure_pipelined,
-                         memory_per_connection, now_us, parse_args, sessions_at_once, vmrss_kib)
+from peer_common import (COMMAND_S, SMALL_FILE_BYTES, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab,
+                         Polling, Region, big_exchange, cipher_note, emit, emit_memory, first_and_last,
+                         measure_pipelined, memory_per_connection, now_us, parse_args, sessions_at_once,
+                         small_files_note, small_files_of, vmrss_kib)
 
 METRICS = {"m1", "m2cold", "m2warm", "m3", "m4", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get",
-           "m11", "m12", "m12big"}
+           "m10stat", "m10read", "m11", "m12", "m12big"}
 DEADLINE_S = 5
 
 
@@ -253,6 +254,38 @@ async def m10(lab, args, region, put):
     return cipher_note(lab)
 
 
+async def stat_small_file(sftp, path):
+    attrs = await sftp.stat(path)
+    if attrs.size != SMALL_FILE_BYTES:
+        raise SystemExit(f"stat {path}: {attrs.size} bytes, not {SMALL_FILE_BYTES}")
+
+
+async def read_small_file(sftp, path):
+    async with sftp.open(path, "rb") as f:
+        data = await f.read()
+    if len(data) != SMALL_FILE_BYTES:
+        raise SystemExit(f"read {path}: {len(data)} bytes, not {SMALL_FILE_BYTES}")
+
+
+async def m10small(lab, args, region, read):
+    """PLAN M10's small files: a gather of every stat (or open + read +
+    close) on one SFTP client, all in flight; a sample is the whole pass and
+    the ops are the files."""
+    paths = small_files_of(args)
+    one = read_small_file if read else stat_small_file
+    async with connect(lab) as conn:
+        async with conn.start_sftp_client() as sftp:
+            for i in range(args.warmup + args.count):
+                region.begin_at(i, args.warmup)
+                t0 = now_us()
+                await asyncio.gather(*(one(sftp, p) for p in paths))
+                t = now_us() - t0
+                if i >= args.warmup:
+                    region.add(t)
+    how = "a gather of open + read + close" if read else "a gather of stat"
+    return small_files_note(args, read, f"{how}, all in flight; {cipher_note(lab)}")
+
+
 async def m11(lab, args, region):
     """PLAN M11, approximated: asyncssh has no scheduler, so this is the
     loop a user would write. Each tick sleeps until it is due, then starts
@@ -361,6 +394,12 @@ async def main():
         return
     elif args.metric == "m11":
         notes = await m11(lab, args, region)
+    elif args.metric in ("m10stat", "m10read"):
+        notes = await m10small(lab, args, region, read=args.metric == "m10read")
+        region.stop()
+        emit("asyncssh", asyncssh.__version__, args.metric, region, notes=notes,
+             ops=len(region.samples) * args.files)
+        return
     else:
         notes = await m10(lab, args, region, put=args.metric == "m10put")
     region.stop()

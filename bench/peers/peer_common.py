@@ -133,9 +133,32 @@ def parse_args(metrics, extra=(), cipher=False):
     p.add_argument("--seconds", type=float, default=10, help="M5: how long every session runs commands")
     p.add_argument("--file", help="M10: the local file to put, or the remote file to get")
     p.add_argument("--dest", help="M10: the directory the copy goes to")
+    p.add_argument("--dir", help="M10 small files: the directory holding them")
+    p.add_argument("--files", type=int, default=0, help="M10 small files: how many")
     p.add_argument("--inventory", help="M7: the hosts, good and bad (written by compare.py)")
     p.add_argument("--good-only", default="no", help="M7: yes runs the inventory's good hosts alone")
     return p.parse_args()
+
+
+# PLAN M10's small files: --files of them in --dir, named f00000, f00001,
+# ... (bench/peers/README.md), each SMALL_FILE_BYTES long. compare.py makes
+# them with these names too.
+SMALL_FILE_BYTES = 4096
+
+
+def small_file_paths(directory, count):
+    return [os.path.join(directory, f"f{i:05d}") for i in range(count)]
+
+
+def small_files_of(args):
+    """The small files' paths from --dir and --files; exits without them."""
+    if not args.dir or args.files < 1:
+        raise SystemExit("m10stat and m10read need --dir and --files")
+    return small_file_paths(args.dir, args.files)
+
+
+def small_files_note(args, read, how):
+    return f"{args.files} files of {SMALL_FILE_BYTES // 1024} KiB, {'read all' if read else 'stat all'}, {how}"
 
 
 def cipher_note(lab):
