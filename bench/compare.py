@@ -22,7 +22,7 @@ import time
 from comparison.figures import judge_targets, summarize
 from comparison.files import Files
 from comparison.isolation import IsolationLab, m7_figures, peer_runs
-from comparison.plan import M10_MIB, first_round_only, run_count, work_plan
+from comparison.plan import M10_MIB, M10_SMALL_FILES, first_round_only, run_count, work_plan
 from comparison.report import lab_description, machine, write_charts, write_markdown
 from comparison.runner import CLOCK_TICKS, cpu_ticks, run_measurement, server_cpus
 
@@ -84,7 +84,7 @@ def main():
 def run_rounds(args, plan, profile, rounds, m7_sizes):
     """Every row of the plan, each peer in turn, round after round; returns
     the driver results by (row, peer) and what failed."""
-    files = Files(M10_MIB[profile]) if any(w[1].startswith("m10") for w in plan) else None
+    files = Files(M10_MIB[profile], M10_SMALL_FILES[profile]) if any(w[1].startswith("m10") for w in plan) else None
     runs = {}  # (index, peer) -> driver results
     errors = []
     isolation = None
@@ -116,7 +116,7 @@ def run_rounds(args, plan, profile, rounds, m7_sizes):
                     else:
                         if metric.startswith("m10"):
                             # The size first: PLAN 6's M10 target reads it from there.
-                            result["notes"] = "; ".join(filter(None, [f"{files.mib} MiB", result.get("notes")]))
+                            result["notes"] = "; ".join(filter(None, [files.size_note(metric), result.get("notes")]))
                         result["round"] = r
                         runs.setdefault((index, peer), []).append(result)
     finally:

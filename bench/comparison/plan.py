@@ -34,6 +34,8 @@ DRIVERS = {
 # What runs: (group, metric, variant label, driver metric, extra options,
 # peers, operations per round (full, quick), warm-up per run).
 M10_MIB = {"full": 256, "quick": 4}
+# PLAN M10's small files of 4 KiB, stated all and read all.
+M10_SMALL_FILES = {"full": 1000, "quick": 100}
 
 
 def work_plan(fanout_sizes, quick, m7_sizes=()):
@@ -65,6 +67,7 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
                  (1000, 20), 20))
     plan.append(m12_big_row())
     plan += m10_rows()
+    plan += m10_small_rows(quick)
     plan += polling_rows(quick)
     plan += memory_plan(quick)
     plan += m7_rows(m7_sizes)
@@ -95,6 +98,22 @@ def m10_rows():
         ("M10", "m10get", "get of one random file", [], peers, (2, 1), 1),
         ("M10", "m10put", "put of one random file, chacha20", chacha, M10_CIPHER_PEERS, (2, 1), 1),
         ("M10", "m10get", "get of one random file, chacha20", chacha, M10_CIPHER_PEERS, (2, 1), 1),
+    ]
+
+
+# The peers that stat and read many files one call each. otto-sh and
+# parallel-ssh have no per-file stat or read in their public APIs
+# (bench/README.md says why).
+M10_SMALL_PEERS = ["otto", "libssh-floor", "asyncssh"]
+
+
+def m10_small_rows(quick):
+    """PLAN M10's small files: a sample per run is the wall time for all
+    of them (ops = files), after one pass not measured."""
+    n = M10_SMALL_FILES["quick" if quick else "full"]
+    return [
+        ("M10", "m10stat", f"stat of {n:,} files of 4 KiB", [], M10_SMALL_PEERS, (3, 1), 1),
+        ("M10", "m10read", f"read of {n:,} files of 4 KiB", [], M10_SMALL_PEERS, (3, 1), 1),
     ]
 
 
