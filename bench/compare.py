@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import time
 
@@ -52,7 +53,15 @@ def parse_args():
     return args
 
 
+def exit_on_term(signum, _frame):
+    """A stop from the harness (its timeout, an interrupt) unwinds like an
+    exit, so that the files, listeners and drivers this run made are
+    removed by the `finally` blocks that own them."""
+    sys.exit(128 + signum)
+
+
 def main():
+    signal.signal(signal.SIGTERM, exit_on_term)
     args = parse_args()
     if args.render:
         return render(args.render)
