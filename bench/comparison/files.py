@@ -75,12 +75,16 @@ LINE = 64
 def printable_text(size):
     """`size` bytes (a multiple of LINE) of base64 of random bytes, in lines
     of LINE bytes: text no terminal or decoder alters, and no line so long
-    that a reader's line handling would be what is measured."""
+    that a reader's line handling would be what is measured. The last line
+    has no newline: what a command's final newline becomes is each
+    library's choice (otto's session results and otto-sh drop it, as the
+    shell's $(...) does), and the drivers check the bytes the file holds."""
     if size % LINE:
         raise ValueError(f"{size} is not a multiple of {LINE}")
     body = base64.b64encode(os.urandom(size)).decode("ascii")
     width = LINE - 1
-    return "".join(body[k * width:(k + 1) * width] + "\n" for k in range(size // LINE)).encode("ascii")
+    text = "".join(body[k * width:(k + 1) * width] + "\n" for k in range(size // LINE))
+    return (text[:-1] + body[-1]).encode("ascii")
 
 
 class OutputFiles(LabDirectory):
