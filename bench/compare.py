@@ -21,9 +21,9 @@ import sys
 import time
 
 from comparison.figures import judge_targets, summarize
-from comparison.files import Files
+from comparison.files import Files, OutputFiles
 from comparison.isolation import IsolationLab, m7_figures, peer_runs
-from comparison.plan import M10_MIB, M10_SMALL_FILES, first_round_only, run_count, work_plan
+from comparison.plan import M10_MIB, M10_SMALL_FILES, OUTPUT_SIZES, first_round_only, run_count, work_plan
 from comparison.report import lab_description, machine, write_charts, write_markdown
 from comparison.runner import CLOCK_TICKS, cpu_ticks, run_measurement, server_cpus
 
@@ -94,6 +94,7 @@ def run_rounds(args, plan, profile, rounds, m7_sizes):
     """Every row of the plan, each peer in turn, round after round; returns
     the driver results by (row, peer) and what failed."""
     files = Files(M10_MIB[profile], M10_SMALL_FILES[profile]) if any(w[1].startswith("m10") for w in plan) else None
+    outputs = OutputFiles(OUTPUT_SIZES.values()) if any("--output-bytes" in w[3] for w in plan) else None
     runs = {}  # (index, peer) -> driver results
     errors = []
     isolation = None
@@ -110,6 +111,7 @@ def run_rounds(args, plan, profile, rounds, m7_sizes):
                 for peer, index, group, variant, extra in peer_runs(plan, index, rotated, r):
                     options = list(extra) + (files.options(metric) if files and metric.startswith("m10") else [])
                     options += isolation.options(extra) if isolation and metric == "m7" else []
+                    options += outputs.options(extra) if outputs else []
                     busy_before = cpu_ticks(servers)[0] if servers else None
                     result, how = run_measurement(args, group, peer, metric, options, count, warmup)
                     if result is not None and servers:
@@ -131,6 +133,8 @@ def run_rounds(args, plan, profile, rounds, m7_sizes):
     finally:
         if files:
             files.close()
+        if outputs:
+            outputs.close()
         if isolation:
             isolation.close()
     return runs, errors

@@ -66,6 +66,8 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan.append(("M12", "m12", "send `i+1` to `bc -q`, expect the answer", [], ["otto", "asyncssh", "otto-sh"],
                  (1000, 20), 20))
     plan.append(m12_big_row())
+    # After the main M2 warm and M3 rows: PLAN 6's targets read a metric's first row.
+    plan += output_volume_rows()
     plan += m10_rows()
     plan += m10_small_rows(quick)
     plan += polling_rows(quick)
@@ -73,6 +75,30 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan += m7_rows(m7_sizes)
     plan += instruction_rows(quick)
     return plan
+
+
+# PLAN 3's output-volume variants: `cat` of a printable file of each size
+# (comparison/files.py makes them) instead of `true`, the output's length
+# checked by every driver. Not on a PTY, which turns each \n into \r\n;
+# rmote runs no shell command in M3 and parallel-ssh's driver has no
+# variant, so neither has these rows. Not judged against PLAN 6's targets.
+OUTPUT_SIZES = {"1 KiB": 1024, "1 MiB": 1 << 20}
+OUTPUT_M2_PEERS = ["otto", "libssh-floor", "asyncssh", "otto-sh", "openssh+cm"]
+OUTPUT_M3_PEERS = ["otto", "otto+callbacks", "libssh-floor", "asyncssh", "otto-sh", "openssh", "openssh+cm"]
+
+
+def output_volume_rows():
+    """M2 warm and M3 with 1 KiB and 1 MiB of output per command; a 1 MiB
+    round trip takes milliseconds, hence its smaller counts."""
+    rows = []
+    for label, size in OUTPUT_SIZES.items():
+        big = size > 64 * 1024
+        extra = ["--output-bytes", str(size)]
+        rows.append(("M2", "m2warm", f"warm one-shot `cat`, {label} output", extra, OUTPUT_M2_PEERS,
+                     (50, 3) if big else (100, 5), 3 if big else 5))
+        rows.append(("M3", "m3", f"persistent-session round trip `cat`, {label} output", extra, OUTPUT_M3_PEERS,
+                     (200, 5) if big else (1000, 20), 10 if big else 50))
+    return rows
 
 
 # PLAN M10's cipher variant: the peers that can pin a cipher other than

@@ -13,9 +13,9 @@ import socket
 import asyncssh
 
 from peer_common import (COMMAND_S, SMALL_FILE_BYTES, FramedShell, HOST_KEY, Inventory, Isolation, KEX, Lab,
-                         Polling, Region, big_exchange, cipher_note, emit, emit_memory, first_and_last,
-                         measure_pipelined, memory_per_connection, now_us, parse_args, sessions_at_once,
-                         small_files_note, small_files_of, vmrss_kib)
+                         Polling, Region, big_exchange, check_output, cipher_note, emit, emit_memory, first_and_last,
+                         measure_pipelined, measured_command, memory_per_connection, now_us, output_note, parse_args,
+                         sessions_at_once, small_files_note, small_files_of, vmrss_kib)
 
 METRICS = {"m1", "m2cold", "m2warm", "m3", "m4", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn", "m10put", "m10get",
            "m10stat", "m10read", "m11", "m12", "m12big"}
@@ -66,15 +66,18 @@ async def m2cold(lab, args, region):
 
 
 async def m2warm(lab, args, region):
+    command = measured_command(args)
     async with connect(lab) as conn:
         await conn.run("true")  # the connection's first channel is used
         for i in range(args.warmup + args.count):
             region.begin_at(i, args.warmup)
             t0 = now_us()
-            result = await conn.run("true")
+            # Text, asyncssh's default; the files are ASCII, one byte a character.
+            result = await conn.run(command)
             t = now_us() - t0
             if result.exit_status != 0:
-                raise SystemExit(f"true exited {result.exit_status}")
+                raise SystemExit(f"{command} exited {result.exit_status}")
+            check_output(result.stdout, args)
             if i >= args.warmup:
                 region.add(t)
 
@@ -125,11 +128,13 @@ async def m3(lab, args, region):
         # bootstrap first, so the framing sees only the output.
         process = await open_shell(conn, args.pty == "yes")
         shell = FramedShell(process)
+        command = measured_command(args)
         for i in range(args.warmup + args.count):
             region.begin_at(i, args.warmup)
             t0 = now_us()
-            await shell.run("true")
+            output = await shell.run(command)
             t = now_us() - t0
+            check_output(output, args)
             if i >= args.warmup:
                 region.add(t)
         process.stdin.write_eof()
@@ -372,8 +377,10 @@ async def main():
         await m2cold(lab, args, region)
     elif args.metric == "m2warm":
         await m2warm(lab, args, region)
+        notes = output_note(args)
     elif args.metric == "m3":
         await m3(lab, args, region)
+        notes = output_note(args)
     elif args.metric == "m12":
         await m12(lab, args, region)
     elif args.metric == "m12big":

@@ -15,6 +15,9 @@
  *   m3      F (PLAN 4.1) over an exec channel running
  *           `bash --noprofile --norc`; one sample per command `true`
  *           (with --pty yes: the same shell on a PTY, bootstrapped first)
+ *           m2warm and m3 with --output-file F --output-bytes N: `cat F`
+ *           instead of `true`, its stdout read whole and checked to be N
+ *           bytes (PLAN 3's output-volume variants; no PTY)
  *   m4      --count commands `true` written back to back with F; one
  *           sample: first write -> last exit code parsed
  *   m5      --sessions shells (F) on one connection, each running `true`
@@ -80,6 +83,8 @@ typedef struct {
     const char *dir;
     int files;
     const char *cipher;
+    const char *output_file;
+    int output_bytes;
 } options;
 
 static options opt =
@@ -89,6 +94,8 @@ static peer_lab lab;
 static ssh_key identity;
 /* What the first connection negotiated, then what the metric adds. */
 static char algorithms[128], notes[384];
+/* What m2warm and m3 measure: `true`, or `cat` of the output variant's file. */
+static const char *measured = "true";
 
 /* Adds a clause to the notes. */
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -180,15 +187,39 @@ static ssh_channel open_channel(ssh_session s) {
     return ch;
 }
 
-/* exec `true` on a new channel: exit status, then the channel closed. */
-static void exec_true(ssh_session s) {
+/* Reads a channel's stdout to its end; returns the bytes read. Stderr,
+ * which libssh keeps apart, is read as it comes so that neither stream
+ * can fill the window while the other is read. */
+static size_t drain(ssh_channel ch) {
+    static char buf[65536];
+    size_t total = 0;
+    for (;;) {
+        int n = ssh_channel_read_timeout(ch, buf, sizeof buf, 0, READ_TIMEOUT_MS);
+        if (n < 0) die("read from the channel failed");
+        total += (size_t)n;
+        while (ssh_channel_read_nonblocking(ch, buf, sizeof buf, 1) > 0) {
+        }
+        if (n == 0) {
+            if (ssh_channel_is_eof(ch)) return total;
+            die("no output from the channel");
+        }
+    }
+}
+
+/* exec `cmd` on a new channel: its stdout read (and, when `expected` > 0,
+ * checked to have that many bytes), exit status, then the channel closed. */
+static void exec_command(ssh_session s, const char *cmd, long expected) {
     ssh_channel ch = open_channel(s);
-    if (ssh_channel_request_exec(ch, "true") != SSH_OK) die("exec: %s", ssh_get_error(s));
+    if (ssh_channel_request_exec(ch, cmd) != SSH_OK) die("exec: %s", ssh_get_error(s));
+    size_t got = expected > 0 ? drain(ch) : 0;
     int status = ssh_channel_get_exit_status(ch);
-    if (status != 0) die("true exited %d", status);
+    if (status != 0) die("%s exited %d", cmd, status);
+    check_output_bytes(got, expected, cmd);
     ssh_channel_close(ch);
     ssh_channel_free(ch);
 }
+
+static void exec_true(ssh_session s) { exec_command(s, "true", 0); }
 
 /* --- F over a shell channel ---------------------------------------------- */
 
@@ -198,7 +229,8 @@ typedef struct {
     int sent, parsed; /* command indexes: last written, last answered */
     char *buf;        /* bytes read; those before `head` are consumed */
     size_t head, len, cap;
-    size_t scan; /* the sentinel cannot start before this offset */
+    size_t scan;   /* the sentinel cannot start before this offset */
+    size_t output; /* bytes the last answered command printed */
 } shell;
 
 static void write_all(shell *sh, const char *data, size_t len) {
@@ -261,6 +293,7 @@ static int find_sentinel(shell *sh, int i) {
             }
         }
         if (digits > 0 && t == 4) {
+            sh->output = at - sh->head; /* command i's output begins where i - 1's sentinel ended */
             sh->head = sh->scan = p;
             return code;
         }
@@ -317,7 +350,7 @@ static void wait_answers(shell *sh) {
 
 /* Writes the next command, framed. */
 static void submit(shell *sh, const char *command) {
-    char line[256];
+    char line[4608];
     size_t n = frame(line, sizeof line, sh, command, ++sh->sent);
     write_all(sh, line, n);
 }
@@ -391,7 +424,7 @@ static void m2warm(void) {
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
         begin_at(i);
         double t0 = now_us();
-        exec_true(s);
+        exec_command(s, measured, opt.output_bytes);
         add(i, now_us() - t0);
     }
     pause_cpu();
@@ -406,8 +439,9 @@ static void m3(void) {
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
         begin_at(i);
         double t0 = now_us();
-        run_framed(&sh, "true");
+        run_framed(&sh, measured);
         add(i, now_us() - t0);
+        check_output_bytes(sh.output, opt.output_bytes, measured);
     }
     pause_cpu();
     close_shell(&sh);
@@ -871,12 +905,15 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--dir")) opt.dir = v;
         else if (!strcmp(a, "--files")) opt.files = int_arg(v, a);
         else if (!strcmp(a, "--cipher")) opt.cipher = v;
+        else if (!strcmp(a, "--output-file")) opt.output_file = v;
+        else if (!strcmp(a, "--output-bytes")) opt.output_bytes = int_arg(v, a);
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric)
         die("usage: libssh-floor --lab LAB.json --metric M [--count N] [--warmup N] [--pty yes] [--frame f|group] "
             "[--hosts N] "
-            "[--sessions S --seconds T] [--file F --dest DIR] [--dir DIR --files N] [--cipher NAME]");
+            "[--sessions S --seconds T] [--file F --dest DIR] [--dir DIR --files N] [--cipher NAME] "
+            "[--output-file F --output-bytes N]");
     const char *m = opt.metric;
     void (*run)(void) = !strcmp(m, "m1")        ? m1
                         : !strcmp(m, "m2cold")  ? m2cold
@@ -896,6 +933,9 @@ int main(int argc, char **argv) {
     if (opt.hosts < 1) die("--hosts must be at least 1");
     if (opt.pty && strcmp(m, "m3") != 0 && strcmp(m, "m4") != 0) die("--pty applies to m3 and m4 only");
     if (opt.group && strcmp(m, "m3") != 0) die("--frame group applies to m3 only");
+    measured = variant_command(opt.output_file, opt.output_bytes);
+    if (opt.output_file && run != m2warm && run != m3) die("--output-file applies to m2warm and m3 only");
+    if (opt.output_file && (opt.pty || opt.group)) die("--output-file runs on F without a PTY");
     load_lab(&lab, opt.lab_path, opt.user_override);
     /* m6cold's threads: libssh 0.10 wants the pthread callbacks before
      * ssh_init. */
@@ -906,6 +946,7 @@ int main(int argc, char **argv) {
     run();
     if (opt.pty) note("PTY");
     if (opt.group) note("F inside otto's brace group with a begin line: two writes per command");
+    if (opt.output_file) note("%d bytes of output checked per command", opt.output_bytes);
     emit();
     free(samples);
     ssh_key_free(identity);

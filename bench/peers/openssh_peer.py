@@ -14,9 +14,9 @@ import socket
 import subprocess
 import tempfile
 
-from peer_common import (FramedShell, Framing, Inventory, Isolation, Lab, Region, emit, emit_memory,
-                         measure_pipelined, memory_per_connection, now_us, parse_args, parse_framed, pss_tree_kib,
-                         sessions_at_once)
+from peer_common import (FramedShell, Inventory, Isolation, Lab, Region, check_output, emit, emit_memory,
+                         measure_pipelined, measured_command, memory_per_connection, now_us, output_note, parse_args,
+                         pss_tree_kib, sessions_at_once)
 
 METRICS = {"m2cold", "m2warm", "m3", "m4", "m5", "m6cold", "m6warm", "m7", "m9", "m9conn"}
 FANOUT = 64  # the tuned concurrency of PLAN 4.2 for process-per-host tools
@@ -65,43 +65,30 @@ async def run_quiet(argv, env=None):
 
 
 async def oneshot_loop(client, args, region):
+    command = measured_command(args)
     for i in range(args.warmup + args.count):
         region.begin_at(i, args.warmup)
         t0 = now_us()
-        code, _, err = await run_quiet(client.ssh("h0000", "true"))
+        code, out, err = await run_quiet(client.ssh("h0000", command))
         t = now_us() - t0
         if code != 0:
-            raise SystemExit(f"ssh true exited {code}: {err.decode(errors='replace')}")
+            raise SystemExit(f"ssh {command} exited {code}: {err.decode(errors='replace')}")
+        check_output(out, args)
         if i >= args.warmup:
             region.add(t)
 
 
 async def m3(client, args, region):
-    process = await asyncio.create_subprocess_exec(
-        *client.ssh("-T", "h0000", "bash --noprofile --norc"),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    framing = Framing()
-    buffer = b""
+    """F over `ssh -T`: FramedShell, as the other Python peers run it."""
+    process = await open_shell(client)
+    shell = FramedShell(process)
+    command = measured_command(args)
     for i in range(args.warmup + args.count):
         region.begin_at(i, args.warmup)
-        data, end = framing.frame("true")
         t0 = now_us()
-        process.stdin.write(data)
-        await process.stdin.drain()
-        while True:
-            parsed = parse_framed(buffer, end)
-            if parsed:
-                break
-            chunk = await process.stdout.read(65536)
-            if not chunk:
-                raise SystemExit("the shell ended")
-            buffer += chunk
+        output = await shell.run(command)
         t = now_us() - t0
-        _, code, buffer = parsed
-        if code != 0:
-            raise SystemExit(f"true exited {code}")
+        check_output(output, args)
         if i >= args.warmup:
             region.add(t)
     process.stdin.close()
@@ -392,7 +379,8 @@ async def main():
     if memory:
         emit_memory(peer, version(tool), args.metric, args.hosts, *memory)
         return
-    emit(peer, version(tool), args.metric, region, notes=notes, ops=args.count if args.metric == "m4" else None)
+    emit(peer, version(tool), args.metric, region, notes=notes or output_note(args),
+         ops=args.count if args.metric == "m4" else None)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@
  *           caller waiting on its own thread (otto_op_wait)
  *           (with --callbacks yes: each command submitted from the previous
  *           one's completion callback on the loop thread)
+ *           m2warm and m3 with --output-file F --output-bytes N: `cat F`
+ *           instead of `true`, its output checked to be N bytes (PLAN 3's
+ *           output-volume variants; not on a PTY, which turns \n into \r\n)
  *   m4      --count commands submitted back to back; one sample: all done
  *   m5      --sessions named sessions of one host, each running `true` back
  *           to back for --seconds, all at once; a sample per command
@@ -72,12 +75,16 @@ typedef struct {
     const char *inventory;
     int good_only;
     const char *cipher;
+    const char *output_file;
+    int output_bytes;
 } options;
 
 static options opt =
     {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10, .cipher = PEER_DEFAULT_CIPHER};
 static peer_lab lab;
 static char notes[512];
+/* What m2warm and m3 measure: `true`, or `cat` of the output variant's file. */
+static const char *measured = "true";
 
 static void check(int rc, const char *what) {
     if (rc != OTTO_OK) die("%s: %s (%d)", what, otto_last_error_message(), rc);
@@ -141,14 +148,25 @@ static const otto_cmd_result *only_command(const otto_op *op) {
     return c;
 }
 
-/* Waits for `op`; dies unless its only command succeeded. */
-static void finish_command(otto_op *op, const char *what) {
+/* The output's length in bytes. */
+static size_t output_bytes(const otto_cmd_result *c) {
+    size_t len = 0;
+    otto_cmd_result_output(c, &len);
+    return len;
+}
+
+/* Waits for `op`; dies unless its only command succeeded (and, when
+ * `expected` > 0, printed that many bytes). */
+static void finish_command_of(otto_op *op, const char *what, long expected) {
     check(otto_op_wait(op, OP_TIMEOUT_MS), what);
     if (otto_op_error(op) != OTTO_OK) die("%s: %s", what, otto_op_error_message(op));
     const otto_cmd_result *c = only_command(op);
     if (!c || otto_cmd_result_retcode(c) != 0) die("%s: the command did not succeed", what);
+    check_output_bytes(output_bytes(c), expected, what);
     otto_op_free(op);
 }
+
+static void finish_command(otto_op *op, const char *what) { finish_command_of(op, what, 0); }
 
 static void run_true(otto_host *host, int oneshot) {
     otto_op *op = NULL;
@@ -156,6 +174,15 @@ static void run_true(otto_host *host, int oneshot) {
                   : otto_host_run(&op, host, "true", NULL, NULL, NULL),
           "submit");
     finish_command(op, oneshot ? "oneshot true" : "run true");
+}
+
+/* m2warm's and m3's measured operation: `measured`, its output checked. */
+static void run_measured(otto_host *host, int oneshot) {
+    otto_op *op = NULL;
+    check(oneshot ? otto_host_oneshot(&op, host, measured, NULL, NULL, NULL)
+                  : otto_host_run(&op, host, measured, NULL, NULL, NULL),
+          "submit");
+    finish_command_of(op, measured, opt.output_bytes);
 }
 
 /* --- metrics -------------------------------------------------------------- */
@@ -216,7 +243,7 @@ static void on_open_host(int oneshot) {
     for (int i = 0; i < opt.warmup + opt.count; ++i) {
         begin_at(i);
         double t0 = now_us();
-        run_true(host, oneshot);
+        run_measured(host, oneshot);
         add(i, now_us() - t0);
     }
     pause_cpu();
@@ -239,12 +266,14 @@ static void chain_step(otto_op *op, void *user_data) {
     chain *c = user_data;
     double now = now_us();
     const otto_cmd_result *r = only_command(op);
-    otto_op_free(op);
-    if (!r || otto_cmd_result_retcode(r) != 0) {
-        c->failed = "a command did not succeed";
+    if (!r || otto_cmd_result_retcode(r) != 0 ||
+        (opt.output_bytes > 0 && output_bytes(r) != (size_t)opt.output_bytes)) {
+        c->failed = "a command did not succeed or printed other than --output-bytes bytes";
+        otto_op_free(op);
         sem_post(&c->done);
         return;
     }
+    otto_op_free(op);
     if (c->i == opt.warmup) resume();
     add(c->i, now - c->t0);
     if (++c->i == c->total) {
@@ -258,7 +287,7 @@ static void chain_step(otto_op *op, void *user_data) {
 static void chain_next(chain *c) {
     otto_op *op = NULL;
     c->t0 = now_us();
-    if (otto_host_run(&op, c->host, "true", NULL, chain_step, c) != OTTO_OK) {
+    if (otto_host_run(&op, c->host, measured, NULL, chain_step, c) != OTTO_OK) {
         c->failed = otto_last_error_message();
         sem_post(&c->done);
     }
@@ -985,6 +1014,11 @@ static void emit(void) {
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
     if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
     if (opt.pty && strncmp(opt.metric, "m12", 3) != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
+    if (opt.output_file) {
+        size_t used = strlen(notes);
+        snprintf(notes + used, sizeof notes - used, "%s%d bytes of output checked per command", used ? "; " : "",
+                 opt.output_bytes);
+    }
     /* The only cipher offered: the connection has it or does not exist. */
     if (!strncmp(opt.metric, "m10", 3) && !small) snprintf(notes, sizeof notes, "cipher %s", opt.cipher);
     cJSON_AddStringToObject(o, "notes", notes);
@@ -1015,12 +1049,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--inventory")) opt.inventory = v;
         else if (!strcmp(a, "--good-only")) opt.good_only = !strcmp(v, "yes");
         else if (!strcmp(a, "--cipher")) opt.cipher = v;
+        else if (!strcmp(a, "--output-file")) opt.output_file = v;
+        else if (!strcmp(a, "--output-bytes")) opt.output_bytes = int_arg(v, a);
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
     load_lab(&lab, opt.lab_path, opt.user_override);
     region_init(opt.count, opt.warmup);
     const char *m = opt.metric;
+    measured = variant_command(opt.output_file, opt.output_bytes);
+    if (opt.output_file && strcmp(m, "m2warm") != 0 && strcmp(m, "m3") != 0)
+        die("--output-file applies to m2warm and m3 only");
+    if (opt.output_file && opt.pty) die("--output-file runs without a PTY (a PTY turns \\n into \\r\\n)");
     if (!strcmp(m, "m1")) m1();
     else if (!strcmp(m, "m2cold")) m2cold();
     else if (!strcmp(m, "m2warm")) on_open_host(1);

@@ -19,9 +19,9 @@ import otto
 from otto.labs.loader import load_lab
 from otto.logger.mode import LogMode
 
-from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, big_exchange, cipher_note,
-                         emit, emit_memory, first_and_last, memory_per_connection, now_us, parse_args,
-                         sessions_at_once, vmrss_kib)
+from peer_common import (COMMAND_S, CONNECT_S, Inventory, Isolation, Lab, Polling, Region, big_exchange, check_output,
+                         cipher_note, emit, emit_memory, first_and_last, measured_command, memory_per_connection,
+                         now_us, output_note, parse_args, sessions_at_once, vmrss_kib)
 
 # No M4: `run` waits for each command's result (a sequence runs one after
 # another), so the API has no way to submit commands without waiting.
@@ -147,13 +147,17 @@ def check(result, what):
         raise SystemExit(f"otto-sh {what} failed: {result}")
 
 
-async def measure(host, args, region, operation, what):
+async def measure(host, args, region, operation, what, output_of=None):
+    """`operation` timed, checked, and with `output_of` its output counted
+    (PLAN 3's output-volume variants)."""
     for i in range(args.warmup + args.count):
         region.begin_at(i, args.warmup)
         t0 = now_us()
         result = await operation()
         t = now_us() - t0
         check(result, what)
+        if output_of:
+            check_output(output_of(result), args)  # text: the files are ASCII, one byte a character
         if i >= args.warmup:
             region.add(t)
 
@@ -321,7 +325,10 @@ async def main():
                 await s.close()
         elif args.metric == "m3":
             await host.run("true")  # the session is open and bootstrapped
-            await measure(host, args, region, lambda: host.run("true", log=QUIET), "run")
+            command = measured_command(args)
+            await measure(host, args, region, lambda: host.run(command, log=QUIET), "run",
+                          lambda results: results.only.value)
+            notes = output_note(args)
         elif args.metric == "m12":
             await host.run("true")
             await host.send("bc -q\n", log=QUIET)
@@ -338,7 +345,10 @@ async def main():
             notes = await m12big(host, args, region)
         elif args.metric == "m2warm":
             await host.exec("true")
-            await measure(host, args, region, lambda: host.exec("true", log=QUIET), "exec")
+            command = measured_command(args)
+            await measure(host, args, region, lambda: host.exec(command, log=QUIET), "exec",
+                          lambda result: result.value)
+            notes = output_note(args)
         elif args.metric == "m2cold":
 
             async def cold():

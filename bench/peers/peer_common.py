@@ -15,6 +15,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import socket
 import sys
 import time
@@ -137,7 +138,34 @@ def parse_args(metrics, extra=(), cipher=False):
     p.add_argument("--files", type=int, default=0, help="M10 small files: how many")
     p.add_argument("--inventory", help="M7: the hosts, good and bad (written by compare.py)")
     p.add_argument("--good-only", default="no", help="M7: yes runs the inventory's good hosts alone")
-    return p.parse_args()
+    p.add_argument("--output-file", help="M2 warm, M3: `cat` this lab file instead of running `true`")
+    p.add_argument("--output-bytes", type=int, default=0, help="M2 warm, M3: the bytes --output-file must print")
+    args = p.parse_args()
+    if bool(args.output_file) != (args.output_bytes > 0):
+        p.error("--output-file and --output-bytes go together")
+    if args.output_file and args.metric not in ("m2warm", "m3"):
+        p.error("--output-file applies to m2warm and m3 only")
+    if args.output_file and getattr(args, "pty", None) == "yes":
+        p.error("--output-file runs without a PTY (a PTY turns \\n into \\r\\n)")
+    return args
+
+
+def measured_command(args):
+    """PLAN 3's output-volume variants of M2 warm and M3: `cat` of a
+    printable lab file of --output-bytes bytes, or `true`."""
+    return f"cat {shlex.quote(args.output_file)}" if args.output_file else "true"
+
+
+def check_output(output, args):
+    """Dies unless the command printed exactly --output-bytes bytes (with
+    the variant): a truncated or lost output cannot pass. `output` may be
+    text: the variant's files are ASCII, a byte per character."""
+    if args.output_bytes and len(output) != args.output_bytes:
+        raise SystemExit(f"{len(output)} bytes of output, {args.output_bytes} expected")
+
+
+def output_note(args):
+    return f"{args.output_bytes} bytes of output checked per command" if args.output_file else ""
 
 
 # PLAN M10's small files: --files of them in --dir, named f00000, f00001,
@@ -281,9 +309,10 @@ class Framing:
         return text.encode(), end
 
 
-def parse_framed(buffer, end):
-    """(output, exit code, rest) once `end` is in `buffer`, else None."""
-    m = end.search(buffer)
+def parse_framed(buffer, end, start=0):
+    """(output, exit code, rest) once `end` is in `buffer` (at `start` or
+    later), else None."""
+    m = end.search(buffer, start)
     if not m:
         return None
     return buffer[: m.start()], int(m.group(1)), buffer[m.end():]
@@ -357,6 +386,10 @@ class Polling:
                 f" {self.skipped} skipped, {self.failed} failed of {self.probes + self.skipped} probes; {label}")
 
 
+# More than a sentinel's length (\r\n__S_<nonce>_<index>_<code>__\r\n).
+SENTINEL_ROOM = 128
+
+
 class FramedShell:
     """A shell on a pipe (`bash --noprofile --norc` on an exec channel, or
     an `ssh -T` child process), driven with F. `process` has stdin.write()
@@ -366,18 +399,23 @@ class FramedShell:
     def __init__(self, process):
         self.process = process
         self.framing = Framing()
-        self.buffer = b""
+        self.buffer = bytearray()  # grows in place: a 1 MiB output arrives in many reads
 
     async def run(self, command):
+        """Runs `command`; returns its output once its sentinel is in."""
         data, end = self.framing.frame(command)
         self.process.stdin.write(data)
+        start = 0
         while True:
-            parsed = parse_framed(self.buffer, end)
+            parsed = parse_framed(self.buffer, end, start)
             if parsed:
-                _, code, self.buffer = parsed
+                output, code, self.buffer = parsed
                 if code != 0:
                     raise SystemExit(f"{command} exited {code}")
-                return
+                return output
+            # A large output arrives in many reads: search only the new
+            # bytes and a sentinel's length before them again.
+            start = max(0, len(self.buffer) - SENTINEL_ROOM)
             chunk = await self.process.stdout.read(65536)
             if not chunk:
                 raise SystemExit("the shell ended")

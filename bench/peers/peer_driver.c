@@ -33,6 +33,19 @@ int int_arg(const char *value, const char *option) {
     return (int)n;
 }
 
+const char *variant_command(const char *file, long bytes) {
+    static char command[4200];
+    if (!file && bytes == 0) return "true";
+    if (!file || bytes <= 0) die("--output-file and --output-bytes go together");
+    if (strchr(file, '\'') || strlen(file) > 4096) die("--output-file: cannot quote %s", file);
+    snprintf(command, sizeof command, "cat '%s'", file);
+    return command;
+}
+
+void check_output_bytes(size_t got, long expected, const char *what) {
+    if (expected > 0 && got != (size_t)expected) die("%s: %zu bytes of output, %ld expected", what, got, expected);
+}
+
 double now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

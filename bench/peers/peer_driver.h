@@ -34,6 +34,15 @@ void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* A count given on the command line (0 to 10^8). */
 int int_arg(const char *value, const char *option);
 
+/* PLAN 3's output-volume variants of m2warm and m3: the command each
+ * operation runs, `true` when `file` is NULL, else `cat 'file'` (a
+ * printable lab file of `bytes` bytes, made by compare.py). Dies on a path
+ * with a quote or a variant without both. The text lives until exit. */
+const char *variant_command(const char *file, long bytes);
+/* Dies unless a command printed exactly the bytes expected (when
+ * `expected` > 0): a truncated or lost output cannot pass. */
+void check_output_bytes(size_t got, long expected, const char *what);
+
 double now_us(void);
 /* This process's user+sys CPU, every thread included, plus reaped
  * children, in microseconds. */
