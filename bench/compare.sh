@@ -2,7 +2,8 @@
 # otto side by side with its peers (PLAN 3, 4.2): builds otto-peer, the
 # raw-libssh floor (libssh-floor) and otto-lab, installs the Python peers
 # (bench/peers/requirements.txt) and matplotlib into a throwaway virtual
-# environment, starts a loopback lab of two sshd, runs bench/compare.py
+# environment, starts a loopback lab of two sshd and a BusyBox telnetd
+# giving a shell without a login (PLAN 1.4), runs bench/compare.py
 # and writes bench/results/peers-<run-id>/:
 #   results.json  every figure    results.md  the table    m*.png  the charts
 # The lab is always stopped (by pid) on exit. OpenSSH's client, pdsh and
@@ -37,7 +38,9 @@ run_id=$(date +%Y%m%d-%H%M%S)
 out=$repo/bench/results/$kind-$run_id
 mkdir -p "$out"
 bench_pinning
-bench_lab_up --ssh 2 --max-sessions 64
+# The telnet server serves M3's and M12's telnet rows; otto-lab takes its
+# BusyBox from the cache scripts/install-deps.sh fills.
+bench_lab_up --ssh 2 --max-sessions 64 --telnet-shell 1
 
 venv=${OTTO_BENCH_VENV:-$lab_dir/venv}
 if [[ ! -x $venv/bin/python ]]; then

@@ -4,7 +4,7 @@ PLAN 6's targets judged on them."""
 import statistics
 
 from comparison.isolation import M7_DEADLINE_S
-from comparison.plan import FIRST_ROUND_ONLY_HOSTS
+from comparison.plan import FIRST_ROUND_ONLY_HOSTS, M3_LABEL
 
 
 def percentile(values, q):
@@ -96,11 +96,15 @@ def judge_targets(variants, sizes, m7_sizes=()):
         targets.append({"target": name, "value": value, "limit": limit, "bound": ">=" if at_least else "<=",
                         "pass": verdict, "note": note})
 
-    otto_m3 = find(variants, "m3", "otto")
-    otto_sh_m3 = find(variants, "m3", "otto-sh")
+    # PLAN 6's M3 targets are about SSH: the SSH row, not telnet or local.
+    def ssh_m3(peer):
+        return find(variants, "m3", peer, M3_LABEL, exact=True)
+
+    otto_m3 = ssh_m3("otto")
+    otto_sh_m3 = ssh_m3("otto-sh")
     add("M3 p50: otto-sh / otto", otto_sh_m3["median_us"] / otto_m3["median_us"] if otto_m3 and otto_sh_m3 else None,
         5, True, "ratio of medians")
-    best_m3 = min((f["cpu_us_per_op"] for f in (otto_m3, find(variants, "m3", "otto+callbacks")) if f),
+    best_m3 = min((f["cpu_us_per_op"] for f in (otto_m3, ssh_m3("otto+callbacks")) if f),
                   default=None)
     add("M8 controller CPU per command (M3 loop), us", best_m3, 50, False,
         "the lower of otto waiting on its thread and otto+callbacks")
@@ -137,7 +141,7 @@ def judge_targets(variants, sizes, m7_sizes=()):
             ("otto+callbacks", "libssh-floor+group", False, "the floor framed like otto; informational, not judged"),
             ("otto+pty", "libssh-floor+pty", False, "on a PTY; informational, not judged"))
     for peer, floor, judged, how in rows:
-        mine, base = find(variants, "m3", peer), find(variants, "m3", floor)
+        mine, base = ssh_m3(peer), ssh_m3(floor)
         if (peer, floor) != ("otto", "libssh-floor") and not (mine and base):
             continue
         for key, stat in (("median_us", "p50"), ("p99_us", "p99")):

@@ -37,6 +37,14 @@ M10_MIB = {"full": 256, "quick": 4}
 # PLAN M10's small files of 4 KiB, stated all and read all.
 M10_SMALL_FILES = {"full": 1000, "quick": 100}
 
+# The SSH M3 row's label: PLAN 6's M3 targets read this row (by its label),
+# not the telnet or local ones.
+M3_LABEL = "persistent-session round trip `true`"
+
+# PLAN 3's M3 and M12 off SSH: only otto and otto-sh drive telnet and a
+# local shell (asyncssh, parallel-ssh, rmote and OpenSSH are SSH clients).
+OFF_SSH_PEERS = ["otto", "otto-sh"]
+
 
 def work_plan(fanout_sizes, quick, m7_sizes=()):
     plan = [
@@ -45,10 +53,12 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
          ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh"], (40, 3), 2),
         ("M2", "m2warm", "warm one-shot `true`", [],
          ["otto", "libssh-floor", "asyncssh", "otto-sh", "parallel-ssh", "rmote", "openssh+cm"], (100, 5), 5),
-        ("M3", "m3", "persistent-session round trip `true`", [],
+        ("M3", "m3", M3_LABEL, [],
          ["otto", "otto+callbacks", "otto+pty", "libssh-floor", "libssh-floor+group", "libssh-floor+pty", "asyncssh",
           "asyncssh+pty", "otto-sh", "rmote", "openssh", "openssh+cm"],
          (1000, 20), 50),
+        ("M3", "m3", f"{M3_LABEL} over telnet", ["--transport", "telnet"], OFF_SSH_PEERS, (1000, 20), 50),
+        ("M3", "m3", f"{M3_LABEL}, local shell", ["--transport", "local"], OFF_SSH_PEERS, (1000, 20), 50),
         ("M4", "m4", "10,000 commands back to back, per command", [],
          ["otto", "libssh-floor", "rmote", "asyncssh", "openssh", "openssh+cm"], (10000, 100), 0),
     ]
@@ -65,6 +75,8 @@ def work_plan(fanout_sizes, quick, m7_sizes=()):
                      ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh+cm"], (5, 1), 0))
     plan.append(("M12", "m12", "send `i+1` to `bc -q`, expect the answer", [], ["otto", "asyncssh", "otto-sh"],
                  (1000, 20), 20))
+    plan.append(("M12", "m12", "send `i+1` to `bc -q`, expect the answer, over telnet", ["--transport", "telnet"],
+                 OFF_SSH_PEERS, (1000, 20), 20))
     plan.append(m12_big_row())
     # After the main M2 warm and M3 rows: PLAN 6's targets read a metric's first row.
     plan += output_volume_rows()

@@ -46,7 +46,13 @@
  *
  * Sessions run on the channel's pipes (PLAN 3's default, no PTY); with
  * --pty yes on a PTY. m12 and m12big always have one: bc answers line by
- * line only on a terminal, and M12 is about a terminal's output. */
+ * line only on a terminal, and M12 is about a terminal's output.
+ *
+ * --transport telnet (m3, m12) or local (m3); default ssh: the host is a telnet
+ * host on the lab's telnet server that gives a shell without a login (its
+ * console is always a terminal), or the local host running PLAN 1.4's
+ * shell, `env -i PATH=... HOME=<empty dir> LANG=C bash --noprofile --norc`
+ * (on pipes unless --pty yes). */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -77,10 +83,16 @@ typedef struct {
     const char *cipher;
     const char *output_file;
     int output_bytes;
+    const char *transport;
 } options;
 
-static options opt =
-    {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10, .cipher = PEER_DEFAULT_CIPHER};
+static options opt = {.count = 200,
+                      .warmup = 10,
+                      .hosts = 10,
+                      .sessions = 4,
+                      .seconds = 10,
+                      .cipher = PEER_DEFAULT_CIPHER,
+                      .transport = "ssh"};
 static peer_lab lab;
 static char notes[512];
 /* What m2warm and m3 measure: `true`, or `cat` of the output variant's file. */
@@ -137,7 +149,56 @@ static otto_host *new_host_on(otto_context *ctx, int port) {
     return host;
 }
 
-static otto_host *new_host(otto_context *ctx) { return new_host_on(ctx, lab.ports[0]); }
+/* PLAN 1.4's local shell: no inherited environment, an empty home (made
+ * at the first local host, removed at exit), no start-up files. */
+#define LOCAL_PATH "/usr/local/bin:/usr/bin:/bin"
+static char local_home[4096];
+
+static void remove_local_home(void) {
+    if (local_home[0]) rmdir(local_home);
+}
+
+static otto_host *new_local_host(otto_context *ctx) {
+    if (!local_home[0]) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(local_home, sizeof local_home, "%s/otto-peer-home.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(local_home)) die("cannot make an empty home %s: %s", local_home, strerror(errno));
+        atexit(remove_local_home);
+    }
+    char home[sizeof local_home + 8];
+    snprintf(home, sizeof home, "HOME=%s", local_home);
+    const char *shell[] = {"env", "-i", "PATH=" LOCAL_PATH, home, "LANG=C", "bash", "--noprofile", "--norc"};
+    otto_host_opts *opts = NULL;
+    check(otto_host_opts_new(&opts), "host options");
+    check(otto_host_opts_set_shell(opts, shell, sizeof shell / sizeof shell[0]), "shell");
+    check(otto_host_opts_set_pty(opts, opt.pty), "pty");
+    otto_host *host = NULL;
+    check(otto_host_new_local(&host, ctx, opts), "local host");
+    otto_host_opts_free(opts);
+    return host;
+}
+
+/* A telnet host on the lab's shell console: no login step, the console's
+ * own shell (/bin/sh) on the terminal telnetd always opens. */
+static otto_host *new_telnet_host(otto_context *ctx) {
+    if (lab.telnet_port <= 0)
+        die("%s has no telnet server without a login (otto-lab up --telnet-shell 1)", opt.lab_path);
+    otto_host_opts *opts = NULL;
+    check(otto_host_opts_new(&opts), "host options");
+    check(otto_host_opts_set_port(opts, lab.telnet_port), "port");
+    check(otto_host_opts_set_telnet_login(opts, 0), "telnet login");
+    otto_host *host = NULL;
+    check(otto_host_new_telnet(&host, ctx, "127.0.0.1", NULL, opts), "telnet host");
+    otto_host_opts_free(opts);
+    return host;
+}
+
+/* The host of the single-host metrics, over --transport. */
+static otto_host *new_host(otto_context *ctx) {
+    if (!strcmp(opt.transport, "telnet")) return new_telnet_host(ctx);
+    if (!strcmp(opt.transport, "local")) return new_local_host(ctx);
+    return new_host_on(ctx, lab.ports[0]);
+}
 
 /* A finished op's command: a one-shot's, or the only one of a run. */
 static const otto_cmd_result *only_command(const otto_op *op) {
@@ -1021,6 +1082,11 @@ static void emit(void) {
     }
     /* The only cipher offered: the connection has it or does not exist. */
     if (!strncmp(opt.metric, "m10", 3) && !small) snprintf(notes, sizeof notes, "cipher %s", opt.cipher);
+    if (!strcmp(opt.transport, "telnet"))
+        snprintf(notes, sizeof notes, "telnet: BusyBox telnetd's /bin/sh, no login, on its terminal");
+    if (!strcmp(opt.transport, "local"))
+        snprintf(notes, sizeof notes, "local: env -i PATH=%s HOME=<empty dir> LANG=C bash --noprofile --norc%s",
+                 LOCAL_PATH, opt.pty ? ", on a PTY" : "");
     cJSON_AddStringToObject(o, "notes", notes);
     if (!strcmp(opt.metric, "m7")) emit_m7(o);
     print_result(o);
@@ -1051,10 +1117,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--cipher")) opt.cipher = v;
         else if (!strcmp(a, "--output-file")) opt.output_file = v;
         else if (!strcmp(a, "--output-bytes")) opt.output_bytes = int_arg(v, a);
+        else if (!strcmp(a, "--transport")) opt.transport = v;
         else die("unknown option %s", a);
     }
     if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
     load_lab(&lab, opt.lab_path, opt.user_override);
+    if (strcmp(opt.transport, "ssh") && strcmp(opt.transport, "telnet") && strcmp(opt.transport, "local"))
+        die("--transport: ssh, telnet or local, not %s", opt.transport);
+    /* The variants PLAN 3 names: M3 over telnet and local, M12 over telnet. */
+    int telnet_metric = !strcmp(opt.metric, "m3") || !strcmp(opt.metric, "m12");
+    if ((!strcmp(opt.transport, "telnet") && !telnet_metric) ||
+        (!strcmp(opt.transport, "local") && strcmp(opt.metric, "m3")))
+        die("--transport %s: not for %s (telnet: m3, m12; local: m3)", opt.transport, opt.metric);
     region_init(opt.count, opt.warmup);
     const char *m = opt.metric;
     measured = variant_command(opt.output_file, opt.output_bytes);

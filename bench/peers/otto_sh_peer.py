@@ -4,14 +4,21 @@ warm, and cold on a fresh host), `put`/`get` (M10), its monitor's
 MetricCollector (M11).
 
 otto-sh reads its own lab format (hosts grouped under elements, a `labs`
-table), so the driver writes one for the lab's server into `--workdir`."""
+table), so the driver writes one for the lab's server into `--workdir`.
+
+--transport telnet (m3, m12) puts that host on the lab's telnet shell
+server (no login) instead; --transport local (m3) runs on otto-sh's own
+local host."""
 
 import asyncio
+import contextlib
+import getpass
 import json
 import logging
 import os
 import re
 import socket
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -32,38 +39,78 @@ METRICS = {"m2cold", "m2warm", "m3", "m5", "m6cold", "m6warm", "m7", "m9", "m9co
 # without a log callback, so neither pays for logging.
 QUIET = LogMode.NEVER
 
+# PLAN 3's variants off SSH: M3 over telnet and on the local shell, M12
+# over telnet.
+TRANSPORT_METRICS = {"ssh": METRICS, "telnet": {"m3", "m12"}, "local": {"m3"}}
 
-def write_lab(lab, workdir, count=1):
-    """An otto-sh lab "bench" with `count` SSH hosts on the lab's servers,
-    the cipher pinned (otto-sh hands `encryption_algs` to asyncssh)."""
+# PLAN 1.4's PATH for the local shell (otto's driver sets the same).
+LOCAL_PATH = "/usr/local/bin:/usr/bin:/bin"
+TRANSPORT_NOTES = {
+    "telnet": "telnet: BusyBox telnetd's /bin/sh, no login, on its terminal (telnetlib3)",
+    "local": f"local: bash --norc --noprofile on pipes, started with env PATH={LOCAL_PATH} HOME=<empty dir> LANG=C",
+}
+
+
+def write_elements(workdir, hosts):
+    """An otto-sh lab "bench" in `workdir`: one element per (name, host),
+    since otto-sh names hosts after their element."""
     os.makedirs(workdir, exist_ok=True)
-    # One element per logical host: otto-sh names hosts after their element.
     doc = {
         "labs": {"bench": {}},
-        "elements": [
-            {
-                "name": name,
-                "labs": ["bench"],
-                "hosts": [
-                    {
-                        "ip": lab.host,
-                        "creds": [{"login": lab.user}],
-                        "valid_terms": ["ssh"],
-                        "ssh_options": {
-                            "port": lab.port_of(i),
-                            "client_keys": [lab.key],
-                            "known_hosts": lab.known_hosts,
-                            "encryption_algs": [lab.cipher],
-                        },
-                    }
-                ],
-            }
-            for i, name in enumerate(lab.host_names(count))
-        ],
+        "elements": [{"name": name, "labs": ["bench"], "hosts": [host]} for name, host in hosts],
     }
     with open(os.path.join(workdir, "lab.json"), "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1)
     return workdir
+
+
+def write_lab(lab, workdir, count=1):
+    """An otto-sh lab "bench" with `count` SSH hosts on the lab's servers,
+    the cipher pinned (otto-sh hands `encryption_algs` to asyncssh)."""
+    return write_elements(workdir, [
+        (name, {
+            "ip": lab.host,
+            "creds": [{"login": lab.user}],
+            "valid_terms": ["ssh"],
+            "ssh_options": {
+                "port": lab.port_of(i),
+                "client_keys": [lab.key],
+                "known_hosts": lab.known_hosts,
+                "encryption_algs": [lab.cipher],
+            },
+        })
+        for i, name in enumerate(lab.host_names(count))
+    ])
+
+
+def write_telnet_lab(lab, workdir):
+    """An otto-sh lab "bench" whose one host is the lab's telnet shell
+    server: no login step (the console gives a shell at once), logged as
+    the user telnetd runs as."""
+    if lab.telnet_port is None:
+        raise SystemExit("the lab has no telnet server without a login (otto-lab up --telnet-shell 1)")
+    return write_elements(workdir, [("telnet", {
+        "ip": lab.host,
+        "creds": [{"login": getpass.getuser()}],
+        "valid_terms": ["telnet"],
+        "telnet_options": {"port": lab.telnet_port, "login": False},
+    })])
+
+
+@contextlib.contextmanager
+def local_environment(home):
+    """PLAN 1.4's environment (env -i PATH=... HOME=<empty dir> LANG=C) for
+    what starts inside: otto-sh's local host takes no shell or environment,
+    its session runs `bash --norc --noprofile` with the driver's own, so
+    the driver's is that while the session starts."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(PATH=LOCAL_PATH, HOME=home, LANG="C")
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def write_inventory_lab(inventory, lab, workdir):
@@ -71,34 +118,22 @@ def write_inventory_lab(inventory, lab, workdir):
     port, user and key, and the shared deadlines: asyncssh's connect and
     login timeouts (its connect_timeout already bounds the whole handshake;
     login_timeout goes through `extra`, otto-sh's pass-through)."""
-    os.makedirs(workdir, exist_ok=True)
-    doc = {
-        "labs": {"bench": {}},
-        "elements": [
-            {
-                "name": h["name"],
-                "labs": ["bench"],
-                "hosts": [
-                    {
-                        "ip": h["address"],
-                        "creds": [{"login": h["user"]}],
-                        "valid_terms": ["ssh"],
-                        "ssh_options": {
-                            "port": h["port"],
-                            "client_keys": [h["key"]],
-                            "known_hosts": lab.known_hosts,
-                            "encryption_algs": [lab.cipher],
-                            "connect_timeout": CONNECT_S,
-                            "extra": {"login_timeout": CONNECT_S},
-                        },
-                    }
-                ],
-            }
-            for h in inventory.hosts
-        ],
-    }
-    with open(os.path.join(workdir, "lab.json"), "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=1)
+    write_elements(workdir, [
+        (h["name"], {
+            "ip": h["address"],
+            "creds": [{"login": h["user"]}],
+            "valid_terms": ["ssh"],
+            "ssh_options": {
+                "port": h["port"],
+                "client_keys": [h["key"]],
+                "known_hosts": lab.known_hosts,
+                "encryption_algs": [lab.cipher],
+                "connect_timeout": CONNECT_S,
+                "extra": {"login_timeout": CONNECT_S},
+            },
+        })
+        for h in inventory.hosts
+    ])
 
 
 async def m7(lab, args, region, workdir):
@@ -135,11 +170,21 @@ def answer_of(result):
     return result.value[0].value.strip() if result.is_ok else repr(result)[:200]
 
 
-def the_host(otto_lab):
+def the_host(otto_lab, transport="ssh"):
+    """The lab's one remote host, or otto-sh's own local host."""
+    if transport == "local":
+        return otto_lab.hosts["local"]
     for host_id, host in otto_lab.hosts.items():
         if host_id != "local":
             return host
-    raise SystemExit("otto-sh loaded no SSH host")
+    raise SystemExit("otto-sh loaded no remote host")
+
+
+async def open_session(host, transport, home):
+    """Opens and bootstraps the host's persistent session; the local one
+    in PLAN 1.4's environment."""
+    with local_environment(home) if transport == "local" else contextlib.nullcontext():
+        check(await host.run("true", log=QUIET), "run")
 
 
 def check(result, what):
@@ -287,7 +332,11 @@ async def memory_metric(lab, args, workdir):
 
 
 async def main():
-    args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written")], cipher=True)
+    args = parse_args(METRICS, extra=[("--workdir", "where the otto-sh lab file is written"),
+                                      ("--transport", "ssh (default), telnet (m3, m12) or local (m3)")], cipher=True)
+    transport = args.transport or "ssh"
+    if args.metric not in TRANSPORT_METRICS.get(transport, ()):
+        raise SystemExit(f"--transport {transport}: not for {args.metric} (telnet: m3, m12; local: m3)")
     lab = Lab(args.lab, args.user, args.cipher)
     if args.metric == "m7":
         region = Region()
@@ -296,7 +345,8 @@ async def main():
              extra=isolation.fields())
         return
     count = args.hosts if args.metric.startswith(("m6", "m9")) or args.metric == "m11" else 1
-    workdir = write_lab(lab, args.workdir or os.path.join(lab.dir, "otto-sh"), count)
+    workdir = args.workdir or os.path.join(lab.dir, "otto-sh")
+    workdir = write_telnet_lab(lab, workdir) if transport == "telnet" else write_lab(lab, workdir, count)
     region = Region()
     if args.metric.startswith("m9"):
         await memory_metric(lab, args, workdir)
@@ -310,9 +360,11 @@ async def main():
         emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=notes)
         return
     otto_lab = load_lab("bench", search_paths=[Path(workdir)])
+    # The local shell's empty home; removed at the end (or at exit).
+    home = tempfile.TemporaryDirectory(prefix="otto-sh-home.")
     async with otto.open_context(lab=otto_lab, log_command_output=False):
-        host = the_host(otto_lab)
-        notes = ""
+        host = the_host(otto_lab, transport)
+        notes = TRANSPORT_NOTES.get(transport, "")
         if args.metric == "m5":
 
             async def run_one(session):
@@ -324,13 +376,13 @@ async def main():
             for s in sessions:
                 await s.close()
         elif args.metric == "m3":
-            await host.run("true")  # the session is open and bootstrapped
+            await open_session(host, transport, home.name)
             command = measured_command(args)
             await measure(host, args, region, lambda: host.run(command, log=QUIET), "run",
                           lambda results: results.only.value)
-            notes = output_note(args)
+            notes = "; ".join(filter(None, [notes, output_note(args)]))
         elif args.metric == "m12":
-            await host.run("true")
+            await open_session(host, transport, home.name)
             await host.send("bc -q\n", log=QUIET)
             for i in range(args.warmup + args.count):
                 region.begin_at(i, args.warmup)
@@ -371,6 +423,7 @@ async def main():
             notes = cipher_note(lab)
         region.stop()
         await host.close()
+    home.cleanup()
     emit("otto-sh", metadata.version("otto-sh"), args.metric, region, notes=notes)
 
 

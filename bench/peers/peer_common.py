@@ -22,7 +22,8 @@ import time
 
 
 class Lab:
-    """The SSH server of a lab written by `otto-lab up` (its lab.json)."""
+    """The SSH servers of a lab written by `otto-lab up` (its lab.json), and
+    its telnet shell server."""
 
     def __init__(self, path, user=None, cipher=None):
         with open(path, encoding="utf-8") as f:
@@ -41,6 +42,10 @@ class Lab:
         # is one; else the invoking user.
         self.user = user or clean.get("name") or lab["user"]["name"]
         self.dir = os.path.dirname(os.path.abspath(path))
+        # The first telnet server giving a shell without a login (PLAN 1.4),
+        # None when the lab has none.
+        self.telnet_port = next((int(t["port"]) for t in lab.get("telnet", [])
+                                 if not t.get("login") and not t.get("ash")), None)
         # PLAN 1.1's main cipher unless the driver pins another (--cipher).
         self.cipher = cipher or CIPHER
 

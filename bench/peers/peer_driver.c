@@ -84,6 +84,12 @@ void load_lab(peer_lab *lab, const char *path, const char *user_override) {
         if (lab->n_ports < (int)(sizeof lab->ports / sizeof lab->ports[0]))
             lab->ports[lab->n_ports++] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(server, "port"));
     }
+    const cJSON *telnet = NULL;
+    cJSON_ArrayForEach(telnet, cJSON_GetObjectItem(root, "telnet")) {
+        if (lab->telnet_port == 0 && cJSON_IsFalse(cJSON_GetObjectItem(telnet, "login")) &&
+            cJSON_IsFalse(cJSON_GetObjectItem(telnet, "ash")))
+            lab->telnet_port = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(telnet, "port"));
+    }
     const cJSON *user = cJSON_GetObjectItem(root, "user");
     const char *key = cJSON_GetStringValue(cJSON_GetObjectItem(user, "key"));
     const char *known_hosts = cJSON_GetStringValue(cJSON_GetObjectItem(root, "known_hosts"));

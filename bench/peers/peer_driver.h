@@ -10,10 +10,12 @@
 
 /* The lab written by `otto-lab up`: its SSH servers, the key, known_hosts
  * and the account to log in as (the clean one, with an empty home, PLAN
- * 1.2, when the lab has one). */
+ * 1.2, when the lab has one); and the port of its first telnet server that
+ * gives a shell without a login (PLAN 1.4), 0 when it has none. */
 typedef struct {
     int ports[64];
     int n_ports;
+    int telnet_port;
     char key[4096], known_hosts[4096], user[256];
 } peer_lab;
 
