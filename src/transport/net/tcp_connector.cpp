@@ -13,6 +13,17 @@
 
 namespace otto {
 
+void ack_received_now(uv_tcp_t *tcp) {
+#ifdef TCP_QUICKACK
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t *>(tcp), &fd) != 0) return;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+    (void)tcp;
+#endif
+}
+
 std::shared_ptr<TcpConnector> TcpConnector::start(uv_loop_t *loop, std::string address, int port, double timeout,
                                                   Done done) {
     auto c = std::make_shared<TcpConnector>(loop, std::move(address), port, std::move(done));

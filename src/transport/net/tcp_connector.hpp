@@ -15,6 +15,13 @@
 
 namespace otto {
 
+// Sends the ACK of what `tcp` has just received now rather than up to 40 ms
+// later. Servers that leave Nagle's algorithm on (most telnet daemons) hold
+// a reply's second write until the first is acknowledged, and a client with
+// nothing to send delays that ACK. Linux drops back to delayed ACKs by
+// itself, so this is asked after every read; elsewhere it does nothing.
+void ack_received_now(uv_tcp_t *tcp);
+
 class TcpConnector : public std::enable_shared_from_this<TcpConnector> {
 public:
     // On success `fd` is a connected, non-blocking, close-on-exec socket with

@@ -247,6 +247,7 @@ void TelnetTransport::start_reading() {
 void TelnetTransport::on_read(ssize_t nread, const uv_buf_t *buf) {
     if (nread > 0) {
         auto self = shared_from_this();  // a listener may close us
+        ack_received_now(tcp_.get());
         telnet_recv(telnet_.get(), buf->base, static_cast<size_t>(nread));
         flush_outbox();  // the answers to whatever the server negotiated
         return;
