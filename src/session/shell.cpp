@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "otto.h"
+#include "util/headline.hpp"
 #include "util/printable.hpp"
 
 namespace otto {
@@ -175,9 +176,7 @@ CommandResult Shell::command_result(int32_t status, int32_t retcode, std::string
 
 void Shell::fail_command(const std::string &headline) {
     // The headline, then what the command printed before it was cut short.
-    std::string output = headline;
-    std::string partial = reader_ ? reader_->output() : std::string();
-    if (!partial.empty()) output += "\n" + partial;
+    std::string output = headline_then(headline, reader_ ? reader_->output() : std::string());
     auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
     reader_.reset();
     auto done = std::move(run_done_);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "util/headline.hpp"
 #include "util/line_splitter.hpp"
 
 namespace otto {

@@ -82,8 +82,7 @@ CommandResult SshOneshot::result_with(int32_t status, int32_t retcode, const std
     r.timed_out = timed_out;
     r.duration = seconds_since(started_);
     // A headline (timeout, failure) comes first, then what was printed.
-    std::string printed = out_.take_text();
-    r.output = headline.empty() ? printed : headline + (printed.empty() ? "" : "\n" + printed);
+    r.output = headline_then(headline, out_.take_text());
     r.stderr_output = err_.take_text();
     return r;
 }

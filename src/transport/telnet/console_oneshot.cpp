@@ -102,9 +102,7 @@ std::optional<ConsoleOneshotReader::Line> ConsoleOneshotReader::feed(std::string
 void ConsoleOneshotReader::finish(CommandResult &result) {
     if (result.status == OTTO_STATUS_ERROR) {
         // Timed out or lost: the session's headline, then what was printed.
-        std::string headline = result.output.substr(0, result.output.find('\n'));
-        std::string printed = out_.take_text();
-        result.output = printed.empty() ? headline : headline + "\n" + printed;
+        result.output = headline_then(result.output.substr(0, result.output.find('\n')), out_.take_text());
         result.stderr_output = err_.take_text();
         return;
     }
