@@ -26,8 +26,9 @@ constexpr double kSafetyInterval = 0.05;
 // bulk transfer costs one loop wakeup per many reads, not one per read,
 // while other connections on the loop still get their turn.
 constexpr int kReadsPerPump = 128;
-// The size of libssh's reads (MAX_BUF_SIZE): one that returns less has
-// emptied the socket, and polling again would only find nothing.
+// The size of libssh's reads (MAX_BUF_SIZE). A pump's first read that
+// returns less took a small reply whole (a command's answer): polling again
+// would only find nothing.
 constexpr uint64_t kLibsshReadSize = 4096;
 
 // At most this many polls settle libssh's wish for POLLOUT after a pump's
@@ -281,7 +282,9 @@ void SshConnection::read_socket() {
     for (int reads = 0; reads < kReadsPerPump; ++reads) {
         uint64_t before = counter_->in_bytes;
         if (ssh_event_dopoll(event_, 0) != SSH_OK) break;
-        if (counter_->in_bytes - before < kLibsshReadSize) break;
+        // Once reads come full a transfer is under way: read on while bytes
+        // keep coming, short reads included.
+        if (reads == 0 && counter_->in_bytes - before < kLibsshReadSize) break;
     }
 }
 
