@@ -560,7 +560,7 @@ static void m6cold(void) {
             if (i < opt.warmup) continue;
             ++host_runs;
             if (hosts[k].why[0] && host_failures++ == 0)
-                snprintf(failure_example, sizeof failure_example, "h%04d: %s", k, hosts[k].why);
+                snprintf(failure_example, sizeof failure_example, "h%04d: %.180s", k, hosts[k].why);
         }
         for (int k = 0; k < opt.hosts; ++k) close_session(hosts[k].session);
         add(i, t);
