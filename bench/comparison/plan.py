@@ -14,6 +14,9 @@ DRIVERS = {
     "otto": lambda a: [a.otto_peer],
     "otto+callbacks": lambda a: [a.otto_peer, "--callbacks", "yes"],
     "otto+pty": lambda a: [a.otto_peer, "--pty", "yes"],
+    # M7 with every handshake started at once (the context's limit off):
+    # what the limit's queue adds to the reports of hosts waiting in it.
+    "otto+nolimit": lambda a: [a.otto_peer, "--handshake-limit", "0"],
     # The raw-libssh floor (PLAN 4.2): the M3 denominator, not a competitor.
     "libssh-floor": lambda a: [a.floor_peer],
     "libssh-floor+pty": lambda a: [a.floor_peer, "--pty", "yes"],
@@ -191,7 +194,7 @@ def memory_plan(quick):
 
 
 # PLAN M7: the peers that fan out with a result or an error per host.
-M7_PEERS = ["otto", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "pdsh", "clush", "rmote"]
+M7_PEERS = ["otto", "otto+nolimit", "asyncssh", "otto-sh", "parallel-ssh", "openssh", "pdsh", "clush", "rmote"]
 
 
 def m7_rows(sizes):

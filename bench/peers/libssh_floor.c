@@ -73,22 +73,16 @@
 #define SFTP_CHUNK 65536
 #define SFTP_IN_FLIGHT 64
 
-typedef struct {
-    const char *lab_path;
-    const char *user_override;
-    const char *metric;
-    int count, warmup, pty, group, hosts, sessions;
-    double seconds;
-    const char *file, *dest;
-    const char *dir;
-    int files;
-    const char *cipher;
-    const char *output_file;
-    int output_bytes;
-} options;
+static peer_options opt;
+/* --frame group: M3's F inside otto's brace group (its own option). */
+static int frame_group;
 
-static options opt =
-    {.count = 200, .warmup = 10, .hosts = 10, .sessions = 4, .seconds = 10, .cipher = PEER_DEFAULT_CIPHER};
+static int take_own_option(const char *name, const char *value) {
+    if (strcmp(name, "--frame") != 0) return 0;
+    frame_group = !strcmp(value, "group");
+    if (!frame_group && strcmp(value, "f") != 0) die("--frame is f or group");
+    return 1;
+}
 static peer_lab lab;
 /* Loaded once; the M6 threads all sign with it (libssh only reads it). */
 static ssh_key identity;
@@ -248,7 +242,7 @@ static void write_all(shell *sh, const char *data, size_t len) {
  * sentinel, so the shell writes twice per command where F writes once;
  * what that costs the floor is what it costs otto. */
 static size_t frame(char *out, size_t room, const shell *sh, const char *command, int i) {
-    int n = opt.group
+    int n = frame_group
                 ? snprintf(out, room, "{ echo \"__B_\"\"%s__\"\n%s\nprintf '\\n__S_%%s_%%s_%%s__\\n' %s %d \"$?\"\n}\n",
                            sh->nonce, command, sh->nonce, i)
                 : snprintf(out, room, "%s\nprintf '\\n__S_%%s_%%s_%%s__\\n' %s %d \"$?\"\n", command, sh->nonce, i);
@@ -884,36 +878,10 @@ static void emit(void) {
 
 int main(int argc, char **argv) {
     peer_set_name("libssh-floor");
-    for (int i = 1; i < argc; ++i) {
-        const char *a = argv[i];
-        if (i + 1 >= argc) die("%s needs a value", a);
-        const char *v = argv[++i];
-        if (!strcmp(a, "--lab")) opt.lab_path = v;
-        else if (!strcmp(a, "--user")) opt.user_override = v;
-        else if (!strcmp(a, "--metric")) opt.metric = v;
-        else if (!strcmp(a, "--count")) opt.count = int_arg(v, a);
-        else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
-        else if (!strcmp(a, "--pty")) opt.pty = !strcmp(v, "yes");
-        else if (!strcmp(a, "--frame")) {
-            opt.group = !strcmp(v, "group");
-            if (!opt.group && strcmp(v, "f") != 0) die("--frame is f or group");
-        } else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
-        else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
-        else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
-        else if (!strcmp(a, "--file")) opt.file = v;
-        else if (!strcmp(a, "--dest")) opt.dest = v;
-        else if (!strcmp(a, "--dir")) opt.dir = v;
-        else if (!strcmp(a, "--files")) opt.files = int_arg(v, a);
-        else if (!strcmp(a, "--cipher")) opt.cipher = v;
-        else if (!strcmp(a, "--output-file")) opt.output_file = v;
-        else if (!strcmp(a, "--output-bytes")) opt.output_bytes = int_arg(v, a);
-        else die("unknown option %s", a);
-    }
-    if (!opt.lab_path || !opt.metric)
-        die("usage: libssh-floor --lab LAB.json --metric M [--count N] [--warmup N] [--pty yes] [--frame f|group] "
-            "[--hosts N] "
-            "[--sessions S --seconds T] [--file F --dest DIR] [--dir DIR --files N] [--cipher NAME] "
-            "[--output-file F --output-bytes N]");
+    parse_options(argc, argv, &opt, take_own_option,
+                  "libssh-floor --lab LAB.json --metric M [--count N] [--warmup N] [--pty yes] [--frame f|group] "
+                  "[--hosts N] [--sessions S --seconds T] [--file F --dest DIR] [--dir DIR --files N] "
+                  "[--cipher NAME] [--output-file F --output-bytes N]");
     const char *m = opt.metric;
     void (*run)(void) = !strcmp(m, "m1")        ? m1
                         : !strcmp(m, "m2cold")  ? m2cold
@@ -932,10 +900,10 @@ int main(int argc, char **argv) {
     if (!run) die("unknown metric %s (m1 m2cold m2warm m3 m4 m5 m6cold m9 m9conn m10put m10get m10stat m10read)", m);
     if (opt.hosts < 1) die("--hosts must be at least 1");
     if (opt.pty && strcmp(m, "m3") != 0 && strcmp(m, "m4") != 0) die("--pty applies to m3 and m4 only");
-    if (opt.group && strcmp(m, "m3") != 0) die("--frame group applies to m3 only");
+    if (frame_group && strcmp(m, "m3") != 0) die("--frame group applies to m3 only");
     measured = variant_command(opt.output_file, opt.output_bytes);
     if (opt.output_file && run != m2warm && run != m3) die("--output-file applies to m2warm and m3 only");
-    if (opt.output_file && (opt.pty || opt.group)) die("--output-file runs on F without a PTY");
+    if (opt.output_file && (opt.pty || frame_group)) die("--output-file runs on F without a PTY");
     load_lab(&lab, opt.lab_path, opt.user_override);
     /* m6cold's threads: libssh 0.10 wants the pthread callbacks before
      * ssh_init. */
@@ -945,7 +913,7 @@ int main(int argc, char **argv) {
     region_init(opt.count, opt.warmup);
     run();
     if (opt.pty) note("PTY");
-    if (opt.group) note("F inside otto's brace group with a begin line: two writes per command");
+    if (frame_group) note("F inside otto's brace group with a begin line: two writes per command");
     if (opt.output_file) note("%d bytes of output checked per command", opt.output_bytes);
     emit();
     free(samples);

@@ -69,30 +69,24 @@
 
 #define OP_TIMEOUT_MS 120000
 
-typedef struct {
-    const char *lab_path;
-    const char *user_override;
-    const char *metric;
-    int count, warmup, hosts, sessions, callbacks, pty;
-    double seconds;
-    const char *file, *dest;
-    const char *dir;
-    int files;
-    const char *inventory;
-    int good_only;
-    const char *cipher;
-    const char *output_file;
-    int output_bytes;
-    const char *transport;
-} options;
+static peer_options opt;
+/* otto-peer's own options: M3 chained from callbacks, the transport of M3
+ * and M12, M7's inventory and its good hosts alone, and the context's
+ * handshake limit (-1: the library's default). */
+static struct {
+    int callbacks, good_only, handshake_limit;
+    const char *transport, *inventory;
+} own = {.transport = "ssh", .handshake_limit = -1};
 
-static options opt = {.count = 200,
-                      .warmup = 10,
-                      .hosts = 10,
-                      .sessions = 4,
-                      .seconds = 10,
-                      .cipher = PEER_DEFAULT_CIPHER,
-                      .transport = "ssh"};
+static int take_own_option(const char *name, const char *value) {
+    if (!strcmp(name, "--callbacks")) own.callbacks = !strcmp(value, "yes");
+    else if (!strcmp(name, "--transport")) own.transport = value;
+    else if (!strcmp(name, "--inventory")) own.inventory = value;
+    else if (!strcmp(name, "--good-only")) own.good_only = !strcmp(value, "yes");
+    else if (!strcmp(name, "--handshake-limit")) own.handshake_limit = int_arg(value, name);
+    else return 0;
+    return 1;
+}
 static peer_lab lab;
 static char notes[512];
 /* What m2warm and m3 measure: `true`, or `cat` of the output variant's file. */
@@ -110,6 +104,8 @@ static otto_context *new_logging_context(const char *lab_json, otto_log_cb log, 
     check(otto_context_opts_new(&opts), "context options");
     check(otto_context_opts_set_dispatch(opts, OTTO_DISPATCH_LOOP), "dispatch");
     if (log) check(otto_context_opts_set_log_cb(opts, log, log_data), "log callback");
+    if (own.handshake_limit >= 0)
+        check(otto_context_opts_set_handshake_limit(opts, (size_t)own.handshake_limit), "handshake limit");
     if (lab_json) {
         check(otto_context_opts_set_lab_json(opts, lab_json), "lab JSON");
         check(otto_context_opts_set_lab(opts, "bench"), "lab");
@@ -195,8 +191,8 @@ static otto_host *new_telnet_host(otto_context *ctx) {
 
 /* The host of the single-host metrics, over --transport. */
 static otto_host *new_host(otto_context *ctx) {
-    if (!strcmp(opt.transport, "telnet")) return new_telnet_host(ctx);
-    if (!strcmp(opt.transport, "local")) return new_local_host(ctx);
+    if (!strcmp(own.transport, "telnet")) return new_telnet_host(ctx);
+    if (!strcmp(own.transport, "local")) return new_local_host(ctx);
     return new_host_on(ctx, lab.ports[0]);
 }
 
@@ -501,8 +497,8 @@ static bad_tally tallies[KINDS];
 static double *t_good;
 
 static int load_inventory(inventory_host **out) {
-    char *text = read_whole(opt.inventory);
-    if (!text) die("cannot read %s: %s", opt.inventory, strerror(errno));
+    char *text = read_whole(own.inventory);
+    if (!text) die("cannot read %s: %s", own.inventory, strerror(errno));
     cJSON *root = cJSON_Parse(text);
     free(text);
     const cJSON *list = cJSON_GetObjectItem(root, "hosts");
@@ -513,8 +509,8 @@ static int load_inventory(inventory_host **out) {
         const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(h, "kind"));
         int k = 0;
         while (k < KINDS && (!kind || strcmp(kind, kind_names[k]) != 0)) ++k;
-        if (k == KINDS) die("%s: a host of unknown kind", opt.inventory);
-        if (opt.good_only && k != KIND_GOOD) continue;
+        if (k == KINDS) die("%s: a host of unknown kind", own.inventory);
+        if (own.good_only && k != KIND_GOOD) continue;
         inventory_host *x = &hosts[n++];
         x->kind = k;
         x->port = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(h, "port"));
@@ -1073,7 +1069,7 @@ static void emit(void) {
     cJSON *o = result_object("otto", otto_version(NULL, NULL, NULL), opt.metric, m9 ? "KiB" : "us", ops);
     if (!strncmp(opt.metric, "m6", 2)) snprintf(notes, sizeof notes, "hosts=%d", opt.hosts);
     if (m4) snprintf(notes, sizeof notes, "one sample: %d commands back to back", opt.count);
-    if (opt.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
+    if (own.callbacks) snprintf(notes, sizeof notes, "each command submitted from the last one's callback");
     if (opt.pty && strncmp(opt.metric, "m12", 3) != 0 && !m9) snprintf(notes, sizeof notes, "the session on a PTY");
     if (opt.output_file) {
         size_t used = strlen(notes);
@@ -1082,9 +1078,9 @@ static void emit(void) {
     }
     /* The only cipher offered: the connection has it or does not exist. */
     if (!strncmp(opt.metric, "m10", 3) && !small) snprintf(notes, sizeof notes, "cipher %s", opt.cipher);
-    if (!strcmp(opt.transport, "telnet"))
+    if (!strcmp(own.transport, "telnet"))
         snprintf(notes, sizeof notes, "telnet: BusyBox telnetd's /bin/sh, no login, on its terminal");
-    if (!strcmp(opt.transport, "local"))
+    if (!strcmp(own.transport, "local"))
         snprintf(notes, sizeof notes, "local: env -i PATH=%s HOME=<empty dir> LANG=C bash --noprofile --norc%s",
                  LOCAL_PATH, opt.pty ? ", on a PTY" : "");
     cJSON_AddStringToObject(o, "notes", notes);
@@ -1094,41 +1090,16 @@ static void emit(void) {
 
 int main(int argc, char **argv) {
     peer_set_name("otto-peer");
-    for (int i = 1; i < argc; ++i) {
-        const char *a = argv[i];
-        if (i + 1 >= argc) die("%s needs a value", a);
-        const char *v = argv[++i];
-        if (!strcmp(a, "--lab")) opt.lab_path = v;
-        else if (!strcmp(a, "--user")) opt.user_override = v;
-        else if (!strcmp(a, "--metric")) opt.metric = v;
-        else if (!strcmp(a, "--count")) opt.count = int_arg(v, a);
-        else if (!strcmp(a, "--warmup")) opt.warmup = int_arg(v, a);
-        else if (!strcmp(a, "--hosts")) opt.hosts = int_arg(v, a);
-        else if (!strcmp(a, "--sessions")) opt.sessions = int_arg(v, a);
-        else if (!strcmp(a, "--callbacks")) opt.callbacks = !strcmp(v, "yes");
-        else if (!strcmp(a, "--pty")) opt.pty = !strcmp(v, "yes");
-        else if (!strcmp(a, "--seconds")) opt.seconds = int_arg(v, a);
-        else if (!strcmp(a, "--file")) opt.file = v;
-        else if (!strcmp(a, "--dest")) opt.dest = v;
-        else if (!strcmp(a, "--dir")) opt.dir = v;
-        else if (!strcmp(a, "--files")) opt.files = int_arg(v, a);
-        else if (!strcmp(a, "--inventory")) opt.inventory = v;
-        else if (!strcmp(a, "--good-only")) opt.good_only = !strcmp(v, "yes");
-        else if (!strcmp(a, "--cipher")) opt.cipher = v;
-        else if (!strcmp(a, "--output-file")) opt.output_file = v;
-        else if (!strcmp(a, "--output-bytes")) opt.output_bytes = int_arg(v, a);
-        else if (!strcmp(a, "--transport")) opt.transport = v;
-        else die("unknown option %s", a);
-    }
-    if (!opt.lab_path || !opt.metric) die("usage: otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
+    parse_options(argc, argv, &opt, take_own_option,
+                  "otto-peer --lab LAB.json --metric M [--count N] [--warmup N] ...");
     load_lab(&lab, opt.lab_path, opt.user_override);
-    if (strcmp(opt.transport, "ssh") && strcmp(opt.transport, "telnet") && strcmp(opt.transport, "local"))
-        die("--transport: ssh, telnet or local, not %s", opt.transport);
+    if (strcmp(own.transport, "ssh") && strcmp(own.transport, "telnet") && strcmp(own.transport, "local"))
+        die("--transport: ssh, telnet or local, not %s", own.transport);
     /* The variants PLAN 3 names: M3 over telnet and local, M12 over telnet. */
     int telnet_metric = !strcmp(opt.metric, "m3") || !strcmp(opt.metric, "m12");
-    if ((!strcmp(opt.transport, "telnet") && !telnet_metric) ||
-        (!strcmp(opt.transport, "local") && strcmp(opt.metric, "m3")))
-        die("--transport %s: not for %s (telnet: m3, m12; local: m3)", opt.transport, opt.metric);
+    if ((!strcmp(own.transport, "telnet") && !telnet_metric) ||
+        (!strcmp(own.transport, "local") && strcmp(opt.metric, "m3")))
+        die("--transport %s: not for %s (telnet: m3, m12; local: m3)", own.transport, opt.metric);
     region_init(opt.count, opt.warmup);
     const char *m = opt.metric;
     measured = variant_command(opt.output_file, opt.output_bytes);
@@ -1138,13 +1109,13 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "m1")) m1();
     else if (!strcmp(m, "m2cold")) m2cold();
     else if (!strcmp(m, "m2warm")) on_open_host(1);
-    else if (!strcmp(m, "m3") && opt.callbacks) m3_chained();
+    else if (!strcmp(m, "m3") && own.callbacks) m3_chained();
     else if (!strcmp(m, "m3")) on_open_host(0);
     else if (!strcmp(m, "m4")) m4();
     else if (!strcmp(m, "m5")) m5();
     else if (!strcmp(m, "m6cold")) m6(0);
     else if (!strcmp(m, "m6warm")) m6(1);
-    else if (!strcmp(m, "m7") && !opt.inventory) die("m7 needs --inventory");
+    else if (!strcmp(m, "m7") && !own.inventory) die("m7 needs --inventory");
     else if (!strcmp(m, "m7")) m7();
     else if (!strcmp(m, "m12")) {
         opt.pty = 1; /* bc answers line by line on a terminal only */

@@ -33,6 +33,45 @@ int int_arg(const char *value, const char *option) {
     return (int)n;
 }
 
+/* Takes one common option; 0 when `name` is none of them. */
+static int take_common_option(peer_options *o, const char *name, const char *value) {
+    if (!strcmp(name, "--lab")) o->lab_path = value;
+    else if (!strcmp(name, "--user")) o->user_override = value;
+    else if (!strcmp(name, "--metric")) o->metric = value;
+    else if (!strcmp(name, "--count")) o->count = int_arg(value, name);
+    else if (!strcmp(name, "--warmup")) o->warmup = int_arg(value, name);
+    else if (!strcmp(name, "--hosts")) o->hosts = int_arg(value, name);
+    else if (!strcmp(name, "--sessions")) o->sessions = int_arg(value, name);
+    else if (!strcmp(name, "--seconds")) o->seconds = int_arg(value, name);
+    else if (!strcmp(name, "--pty")) o->pty = !strcmp(value, "yes");
+    else if (!strcmp(name, "--file")) o->file = value;
+    else if (!strcmp(name, "--dest")) o->dest = value;
+    else if (!strcmp(name, "--dir")) o->dir = value;
+    else if (!strcmp(name, "--files")) o->files = int_arg(value, name);
+    else if (!strcmp(name, "--cipher")) o->cipher = value;
+    else if (!strcmp(name, "--output-file")) o->output_file = value;
+    else if (!strcmp(name, "--output-bytes")) o->output_bytes = int_arg(value, name);
+    else return 0;
+    return 1;
+}
+
+void parse_options(int argc, char **argv, peer_options *common, int (*own)(const char *name, const char *value),
+                   const char *usage) {
+    *common = (peer_options){.count = 200,
+                             .warmup = 10,
+                             .hosts = 10,
+                             .sessions = 4,
+                             .seconds = 10,
+                             .cipher = PEER_DEFAULT_CIPHER};
+    for (int i = 1; i < argc; ++i) {
+        const char *name = argv[i];
+        if (i + 1 >= argc) die("%s needs a value", name);
+        const char *value = argv[++i];
+        if (!take_common_option(common, name, value) && !own(name, value)) die("unknown option %s", name);
+    }
+    if (!common->lab_path || !common->metric) die("usage: %s", usage);
+}
+
 const char *variant_command(const char *file, long bytes) {
     static char command[4200];
     if (!file && bytes == 0) return "true";

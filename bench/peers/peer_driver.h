@@ -30,6 +30,27 @@ typedef struct {
 char **small_file_paths(const char *dir, int count);
 void free_small_file_paths(char **paths, int count);
 
+/* The options every C driver takes (bench/peers/README.md): the lab and
+ * the account, the metric and its counts, M6's hosts, M11's sessions and
+ * seconds, M3 and M4 on a PTY, M10's file and destination or directory of
+ * small files, the cipher, and the output-volume variant's file and size. */
+typedef struct {
+    const char *lab_path, *user_override, *metric;
+    int count, warmup, hosts, sessions, pty;
+    double seconds;
+    const char *file, *dest, *dir;
+    int files;
+    const char *cipher, *output_file;
+    int output_bytes;
+} peer_options;
+
+/* Reads `--name value` pairs: the common ones into `common` (after its
+ * defaults), each other one to `own`, which returns 0 for an option it does
+ * not know. Dies naming an unknown option, a missing value, or a missing
+ * --lab or --metric (then quoting `usage`). */
+void parse_options(int argc, char **argv, peer_options *common, int (*own)(const char *name, const char *value),
+                   const char *usage);
+
 /* Names the driver in die()'s messages. */
 void peer_set_name(const char *name);
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
