@@ -172,10 +172,14 @@ void Host::run_oneshot(std::shared_ptr<Operation> op, OneshotSpec spec) {
         if (auto o = weak_op.lock()) o->emit_event(stream, line, 0);
     };
     auto done = [weak_op, weak, handle_slot](CommandResult result) {
-        if (auto self = weak.lock()) self->oneshots_.erase(*handle_slot);
+        if (auto self = weak.lock()) {
+            self->oneshots_.erase(*handle_slot);
+            self->last_oneshot_output_ = result.output.size();
+        }
         if (auto o = weak_op.lock())
             o->complete_ok(std::shared_ptr<const CommandResult>(std::make_shared<CommandResult>(std::move(result))));
     };
+    spec.output_guess = last_oneshot_output_;
     auto handle = backend().run_oneshot(spec, lines, done);
     if (!handle) return;  // completed already
     *handle_slot = handle.get();

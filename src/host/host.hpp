@@ -79,6 +79,7 @@ private:
         std::weak_ptr<Operation> op;
     };
     std::map<const OneshotHandle *, RunningOneshot> oneshots_;
+    uint64_t last_oneshot_output_ = 0;  // the next one's output_guess
     std::shared_ptr<Host> user_reference_;
     bool closing_ = false;
     bool close_finished_ = false;

@@ -20,6 +20,9 @@ struct OneshotSpec {
     std::string command;
     double timeout = 30.0;
     uint64_t retain_limit = 64ull << 20;
+    // The host's last one-shot output size: a guess at this one's
+    // (util/output_guess.hpp).
+    uint64_t output_guess = 0;
 };
 
 // Lines of a one-shot's stdout and stderr, as they arrive.

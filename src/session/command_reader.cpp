@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "util/output_guess.hpp"
+#include "util/without_cr.hpp"
+
 namespace otto {
 
 namespace {
@@ -76,7 +79,7 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
             next_line(end->end);
             return;
         }
-        std::string clean = without_cr(raw);
+        std::string_view clean = without_cr(raw, scratch_);
         if (ends_with(clean, token_.begin())) {
             phase_ = Phase::Output;
         } else if (!draining_) {
@@ -93,8 +96,8 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
         size_t marker = raw.find(token_.text());
         run_expects(raw, std::min(content_end, marker == std::string_view::npos ? raw.size() : marker), *sink);
     }
-    std::string clean = without_cr(raw.substr(0, content_end));
-    if (clean.find(token_.text()) == std::string::npos) emit(clean, draining_ ? nullptr : sink);
+    std::string_view clean = without_cr(raw.substr(0, content_end), scratch_);
+    if (clean.find(token_.text()) == std::string_view::npos) emit(clean, draining_ ? nullptr : sink);
 
     if (end && !draining_) {
         exit_code_ = end->code;
@@ -147,6 +150,7 @@ void CommandReader::retain(std::string_view clean_line) {
     bool first = !emitted_any_ && output_.empty() && dropped_bytes_ == 0;
     uint64_t need = clean_line.size() + (first ? 0 : 1);
     if (dropped_bytes_ == 0 && output_.size() + need <= retain_limit_) {
+        if (first) reserve_output_guess(output_, output_size_hint_, retain_limit_, need);
         if (!first) output_.push_back('\n');
         output_.append(clean_line);
     } else {
@@ -159,6 +163,12 @@ void CommandReader::keep_pre_begin(std::string_view clean_line) {
     if (pre_begin_bytes_ + clean_line.size() > kPreBeginKeep) return;
     pre_begin_bytes_ += clean_line.size();
     pre_begin_lines_.emplace_back(clean_line);
+}
+
+std::string CommandReader::take_output() {
+    if (rejected_ || dropped_bytes_ != 0) return output();
+    release_unused_guess(output_);
+    return std::move(output_);
 }
 
 std::string CommandReader::output() const {

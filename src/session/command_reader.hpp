@@ -58,6 +58,12 @@ public:
     // The output (§5.4), or for a rejected frame the shell's message (§5.5).
     // For a command cut short: the lines after BEGIN received so far.
     std::string output() const;
+    // The same, moved out: once, when the reader is done.
+    std::string take_output();
+
+    // Room for about `bytes` of output, taken with the first output line
+    // (util/output_guess.hpp; the shell passes its last command's size).
+    void expect_output_size(size_t bytes) { output_size_hint_ = bytes; }
 
 private:
     enum class Phase { BeforeBegin, Output, Done };
@@ -71,6 +77,10 @@ private:
     const Token &token_;
     const std::vector<Expect> *expects_;
     const uint64_t retain_limit_;
+
+    // A line's bytes without its CRs, when it has any (reused per line).
+    std::string scratch_;
+    size_t output_size_hint_ = 0;
 
     Phase phase_ = Phase::BeforeBegin;
     bool rejected_ = false;

@@ -112,12 +112,4 @@ bool is_marker_only_line(std::string_view line, const Token &token) {
     return false;
 }
 
-std::string without_cr(std::string_view line) {
-    std::string out;
-    out.reserve(line.size());
-    for (char c : line)
-        if (c != '\r') out.push_back(c);
-    return out;
-}
-
 }  // namespace otto

@@ -57,7 +57,4 @@ bool at_line_start(std::string_view text, size_t pos);
 // once CSI sequences and '\r' are removed (§5.8).
 bool is_marker_only_line(std::string_view line, const Token &token);
 
-// `line` without any '\r'.
-std::string without_cr(std::string_view line);
-
 }  // namespace otto

@@ -150,6 +150,7 @@ void Shell::check_settled() {
 
 void Shell::write_frame() {
     reader_ = std::make_unique<CommandReader>(token_, spec_.expects, spec_.retain_limit);
+    reader_->expect_output_size(last_output_size_);
     activity_ = Activity::Command;
     write(command_frame(token_, spec_.command));
 }
@@ -176,7 +177,7 @@ CommandResult Shell::command_result(int32_t status, int32_t retcode, std::string
 
 void Shell::fail_command(const std::string &headline) {
     // The headline, then what the command printed before it was cut short.
-    std::string output = headline_then(headline, reader_ ? reader_->output() : std::string());
+    std::string output = headline_then(headline, reader_ ? reader_->take_output() : std::string());
     auto result = command_result(OTTO_STATUS_ERROR, -1, std::move(output));
     reader_.reset();
     auto done = std::move(run_done_);
@@ -186,7 +187,8 @@ void Shell::fail_command(const std::string &headline) {
 void Shell::finish_command() {
     stop_timers();
     int code = reader_->exit_code();
-    auto result = command_result(code == 0 ? OTTO_STATUS_SUCCESS : OTTO_STATUS_FAILED, code, reader_->output());
+    auto result = command_result(code == 0 ? OTTO_STATUS_SUCCESS : OTTO_STATUS_FAILED, code, reader_->take_output());
+    last_output_size_ = result.output.size();
     reader_.reset();
     activity_ = Activity::None;
     set_state(ShellState::Ready);

@@ -162,6 +162,9 @@ private:
     // Command
     CommandSpec spec_;
     std::unique_ptr<CommandReader> reader_;
+    // The last command's output size: the next one's first guess (a loop
+    // that runs the same command sizes its output once, not by doubling).
+    size_t last_output_size_ = 0;
     Clock::time_point started_{};
     bool timed_out_ = false;
     RunCallback run_done_;

@@ -5,12 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "util/without_cr.hpp"
+
 namespace otto {
 
 class LineSplitter {
 public:
     // Lines that arrive whole are handed on as views of `data`, without a
-    // copy; only a line split across reads is gathered first.
+    // copy; only a line split across reads is gathered first, and one with
+    // CRs is copied without them. A view lives only for its call.
     template <class OnLine>
     void feed(std::string_view data, OnLine on_line) {
         size_t start = 0;
@@ -19,10 +22,10 @@ public:
             if (nl == std::string_view::npos) break;
             std::string_view piece = data.substr(start, nl - start);
             if (partial_.empty()) {
-                emit(piece, on_line);
+                on_line(without_cr(piece, scratch_));
             } else {
                 partial_.append(piece);
-                emit(partial_, on_line);
+                on_line(without_cr(partial_, scratch_));
                 partial_.clear();
             }
             start = nl + 1;
@@ -33,27 +36,13 @@ public:
     template <class OnLine>
     void flush(OnLine on_line) {
         if (partial_.empty()) return;
-        emit(partial_, on_line);
+        on_line(without_cr(partial_, scratch_));
         partial_.clear();
     }
 
 private:
-    // `line` as it is when it holds no '\r' (the usual case), else a copy
-    // without them. The view lives only for the call.
-    template <class OnLine>
-    static void emit(std::string_view line, OnLine &on_line) {
-        if (line.find('\r') == std::string_view::npos) {
-            on_line(line);
-            return;
-        }
-        std::string clean;
-        clean.reserve(line.size());
-        for (char c : line)
-            if (c != '\r') clean.push_back(c);
-        on_line(std::string_view(clean));
-    }
-
     std::string partial_;
+    std::string scratch_;  // a line's bytes without its CRs, when it has any
 };
 
 }  // namespace otto

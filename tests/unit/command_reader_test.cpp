@@ -212,6 +212,47 @@ TEST(CommandReader, RecoveryDrainKeepsOutputAndDropsTheDyingEndLine) {
     EXPECT_EQ(reader.output(), "partial\nfoo");
 }
 
+TEST(CommandReader, CarriageReturnsInsideALineAreDroppedWhereverTheyAre) {
+    Outcome o = read(BEGIN + "\r\n\ra\r\rb\rc\r\r\n\r\r\nd\r\n" + end_marker(0) + "\r\n", Split::Random);
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, "abc\n\nd");
+    EXPECT_EQ(join(o.lines), o.output);
+}
+
+// The output's size guess (util/output_guess.hpp) changes where the bytes
+// live, never what they are.
+std::string output_with_guess(const std::string &stream, size_t guess, uint64_t retain, size_t *capacity) {
+    CommandReader reader(kToken, nullptr, retain);
+    reader.expect_output_size(guess);
+    LineBuffer buffer;
+    Collector sink;
+    buffer.append(stream.data(), stream.size());
+    EXPECT_TRUE(reader.feed(buffer, sink));
+    std::string out = reader.take_output();
+    *capacity = out.capacity();
+    return out;
+}
+
+TEST(CommandReader, AnOutputSizeGuessChangesNothingButTheRoomTaken) {
+    std::string big = BEGIN + "\n";
+    for (int i = 0; i < 10000; ++i) big += "line " + std::to_string(i) + "\n";
+    big += end_marker(0) + "\n";
+    Outcome plain = read(big, Split::Whole);
+    size_t capacity = 0;
+    for (size_t guess : {size_t{0}, size_t{10}, plain.output.size(), size_t{1} << 20})
+        EXPECT_EQ(output_with_guess(big, guess, CommandReader::kDefaultRetainLimit, &capacity), plain.output) << guess;
+
+    // A guess far too big: the output handed out keeps only what it needs.
+    std::string small = BEGIN + "\nhi\n" + end_marker(0) + "\n";
+    EXPECT_EQ(output_with_guess(small, 64u << 20, CommandReader::kDefaultRetainLimit, &capacity), "hi");
+    EXPECT_LT(capacity, 4096u);
+
+    // A guess beyond the retention limit reserves no more than the limit.
+    std::string kept = output_with_guess(big, 64u << 20, 100, &capacity);
+    EXPECT_EQ(kept.rfind(plain.output.substr(0, 20), 0), 0u);
+    EXPECT_NE(kept.find("[otto: output truncated"), std::string::npos);
+}
+
 TEST(CommandReader, LinearInOutputSize) {
     // A long line without newline with an expect armed: each feed scans only
     // the new bytes plus a bounded window, so this finishes quickly even with

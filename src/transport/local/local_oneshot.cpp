@@ -29,7 +29,9 @@ std::shared_ptr<LocalOneshot> LocalOneshot::start(uv_loop_t *loop, std::vector<s
 LocalOneshot::LocalOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done,
                            std::shared_ptr<void> hold)
     : loop_(loop), spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), hold_(std::move(hold)),
-      timeout_(loop), grace_(loop), deferred_(loop), started_(Clock::now()) {}
+      timeout_(loop), grace_(loop), deferred_(loop), started_(Clock::now()) {
+    out_.size_guess = spec_.output_guess;
+}
 
 LocalOneshot::~LocalOneshot() {
     if (pid_ > 0 && !exited_) signal_session(pid_, SIGKILL);

@@ -7,7 +7,9 @@ namespace otto {
 
 SshOneshot::SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done)
     : spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), timeout_(loop),
-      started_(Clock::now()) {}
+      started_(Clock::now()) {
+    out_.size_guess = spec_.output_guess;
+}
 
 SshOneshot::~SshOneshot() {
     if (channel_) {
