@@ -126,6 +126,22 @@ TestTcpServer::Handler relay(int upstream_port, std::function<std::string(std::s
     };
 }
 
+// --- connecting ----------------------------------------------------------------
+
+TEST(TelnetConnect, AHostByNameGoesThroughTheResolver) {
+    // An address in numbers is parsed in place; a name takes the resolver's
+    // path, and "localhost" may come back as ::1 first, where nothing
+    // listens, so the next address is tried.
+    auto lab = start_lab();
+    auto ctx = make_context();
+    auto opts = telnet_opts(lab.lab->telnet().at(lab.shell).port);
+    otto_host *raw = nullptr;
+    ASSERT_EQ(otto_host_new_telnet(&raw, ctx.get(), "localhost", nullptr, opts.get()), OTTO_OK)
+        << otto_last_error_message();
+    Host host(raw);
+    EXPECT_EQ(run(host.get(), "echo by-name").only().output, "by-name");
+}
+
 // --- login ---------------------------------------------------------------------
 
 TEST(TelnetLogin, LogsInAsTheUserWithItsPassword) {

@@ -1,6 +1,7 @@
 #include "transport/net/tcp_connector.hpp"
 
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -33,7 +34,7 @@ std::shared_ptr<TcpConnector> TcpConnector::start(uv_loop_t *loop, std::string a
 }
 
 TcpConnector::TcpConnector(uv_loop_t *loop, std::string address, int port, Done done)
-    : loop_(loop), address_(std::move(address)), port_(port), done_(std::move(done)), deadline_(loop) {}
+    : loop_(loop), address_(std::move(address)), port_(port), done_(std::move(done)), deadline_(loop), soon_(loop) {}
 
 TcpConnector::~TcpConnector() {
     if (addresses_ != nullptr) uv_freeaddrinfo(addresses_);
@@ -50,6 +51,10 @@ void TcpConnector::resolve(double timeout) {
         finish(-1, Error(OTTO_ECONNECT, "connecting to " + where() + " timed out after " + format_seconds(timeout_) +
                                             " s" + (last_error_.empty() ? "" : " (" + last_error_ + ")")));
     });
+    if (take_numeric_address()) {
+        soon_.call([this] { connect_next(); });
+        return;
+    }
     resolving_ = std::make_unique<uv_getaddrinfo_t>();
     resolving_->data = this;
     struct addrinfo hints {};
@@ -84,6 +89,21 @@ void TcpConnector::resolve(double timeout) {
             self->finish(-1, Error(OTTO_ECONNECT, "cannot resolve \"" + self->address_ + "\": " + uv_strerror(rc)));
         });
     }
+}
+
+bool TcpConnector::take_numeric_address() {
+    // An address in numbers (most labs) needs no resolver: parsed here, it
+    // spares each connection a round trip through libuv's thread pool and
+    // the resolver's dump of the local addresses (AI_ADDRCONFIG).
+    struct addrinfo hints {};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    struct addrinfo *found = nullptr;
+    if (getaddrinfo(address_.c_str(), std::to_string(port_).c_str(), &hints, &found) != 0) return false;
+    addresses_ = found;
+    next_ = found;
+    return true;
 }
 
 void TcpConnector::connect_next() {

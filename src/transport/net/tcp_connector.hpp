@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "loop/deferred.hpp"
 #include "loop/timer.hpp"
 #include "loop/uv_handle.hpp"
 #include "util/error.hpp"
@@ -39,6 +40,7 @@ public:
 
 private:
     void resolve(double timeout);
+    bool take_numeric_address();
     void connect_next();
     void finish(int fd, Error error);
     std::string where() const;
@@ -48,6 +50,7 @@ private:
     int port_;
     Done done_;
     Timer deadline_;
+    Deferred soon_;
     double timeout_ = 0;
     std::unique_ptr<uv_getaddrinfo_t> resolving_;
     struct addrinfo *addresses_ = nullptr;
