@@ -111,6 +111,19 @@ std::optional<Error> SshAuthenticator::step() {
         int rc = SSH_AUTH_ERROR;
         switch (stage_) {
             case Stage::None:
+                // With a key to offer, offer it at once rather than ask
+                // with "none" which methods the server takes: that costs a
+                // round trip, and OpenSSH answers every failed attempt
+                // after a deliberate delay (against user enumeration; ~8 ms
+                // here). A refused key brings the server's methods anyway.
+                if (!offered_key_first_) {
+                    offered_key_first_ = true;
+                    if (load_next_key()) {
+                        server_methods_ = SSH_AUTH_METHOD_PUBLICKEY;  // assumed until the server says
+                        stage_ = Stage::Key;
+                        continue;
+                    }
+                }
                 rc = ssh_userauth_none(session_, nullptr);
                 if (rc == SSH_AUTH_AGAIN) return std::nullopt;
                 if (rc == SSH_AUTH_SUCCESS) {
@@ -130,6 +143,7 @@ std::optional<Error> SshAuthenticator::step() {
                     return Error();
                 }
                 tried_.push_back("publickey " + key_path_);
+                if (rc != SSH_AUTH_ERROR) server_methods_ = ssh_userauth_list(session_, nullptr);
                 break;
             case Stage::Agent:
                 rc = ssh_userauth_agent(session_, nullptr);
