@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,19 @@ bool accepts(int port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// The same for a Unix socket: its file appears at bind(), before the
+// listen() that lets a client in.
+bool accepts(const std::string &socket_path) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (socket_path.size() >= sizeof addr.sun_path) throw std::runtime_error("socket path too long: " + socket_path);
+    std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
     bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
     ::close(fd);
     return ok;
@@ -259,7 +273,7 @@ std::unique_ptr<Lab> Lab::start(const Options &options) {
     if (options.agent) {
         lab->agent_socket_ = lab->dir_ + "/agent.sock";
         lab->agent_pid_ = spawn(lab->server_command({"ssh-agent", "-D", "-a", lab->agent_socket_}), "/dev/null", log);
-        for (int i = 0; i < 500 && !fs::exists(lab->agent_socket_); ++i)
+        for (int i = 0; i < 500 && alive(lab->agent_pid_) && !accepts(lab->agent_socket_); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         setenv("SSH_AUTH_SOCK", lab->agent_socket_.c_str(), 1);
         run({"ssh-add", "-q", lab->user_.key}, log);
