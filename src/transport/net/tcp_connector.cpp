@@ -52,7 +52,10 @@ void TcpConnector::resolve(double timeout) {
                                             " s" + (last_error_.empty() ? "" : " (" + last_error_ + ")")));
     });
     if (take_numeric_address()) {
-        soon_.call([this] { connect_next(); });
+        // Unless cancel() or the deadline came first.
+        soon_.call([this] {
+            if (done_) connect_next();
+        });
         return;
     }
     resolving_ = std::make_unique<uv_getaddrinfo_t>();
