@@ -116,13 +116,9 @@ std::optional<Error> SshAuthenticator::step() {
                 // round trip, and OpenSSH answers every failed attempt
                 // after a deliberate delay (against user enumeration; ~8 ms
                 // here). A refused key brings the server's methods anyway.
-                if (!offered_key_first_) {
-                    offered_key_first_ = true;
-                    if (load_next_key()) {
-                        server_methods_ = SSH_AUTH_METHOD_PUBLICKEY;  // assumed until the server says
-                        stage_ = Stage::Key;
-                        continue;
-                    }
+                if (next_key_ == 0 && load_next_key()) {
+                    stage_ = Stage::Key;
+                    continue;
                 }
                 rc = ssh_userauth_none(session_, nullptr);
                 if (rc == SSH_AUTH_AGAIN) return std::nullopt;
@@ -181,6 +177,13 @@ std::optional<Error> SshAuthenticator::step() {
         }
         if (rc == SSH_AUTH_ERROR && ssh_get_status(session_) & (SSH_CLOSED | SSH_CLOSED_ERROR))
             return Error(OTTO_ECONNECT, where_ + ": connection lost during authentication: " + ssh_get_error(session_));
+        if (stage_ == Stage::Key && server_methods_ == 0) {
+            // The key offered first failed on our side (libssh refusing its
+            // signature type, say), so the server never named its methods:
+            // ask with "none" as if no key had gone first.
+            stage_ = Stage::None;
+            continue;
+        }
         next_stage();
     }
 }

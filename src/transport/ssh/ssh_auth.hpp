@@ -38,7 +38,6 @@ private:
     std::string where_;
     Stage stage_ = Stage::None;
     int server_methods_ = 0;
-    bool offered_key_first_ = false;
     std::vector<std::string> keys_;
     size_t next_key_ = 0;
     ssh_key key_ = nullptr;
