@@ -102,28 +102,30 @@ bool alive(pid_t pid) {
     return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
 }
 
+// Whether a connection to `addr` is accepted (and closes it at once).
+bool connects(const sockaddr *addr, socklen_t len) {
+    int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool ok = ::connect(fd, addr, len) == 0;
+    ::close(fd);
+    return ok;
+}
+
 bool accepts(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
+    return connects(reinterpret_cast<sockaddr *>(&addr), sizeof addr);
 }
 
 // The same for a Unix socket: its file appears at bind(), before the
 // listen() that lets a client in.
 bool accepts(const std::string &socket_path) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (socket_path.size() >= sizeof addr.sun_path) throw std::runtime_error("socket path too long: " + socket_path);
     std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-    bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
+    return connects(reinterpret_cast<sockaddr *>(&addr), sizeof addr);
 }
 
 // Stops `pid` if its command line still names `marker` (a pid may have been

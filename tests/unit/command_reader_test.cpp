@@ -247,7 +247,7 @@ TEST(CommandReader, AnOutputSizeGuessChangesNothingButTheRoomTaken) {
     EXPECT_EQ(output_with_guess(small, 64u << 20, CommandReader::kDefaultRetainLimit, &capacity), "hi");
     EXPECT_LT(capacity, 4096u);
 
-    // A guess beyond the retention limit reserves no more than the limit.
+    // A guess beyond the retention limit: the limit still holds.
     std::string kept = output_with_guess(big, 64u << 20, 100, &capacity);
     EXPECT_EQ(kept.rfind(plain.output.substr(0, 20), 0), 0u);
     EXPECT_NE(kept.find("[otto: output truncated"), std::string::npos);
