@@ -215,9 +215,11 @@ OTTO_API int otto_context_opts_set_log_level(otto_context_opts *opts, int32_t mi
  * queue is full the oldest entry is dropped, and the next entry taken is an
  * OTTO_LOG_KIND_WARNING saying how many were. 0 (default): no queue. */
 OTTO_API int otto_context_opts_set_log_queue(otto_context_opts *opts, size_t capacity);
-/* At most `limit` of the context's SSH connections in their handshake (TCP
- * connect, key exchange, authentication) at once; the others wait their
- * turn, and their deadlines start when it comes. A fan-out to hundreds of
+/* At most `limit` of the context's SSH connections in their handshake (key
+ * exchange and authentication, which cost the servers CPU) at once; the
+ * others wait their turn once their TCP connect has completed, and the
+ * deadlines of those phases start when it comes. TCP connects take no turn:
+ * an unreachable host never delays another. A fan-out to hundreds of
  * hosts otherwise starts every key exchange at once, and where servers
  * share CPUs (virtual machines, containers, one sshd behind many names)
  * the last ones can run out of time inside the servers. Default 64, as
@@ -341,12 +343,25 @@ typedef enum otto_timing_e {
     OTTO_TIMING_ECHO_NEGOTIATION = 14 /* telnet: wait for the server to confirm it will not echo [3] */
 } otto_timing_t;
 
-/* SSH host key checking against a known_hosts file. */
+/* SSH host key checking against the known_hosts file (see
+ * otto_host_opts_set_known_hosts) and the system-wide
+ * /etc/ssh/ssh_known_hosts, read as OpenSSH reads them: plain, hashed
+ * ("|1|...") and wildcard host names, negations ("!name"), "[host]:port"
+ * entries off port 22. Under every policy but OFF the connection fails with
+ * OTTO_EHOSTKEY, naming the file and line, when an entry for the host lists
+ * a different key (the key "has changed"), when a "@revoked" entry lists the
+ * server's key (even if a plain entry lists it too), or when an entry for
+ * the host cannot be parsed or the file exists but cannot be read: such a
+ * host is never taken for new. "@cert-authority" entries are not host keys
+ * and count neither way. The files are read off the loop thread. */
 typedef enum otto_host_key_policy_e {
     /* Unknown hosts are trusted on first use and their key appended to the
-     * known_hosts file; a changed key is refused. */
+     * known_hosts file, once: a later connection finds it there. The append
+     * takes the file's lock without blocking any other host, retrying until
+     * the key exchange deadline (OTTO_TIMING_KEY_EXCHANGE), past which the
+     * connection fails with OTTO_EHOSTKEY saying the file stayed locked. */
     OTTO_HOST_KEY_ACCEPT_NEW = 0,
-    /* The key must already be in the known_hosts file. */
+    /* The key must already be in a known_hosts file. */
     OTTO_HOST_KEY_STRICT = 1,
     /* No check at all (one warning per host). */
     OTTO_HOST_KEY_OFF = 2
@@ -590,7 +605,12 @@ OTTO_API int otto_session_is_alive(const otto_session *session);
  * temporary file in the destination's directory (".NAME.otto-XXXXXXXX.tmp"),
  * which replaces the destination only when complete; a canceled or failed
  * write removes it. Under dry run nothing is contacted: transfers give NotRun
- * per file and file operations fail with OTTO_ENOTRUN.
+ * per file and file operations fail with OTTO_ENOTRUN. Every operation is
+ * bounded, keepalive or not: over SFTP, once the server has sent nothing
+ * for the host's OTTO_TIMING_COMMAND (30 s) while requests wait for it,
+ * they fail with OTTO_ETIMEDOUT (progress is bounded, not size: a long
+ * transfer that keeps moving goes on); shell commands have timeouts of
+ * their own.
  */
 
 /* Transfer options; copied at submission. */

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "otto.h"
+#include "util/clock.hpp"
 
 namespace otto {
 
@@ -15,8 +16,9 @@ const T *as(const sftp::Reply &reply) {
 
 }  // namespace
 
-SftpClient::SftpClient(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, std::string where)
-    : deferred_(loop), channel_(std::move(channel)), where_(std::move(where)) {}
+SftpClient::SftpClient(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, std::string where, double idle_timeout)
+    : deferred_(loop), channel_(std::move(channel)), where_(std::move(where)), idle_timeout_(idle_timeout),
+      idle_(loop) {}
 
 SftpClient::~SftpClient() { shutdown(); }
 
@@ -24,6 +26,7 @@ void SftpClient::start(Finished ready) {
     ready_ = std::move(ready);
     channel_->set_listener(this);
     write(sftp::encode_init());
+    watch_idle();
 }
 
 bool SftpClient::has_extension(const std::string &name) const {
@@ -41,6 +44,27 @@ void SftpClient::send(std::string packet, uint32_t id, ReplyDone done) {
     pending_.emplace(id, std::move(done));
     most_pending_ = std::max(most_pending_, pending_.size());
     write(std::move(packet));
+    if (!idle_.pending()) watch_idle();
+}
+
+// Progress, not size, is bounded: every byte from the server restarts the
+// wait, so a long transfer that keeps moving never times out.
+void SftpClient::watch_idle() {
+    if (broken_ || shut_down_ || (pending_.empty() && !ready_)) {
+        idle_.stop();
+        return;
+    }
+    idle_.start(idle_timeout_, [this] { on_idle(); });
+}
+
+void SftpClient::on_idle() {
+    size_t waiting = pending_.size() + (ready_ ? 1 : 0);
+    fail_all(Error(OTTO_ETIMEDOUT, where_ + ": the SFTP server sent nothing for " + format_seconds(idle_timeout_) +
+                                       " s while " + std::to_string(waiting) +
+                                       (waiting == 1 ? " request waited" : " requests waited") +
+                                       " (a cut link or a stopped server)"));
+    channel_->set_listener(nullptr);
+    channel_->close();
 }
 
 void SftpClient::write(std::string packet) {
@@ -56,8 +80,10 @@ void SftpClient::write(std::string packet) {
 
 void SftpClient::on_channel_data(const char *data, size_t size, bool is_stderr) {
     if (is_stderr || broken_ || shut_down_) return;  // the subsystem's stderr is not protocol
+    auto self = shared_from_this();                  // a reply's callback may drop the last owner
     reader_.feed(std::string_view(data, size));
     take_packets();
+    watch_idle();
 }
 
 void SftpClient::take_packets() {
@@ -96,6 +122,7 @@ void SftpClient::on_channel_ended(LossReason reason) {
 
 void SftpClient::fail_all(Error error) {
     broken_ = error;
+    idle_.stop();
     // On a later turn: the channel's end may be reported from deep inside
     // the connection's own closing, where a callback that opens a new
     // channel must not run. `self` keeps this client until then, even if
@@ -117,6 +144,7 @@ void SftpClient::fail_all(Error error) {
 void SftpClient::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
+    idle_.stop();
     ready_ = nullptr;
     pending_.clear();
     channel_->set_listener(nullptr);

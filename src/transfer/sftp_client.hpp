@@ -8,7 +8,8 @@
 // (permission denied) or OTTO_EFILE (anything else), the message naming the
 // host, the operation and the path and quoting the server. A broken stream,
 // the channel's end or the connection's loss fails every pending request
-// with OTTO_EIO. After shutdown() nothing is called back.
+// with OTTO_EIO; a server that answers nothing for the idle timeout, with
+// OTTO_ETIMEDOUT. After shutdown() nothing is called back.
 #pragma once
 
 #include <uv.h>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "loop/deferred.hpp"
+#include "loop/timer.hpp"
 #include "transfer/sftp_packet.hpp"
 #include "transport/ssh/ssh_channel.hpp"
 #include "util/error.hpp"
@@ -36,7 +38,10 @@ public:
     using ReplyDone = std::function<void(Error, sftp::Reply)>;
 
     // `where` names the host in messages ("ssh user@host:22").
-    SftpClient(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, std::string where);
+    // `idle_timeout`: while requests wait, the longest the server may send
+    // nothing before every request fails with OTTO_ETIMEDOUT and the
+    // channel is given up (a cut link, a frozen server); infinite: no bound.
+    SftpClient(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, std::string where, double idle_timeout);
     ~SftpClient();
     SftpClient(const SftpClient &) = delete;
     SftpClient &operator=(const SftpClient &) = delete;
@@ -86,6 +91,9 @@ private:
     // A request whose reply is just a status: OK or an Error.
     void expect_status(std::string packet, uint32_t id, std::string what, std::string path, Finished done);
     void fail_all(Error error);
+    // Runs the idle deadline while anything waits for the server.
+    void watch_idle();
+    void on_idle();
     void take_packets();
     Error status_error(const sftp::StatusReply &status, const std::string &what, const std::string &path) const;
     Error unexpected(const sftp::Reply &reply, const std::string &what, const std::string &path) const;
@@ -96,6 +104,8 @@ private:
     Deferred deferred_;
     std::shared_ptr<SshChannel> channel_;
     std::string where_;
+    double idle_timeout_;
+    Timer idle_;
     sftp::PacketReader reader_;
     Finished ready_;
     bool versioned_ = false;

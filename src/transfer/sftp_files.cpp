@@ -193,7 +193,8 @@ private:
                 return;
             }
             if (error) return opened(std::move(error));
-            starting_ = std::make_shared<SftpClient>(loop_, std::move(channel), where_);
+            starting_ =
+                std::make_shared<SftpClient>(loop_, std::move(channel), where_, backend_.config().command_timeout);
             starting_->start([this, alive](Error started) {
                 if (!alive.expired()) opened(std::move(started));
             });

@@ -77,7 +77,6 @@ HostKind ssh(std::string name, std::vector<std::string> shell, bool pty = true) 
     k.pty = pty;
     k.line_limit = pty ? 4000 : 0;
     k.shell = shell.empty() ? std::vector<std::string>{"bash", "--norc", "--noprofile"} : shell;
-    k.oneshot_timeout_kills_children = false;
     k.configure = [shell, pty](otto_host_opts *opts) {
         otto_lab::Lab &l = lab();
         EXPECT_EQ(otto_host_opts_set_pty(opts, pty ? 1 : 0), OTTO_OK);

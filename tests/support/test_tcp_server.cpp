@@ -67,6 +67,29 @@ TestTcpServer::Handler TestTcpServer::reset_after_first_read() {
     };
 }
 
+BlackHole::BlackHole() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr *>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    // A backlog of 0 queues one connection; a few more make sure it is full.
+    ::listen(listen_fd_, 0);
+    for (int i = 0; i < 3; ++i) {
+        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        (void)::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        queued_.push_back(fd);
+    }
+}
+
+BlackHole::~BlackHole() {
+    for (int fd : queued_) ::close(fd);
+    ::close(listen_fd_);
+}
+
 bool send_all(int fd, const std::string &bytes) {
     size_t sent = 0;
     while (sent < bytes.size()) {

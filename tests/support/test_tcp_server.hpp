@@ -46,6 +46,23 @@ private:
     std::thread acceptor_;
 };
 
+// A loopback port whose TCP connects never complete, as behind a firewall
+// that drops packets: its listener's accept queue is full and never
+// drained, so the kernel drops every further SYN.
+class BlackHole {
+public:
+    BlackHole();
+    ~BlackHole();
+    BlackHole(const BlackHole &) = delete;
+    BlackHole &operator=(const BlackHole &) = delete;
+    int port() const { return port_; }
+
+private:
+    int listen_fd_ = -1;
+    int port_ = 0;
+    std::vector<int> queued_;  // the connections that fill the queue
+};
+
 // Writes all of `bytes` to `fd`; false if the peer is gone.
 bool send_all(int fd, const std::string &bytes);
 

@@ -11,6 +11,12 @@
 
 namespace otto {
 
+namespace {
+// How long a closing host waits for the kills of its canceled commands to
+// start on the server (one round trip on a healthy connection).
+constexpr double kDetachedCommandsWait = 2.0;
+}  // namespace
+
 SshBackend::SshBackend(uv_loop_t *loop, const HostConfig &config, SshConnection::Log log,
                        std::shared_ptr<SlotGate> handshakes)
     : loop_(loop), config_(config), log_(std::move(log)), handshakes_(std::move(handshakes)),
@@ -101,7 +107,7 @@ std::shared_ptr<OneshotHandle> SshBackend::run_oneshot(const OneshotSpec &spec, 
     auto oneshot = std::make_shared<SshOneshot>(loop_, spec, std::move(lines), std::move(done));
     auto request = std::make_shared<Request>();
     request->spec.pty = false;
-    request->spec.command = spec.command;
+    request->spec.command = SshOneshot::command_line(spec.command);
     std::weak_ptr<SshOneshot> weak = oneshot;
     request->done = [weak](std::shared_ptr<SshChannel> channel, Error error) {
         if (auto o = weak.lock()) {
@@ -125,8 +131,13 @@ void SshBackend::shutdown(std::function<void()> done) {
     waiting_.clear();
     auto connections = std::move(connections_);
     connections_.clear();
-    for (auto &c : connections) c->close();
-    defer_unconditionally(loop_, std::move(done));
+    // The kills of canceled commands go out before the connection goes.
+    auto remaining = std::make_shared<size_t>(connections.size() + 1);
+    auto one_closed = [remaining, loop = loop_, done = std::move(done)] {
+        if (--*remaining == 0) defer_unconditionally(loop, done);
+    };
+    for (auto &c : connections) c->close_after_detached(kDetachedCommandsWait, one_closed);
+    one_closed();
 }
 
 void SshBackend::open_subsystem(const std::string &name, SshConnection::Opened done) {

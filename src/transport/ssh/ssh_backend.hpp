@@ -36,6 +36,7 @@ public:
     // server without the subsystem answers OTTO_ENOTSUP.
     void open_subsystem(const std::string &name, SshConnection::Opened done);
     const std::string &where() const { return where_; }
+    const HostConfig &config() const { return config_; }
 
 private:
     struct Request {

@@ -80,7 +80,16 @@ bool SshChannel::flush_writes() {
         outbound_.pop_front();
         if (done) done(0);
     }
+    if (eof_wanted_ && !eof_sent_ && outbound_.empty() && channel_ != nullptr) {
+        eof_sent_ = true;
+        ssh_channel_send_eof(channel_);
+    }
     return false;
+}
+
+void SshChannel::close_stdin() {
+    eof_wanted_ = true;
+    if (auto c = connection_.lock()) c->pump_soon();
 }
 
 void SshChannel::send_signal(const char *name) {

@@ -44,6 +44,9 @@ public:
     void write(std::string bytes, std::function<void(int status)> written);
     // A "signal" channel request (RFC 4254 6.9), e.g. "KILL".
     void send_signal(const char *name);
+    // Sends EOF once every queued write has gone: the remote command's
+    // stdin ends.
+    void close_stdin();
     void pause();
     void resume();
     // Hands everything that has already reached this process to the
@@ -94,6 +97,8 @@ private:
     std::deque<Chunk> inbound_;
     std::deque<PendingWrite> outbound_;
     bool paused_ = false;
+    bool eof_wanted_ = false;
+    bool eof_sent_ = false;
     bool remote_closed_ = false;
     bool ended_ = false;
     LossReason end_reason_ = LossReason::Eof;

@@ -2,6 +2,7 @@
 
 #include <libssh/callbacks.h>
 #include <libssh/server.h>  // ssh_send_keepalive (a client call despite its header)
+#include <unistd.h>
 
 #include <algorithm>
 #include <mutex>
@@ -54,7 +55,7 @@ struct SshConnection::PendingOpen {
 
 SshConnection::SshConnection(uv_loop_t *loop, const HostConfig &config, Log log, std::shared_ptr<SlotGate> handshakes)
     : loop_(loop), config_(config), log_(std::move(log)), handshakes_(std::move(handshakes)), phase_deadline_(loop),
-      safety_(loop), keepalive_(loop), deferred_(loop) {
+      safety_(loop), keepalive_(loop), deferred_(loop), drain_limit_(loop) {
     init_libssh_once();
     if (config_.port <= 0) config_.port = 22;
 }
@@ -90,18 +91,7 @@ void SshConnection::connect(std::function<void(Error)> done) {
     }
     waiting_.push_back(std::move(done));
     phase_ = Phase::Connecting;
-    if (!handshakes_) {
-        start_tcp();
-        return;
-    }
-    std::weak_ptr<SshConnection> weak = weak_from_this();
-    handshakes_->acquire([weak](std::unique_ptr<SlotGate::Slot> slot) {
-        auto self = weak.lock();
-        // Closed while it waited: the slot goes to the next one at once.
-        if (!self || self->phase_ != Phase::Connecting) return;
-        self->handshake_slot_ = std::move(slot);
-        self->start_tcp();
-    });
+    start_tcp();
 }
 
 void SshConnection::start_tcp() {
@@ -118,6 +108,10 @@ void SshConnection::start_phase_deadline(double seconds, const std::string &what
     });
 }
 
+// Only the key exchange and authentication wait for a turn of the
+// handshake limit: they are what costs the servers CPU. A TCP connect costs
+// them nothing, and one that hangs (an unreachable host) must not hold a
+// turn that reachable hosts wait for.
 void SshConnection::on_tcp_connected(int fd, Error error) {
     connector_.reset();
     if (error) {
@@ -125,13 +119,27 @@ void SshConnection::on_tcp_connected(int fd, Error error) {
         fail(std::move(error));
         return;
     }
+    fd_ = fd;  // closed by close() until a session takes it
+    if (!handshakes_) {
+        start_session();
+        return;
+    }
+    std::weak_ptr<SshConnection> weak = weak_from_this();
+    handshakes_->acquire([weak](std::unique_ptr<SlotGate::Slot> slot) {
+        auto self = weak.lock();
+        // Closed while it waited: the slot goes to the next one at once.
+        if (!self || self->phase_ != Phase::Connecting) return;
+        self->handshake_slot_ = std::move(slot);
+        self->start_session();
+    });
+}
+
+void SshConnection::start_session() {
     session_ = ssh_new();
     if (session_ == nullptr) {
-        ::close(fd);
         fail(Error(OTTO_ENOMEM, where() + ": cannot allocate an SSH session"));
         return;
     }
-    fd_ = fd;
     int verbosity = SSH_LOG_NOLOG;
     bool no = false;
     int port = config_.port;
@@ -142,7 +150,7 @@ void SshConnection::on_tcp_connected(int fd, Error error) {
     ssh_options_set(session_, SSH_OPTIONS_PORT, &port);
     ssh_options_set(session_, SSH_OPTIONS_USER, config_.user.c_str());
     ssh_options_set(session_, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
-    ssh_options_set(session_, SSH_OPTIONS_FD, &fd_);  // libssh owns and closes it from now on
+    ssh_options_set(session_, SSH_OPTIONS_FD, &fd_);  // closed by close() below, see there
     int nodelay = 1;
     ssh_options_set(session_, SSH_OPTIONS_NODELAY, &nodelay);
     static const std::pair<int, std::vector<ssh_options_e>> kAlgorithmOptions[] = {
@@ -176,7 +184,8 @@ void SshConnection::on_tcp_connected(int fd, Error error) {
 void SshConnection::step() {
     if (phase_ == Phase::KeyExchange) step_key_exchange();
     if (phase_ == Phase::Authenticating) step_auth();
-    if (session_ != nullptr && phase_ != Phase::Failed && phase_ != Phase::Closed) rearm();
+    // Ready connections rearm in pump(); a host key check watches nothing.
+    if (phase_ == Phase::KeyExchange || phase_ == Phase::Authenticating) rearm();
 }
 
 void SshConnection::step_key_exchange() {
@@ -189,10 +198,26 @@ void SshConnection::step_key_exchange() {
     check_host_key();
 }
 
+// The known_hosts files are read (and appended to) on the thread pool. The
+// socket is not watched meanwhile: libssh waits for our next request, and a
+// readable socket nobody reads would wake the loop again and again.
 void SshConnection::check_host_key() {
-    Error error = verify_host_key(session_, config_, where(), [this](const std::string &warning) {
-        log(OTTO_LOG_WARNING, OTTO_LOG_KIND_WARNING, warning);
+    phase_ = Phase::CheckingHostKey;
+    if (poll_.initialized()) uv_poll_stop(poll_.get());
+    polled_events_ = 0;
+    phase_deadline_.start(config_.ssh.kex_timeout, [this, seconds = config_.ssh.kex_timeout] {
+        std::string what = host_key_ ? host_key_->waiting_for() : "checking the host key";
+        fail(Error(OTTO_EHOSTKEY, where() + ": " + what + ": timed out after " + format_seconds(seconds) + " s"));
     });
+    auto warn = [this](const std::string &warning) { log(OTTO_LOG_WARNING, OTTO_LOG_KIND_WARNING, warning); };
+    auto check = HostKeyCheck::start(loop_, session_, config_, where(), warn,
+                                     [this](Error error) { host_key_checked(std::move(error)); });
+    // Policy off decides at once, inside start(); the rest finish later.
+    if (phase_ == Phase::CheckingHostKey) host_key_ = std::move(check);
+}
+
+void SshConnection::host_key_checked(Error error) {
+    const bool later = host_key_ != nullptr;  // not from inside check_host_key()
     if (error) {
         fail(std::move(error));
         return;
@@ -200,6 +225,7 @@ void SshConnection::check_host_key() {
     phase_ = Phase::Authenticating;
     auth_ = std::make_unique<SshAuthenticator>(session_, config_, where());
     start_phase_deadline(config_.ssh.auth_timeout, "authentication");
+    if (later) step();
 }
 
 void SshConnection::step_auth() {
@@ -215,6 +241,7 @@ void SshConnection::step_auth() {
 
 void SshConnection::become_ready() {
     phase_deadline_.stop();
+    host_key_.reset();
     handshake_slot_.reset();
     auth_.reset();
     phase_ = Phase::Ready;
@@ -456,6 +483,40 @@ void SshConnection::channel_closed(SshChannel *channel) {
     if (phase_ == Phase::Ready) pump_soon();  // CLOSE goes out with the next flush
 }
 
+// --- detached commands ----------------------------------------------------------
+
+void SshConnection::run_detached(const std::string &command) {
+    if (phase_ != Phase::Ready) return;
+    SshChannelSpec spec;
+    spec.pty = false;
+    spec.command = command;
+    ++detached_;
+    std::weak_ptr<SshConnection> weak = weak_from_this();
+    // Once the command is started it needs nothing more from the channel.
+    open_channel(spec, [weak](std::shared_ptr<SshChannel> channel, Error) {
+        if (channel) channel->close();
+        auto self = weak.lock();
+        if (!self || --self->detached_ > 0) return;
+        if (auto drained = std::exchange(self->drained_, nullptr)) drained();
+    });
+}
+
+void SshConnection::close_after_detached(double limit, std::function<void()> closed) {
+    if (detached_ == 0) {
+        close();
+        closed();
+        return;
+    }
+    drained_ = [self = shared_from_this(), closed = std::move(closed)] {
+        self->drain_limit_.stop();
+        self->close();
+        closed();
+    };
+    drain_limit_.start(limit, [this] {
+        if (auto drained = std::exchange(drained_, nullptr)) drained();
+    });
+}
+
 // --- keepalive, loss, close ----------------------------------------------------
 
 void SshConnection::start_keepalive() {
@@ -526,16 +587,30 @@ void SshConnection::close() {
     shells_in_use_ = 0;
     poll_.reset();  // stop watching before libssh closes the descriptor
     auth_.reset();
+    host_key_.reset();
     if (event_ != nullptr) {
         ssh_event_remove_session(event_, session_);
         ssh_event_free(event_);
         event_ = nullptr;
     }
     if (session_ != nullptr) {
-        if (!was_failed) ssh_disconnect(session_);
+        // libssh never closes a socket it was handed (SSH_OPTIONS_FD) at
+        // ssh_disconnect, and forgets it there: close it here, or every
+        // orderly close leaks it and keeps the server's session alive. Without
+        // a disconnect, ssh_free closes the socket itself unless libssh
+        // already did (some of its error paths do): it is not ours to close.
+        socket_t forgotten = SSH_INVALID_SOCKET;
+        if (!was_failed) {
+            forgotten = ssh_get_fd(session_);
+            ssh_disconnect(session_);
+        }
         ssh_free(session_);
         session_ = nullptr;
+        if (forgotten != SSH_INVALID_SOCKET) ::close(forgotten);
+    } else if (fd_ >= 0) {
+        ::close(fd_);  // connected, still waiting for a handshake turn
     }
+    fd_ = -1;
     counter_.reset();
 }
 

@@ -26,6 +26,7 @@ namespace otto {
 
 class TcpConnector;
 class SshAuthenticator;
+class HostKeyCheck;
 
 struct SshChannelSpec {
     bool pty = true;
@@ -75,6 +76,16 @@ public:
     // Ends the connection: open channels end as lost, waiting callers fail.
     void close();
 
+    // Runs `command` on a channel of its own, closed as soon as the command
+    // has started; nothing is reported back. For signalling processes that
+    // other channels started (remote_process_group.hpp). Does nothing on a
+    // connection that is not up.
+    void run_detached(const std::string &command);
+    // Closes once every detached command has started, or after `limit`
+    // seconds, then runs `closed`: a host closing right after canceling
+    // its commands still ends them on the server.
+    void close_after_detached(double limit, std::function<void()> closed);
+
     // --- for channels ---
     void pump_soon();
     // Processes what has arrived right now (before a deadline decides).
@@ -83,13 +94,15 @@ public:
     std::string where() const;
 
 private:
-    enum class Phase { Idle, Connecting, KeyExchange, Authenticating, Ready, Failed, Closed };
+    enum class Phase { Idle, Connecting, KeyExchange, CheckingHostKey, Authenticating, Ready, Failed, Closed };
     struct PendingOpen;
 
     void on_tcp_connected(int fd, Error error);
+    void start_session();
     void step();
     void step_key_exchange();
     void check_host_key();
+    void host_key_checked(Error error);
     void step_auth();
     void become_ready();
     void fail(Error error);
@@ -120,7 +133,7 @@ private:
     std::vector<std::function<void(Error)>> waiting_;
     std::shared_ptr<TcpConnector> connector_;
     std::shared_ptr<SlotGate> handshakes_;
-    std::unique_ptr<SlotGate::Slot> handshake_slot_;  // held from TCP connect to ready or failed
+    std::unique_ptr<SlotGate::Slot> handshake_slot_;  // held from key exchange to ready or failed
 
     ssh_session session_ = nullptr;
     ssh_event event_ = nullptr;
@@ -129,6 +142,7 @@ private:
     UvHandle<uv_poll_t> poll_;
     int polled_events_ = 0;
     std::unique_ptr<SshAuthenticator> auth_;
+    std::shared_ptr<HostKeyCheck> host_key_;  // while the key is being checked
 
     Timer phase_deadline_;
     Timer safety_;
@@ -142,6 +156,9 @@ private:
     int channels_in_use_ = 0;
     int shells_in_use_ = 0;
     std::function<void()> slot_freed_;
+    int detached_ = 0;               // detached commands not yet started
+    std::function<void()> drained_;  // close_after_detached's end
+    Timer drain_limit_;
     uint64_t packets_seen_ = 0;
     int keepalive_misses_ = 0;
 };

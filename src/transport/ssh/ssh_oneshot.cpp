@@ -5,10 +5,20 @@
 
 namespace otto {
 
+namespace {
+// The pid's line comes first; this much output without it means it never will.
+constexpr size_t kPidScanLimit = 4096;
+}  // namespace
+
 SshOneshot::SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done)
     : spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), timeout_(loop),
-      started_(Clock::now()) {
+      started_(Clock::now()), pid_(kPidScanLimit) {
     out_.size_guess = spec_.output_guess;
+}
+
+std::string SshOneshot::command_line(const std::string &command) {
+    // On a line of its own: the command follows verbatim.
+    return announce_pid_statement() + "\n" + command;
 }
 
 SshOneshot::~SshOneshot() {
@@ -25,8 +35,8 @@ void SshOneshot::start() {
         if (finished_) return;                   // ...and it may have been the end
         if (channel_) {
             // Without a PTY, closing the channel alone would leave the command
-            // running on the server: ask sshd to kill it first.
-            channel_->send_signal("KILL");
+            // running on the server.
+            kill_remote();
         } else if (give_up_) {
             give_up_();  // still waiting for a connection or a slot
         }
@@ -46,17 +56,34 @@ void SshOneshot::attach(std::shared_ptr<SshChannel> channel, Error error) {
     }
     channel_ = std::move(channel);
     channel_->set_listener(this);
+    channel_->close_stdin();
+}
+
+void SshOneshot::kill_remote() {
+    // Servers with privilege separation honour a signal request; a kill of
+    // the process group over another channel works on all of them.
+    channel_->send_signal("KILL");
+    auto connection = channel_->connection();
+    if (connection && !pid_.pid().empty()) signal_remote_group(*connection, pid_.pid(), "KILL");
 }
 
 void SshOneshot::on_channel_data(const char *data, size_t size, bool is_stderr) {
+    if (is_stderr || pid_.done()) {
+        take_output(std::string_view(data, size), is_stderr);
+        return;
+    }
+    pid_.feed(std::string_view(data, size), [this](std::string_view bytes) { take_output(bytes, false); });
+}
+
+void SshOneshot::take_output(std::string_view bytes, bool is_stderr) {
     Stream &s = is_stderr ? err_ : out_;
-    std::string_view bytes(data, size);
     s.keep(bytes, spec_.retain_limit);
     otto_event_kind_t kind = is_stderr ? OTTO_EVENT_STDERR_LINE : OTTO_EVENT_OUTPUT_LINE;
     if (line_sink_) s.lines.feed(bytes, [&](std::string_view line) { line_sink_(kind, line); });
 }
 
 void SshOneshot::on_channel_ended(LossReason reason) {
+    pid_.flush([this](std::string_view bytes) { take_output(bytes, false); });
     if (line_sink_) {
         out_.lines.flush([&](std::string_view line) { line_sink_(OTTO_EVENT_OUTPUT_LINE, line); });
         err_.lines.flush([&](std::string_view line) { line_sink_(OTTO_EVENT_STDERR_LINE, line); });
@@ -107,7 +134,7 @@ void SshOneshot::finish(CommandResult result) {
 void SshOneshot::cancel() {
     done_ = nullptr;
     line_sink_ = nullptr;
-    if (channel_) channel_->send_signal("KILL");
+    if (channel_) kill_remote();
     if (!channel_ && give_up_) give_up_();
     finish({});
 }

@@ -1,5 +1,6 @@
 // A one-shot command over SSH: an exec channel without a PTY, so stdout and
-// stderr stay apart and the result carries the exit status or signal. The
+// stderr stay apart and the result carries the exit status or signal. Its
+// stdin is empty (as with `ssh -n`): a command reading it ends at once. The
 // timeout covers getting the channel too (connecting, queueing for a slot).
 #pragma once
 
@@ -9,6 +10,7 @@
 #include "host/host_backend.hpp"
 #include "loop/timer.hpp"
 #include "transport/oneshot_output.hpp"
+#include "transport/ssh/remote_process_group.hpp"
 #include "transport/ssh/ssh_channel.hpp"
 #include "util/clock.hpp"
 
@@ -22,6 +24,11 @@ public:
 
     SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines, Done done);
     ~SshOneshot() override;
+
+    // What the exec channel runs: the command, after a statement telling
+    // its shell's pid, so that a timeout, a cancel or a closed host can end
+    // everything the command started.
+    static std::string command_line(const std::string &command);
 
     // Starts the timeout; then the backend hands over the channel (or an
     // error) with attach().
@@ -38,6 +45,9 @@ private:
     void on_channel_ended(LossReason reason) override;
     void on_channel_exit_status(int status) override { exit_status_ = status; }
     void on_channel_exit_signal(const std::string &signal) override { exit_signal_ = signal; }
+    void take_output(std::string_view bytes, bool is_stderr);
+    // Ends the command's whole process group on the server.
+    void kill_remote();
     void finish(CommandResult result);
     CommandResult result_with(int32_t status, int32_t retcode, const std::string &headline, bool timed_out);
 
@@ -49,6 +59,7 @@ private:
     std::shared_ptr<SshChannel> channel_;
     Stream out_;
     Stream err_;
+    PidAnnouncement pid_;  // the first line of stdout (see SshOneshot::command_line)
     std::optional<int> exit_status_;
     std::optional<std::string> exit_signal_;
     bool finished_ = false;

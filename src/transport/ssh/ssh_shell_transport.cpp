@@ -15,57 +15,29 @@ namespace {
 // marker). The shell traps SIGINT, since an interrupt reaches its whole
 // process group and the shell must outlive the command it interrupts (a
 // handler, unlike an ignored signal, is reset in the commands the shell
-// starts). It tells its pid, which leads that process group (sshd starts
-// it in a session of its own), before the session's handshake, whose
-// reader skips whatever precedes it.
-constexpr std::string_view kPidMarker = "otto-shell-pid:";
-const std::string kPipesSetup = "exec 2>&1; trap : INT; echo " + std::string(kPidMarker) + "$$.\n";
-// The marker is looked for in this much of the first output only.
+// starts). It tells its pid (remote_process_group.hpp) before the session's
+// handshake, whose reader skips whatever precedes it.
+const std::string kPipesSetup = "exec 2>&1; trap : INT; " + announce_pid_statement() + "\n";
+// The pid is looked for in this much of the first output only.
 constexpr size_t kPidScanLimit = 4096;
 
 }  // namespace
 
 SshShellTransport::SshShellTransport(uv_loop_t *loop, std::shared_ptr<SshChannel> channel, double close_wait, bool pty)
-    : channel_(std::move(channel)), close_wait_(close_wait), pty_(pty), close_timer_(loop), deferred_(loop) {
+    : channel_(std::move(channel)), close_wait_(close_wait), pty_(pty), pid_(pty ? 0 : kPidScanLimit),
+      close_timer_(loop), deferred_(loop) {
     channel_->set_listener(this);
     if (!pty_) channel_->write(kPipesSetup, {});
 }
 
-void SshShellTransport::watch_for_pid(const char *data, size_t size) {
-    pid_scan_.append(data, std::min(size, kPidScanLimit - pid_scan_.size()));
-    size_t at = pid_scan_.find(kPidMarker);
-    if (at != std::string::npos) {
-        size_t digits = at + kPidMarker.size();
-        size_t end = pid_scan_.find('.', digits);
-        if (end == std::string::npos) return;  // the rest has not arrived yet
-        std::string pid = pid_scan_.substr(digits, end - digits);
-        if (!pid.empty() && pid.size() < 12 && pid.find_first_not_of("0123456789") == std::string::npos)
-            shell_pid_ = pid;
-    } else if (pid_scan_.size() < kPidScanLimit) {
-        return;
-    }
-    pid_scan_done_ = true;
-    pid_scan_.clear();
-    pid_scan_.shrink_to_fit();
-}
-
-// sshd delivers a "signal" request to the shell's process group only under
-// privilege separation, which root logins go without; a kill run on a
-// second channel of the same connection works for every user. The signal
-// request remains for a shell whose pid is unknown.
+// A signal request remains for a shell whose pid is unknown.
 void SshShellTransport::signal_shell_group(const std::string &signal) {
     auto connection = channel_->connection();
-    if (shell_pid_.empty() || !connection) {
+    if (pid_.pid().empty() || !connection) {
         channel_->send_signal(signal.c_str());
         return;
     }
-    SshChannelSpec spec;
-    spec.pty = false;
-    spec.command = "kill -s " + signal + " -- -" + shell_pid_ + " 2>/dev/null || kill -s " + signal + " " + shell_pid_;
-    // Once the command is started it needs nothing more from the channel.
-    connection->open_channel(spec, [](std::shared_ptr<SshChannel> channel, Error) {
-        if (channel) channel->close();
-    });
+    signal_remote_group(*connection, pid_.pid(), signal);
 }
 
 SshShellTransport::~SshShellTransport() {
@@ -91,10 +63,16 @@ void SshShellTransport::interrupt() {
 }
 
 void SshShellTransport::on_channel_data(const char *data, size_t size, bool) {
-    if (!pty_ && !pid_scan_done_) watch_for_pid(data, size);
     // A PTY merges stderr into stdout; anything on the stderr stream is
     // output all the same.
-    if (listener_ != nullptr) listener_->on_transport_data(data, size);
+    auto pass_on = [this](std::string_view bytes) {
+        if (listener_ != nullptr) listener_->on_transport_data(bytes.data(), bytes.size());
+    };
+    if (pid_.done()) {
+        pass_on(std::string_view(data, size));
+        return;
+    }
+    pid_.feed(std::string_view(data, size), pass_on);
 }
 
 void SshShellTransport::on_channel_ended(LossReason reason) {

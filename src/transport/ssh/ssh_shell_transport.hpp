@@ -9,6 +9,7 @@
 #include "loop/deferred.hpp"
 #include "loop/timer.hpp"
 #include "transport/shell_transport.hpp"
+#include "transport/ssh/remote_process_group.hpp"
 #include "transport/ssh/ssh_channel.hpp"
 
 namespace otto {
@@ -31,16 +32,12 @@ private:
     void on_channel_data(const char *data, size_t size, bool is_stderr) override;
     void on_channel_ended(LossReason reason) override;
     void finish_close();
-    // Pipes: finds the pid the shell tells at its start (see kPipesSetup).
-    void watch_for_pid(const char *data, size_t size);
     void signal_shell_group(const std::string &signal);
 
     std::shared_ptr<SshChannel> channel_;
     double close_wait_;
     bool pty_;
-    std::string pid_scan_;
-    bool pid_scan_done_ = false;
-    std::string shell_pid_;  // digits; empty while unknown
+    PidAnnouncement pid_;  // pipes: the pid the shell tells at its start
     ShellTransport::Listener *listener_ = nullptr;
     bool closing_ = false;
     std::function<void()> closed_;
