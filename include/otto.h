@@ -337,7 +337,8 @@ typedef enum otto_timing_e {
     OTTO_TIMING_KEY_EXCHANGE = 10,    /* SSH: banner and key exchange [10] */
     OTTO_TIMING_AUTH = 11,            /* SSH: authentication [10] */
     OTTO_TIMING_CHANNEL_OPEN = 12,    /* SSH: opening a channel with its PTY and shell or command [10] */
-    OTTO_TIMING_LOGIN = 13,           /* telnet: each wait for a login or password prompt [10] */
+    OTTO_TIMING_LOGIN = 13,           /* telnet: each wait for a login or password prompt, and for the answer
+                                       * to the password (at most 5 s of it, see otto_host_new_telnet) [10] */
     OTTO_TIMING_ECHO_NEGOTIATION = 14 /* telnet: wait for the server to confirm it will not echo [3] */
 } otto_timing_t;
 
@@ -452,7 +453,23 @@ OTTO_API int otto_host_new_ssh(otto_host **out, otto_context *ctx, const char *a
  * named, and those serving one-shots) is a connection of its own, logged in
  * and brought to the READY handshake. Newlines go out as a lone CR. A
  * refused login is OTTO_EAUTH, a prompt that never comes OTTO_ETIMEDOUT;
- * both within their deadlines. */
+ * both within their deadlines.
+ * After the password (or the login, when no password is set) otto types
+ * nothing until the console's answer is known, so that a refused login
+ * never reads otto's shell setup as the next login name:
+ *   - a line saying the login failed ("Login incorrect", "Authentication
+ *     failed", "Access denied", "Permission denied"), a prompt otto
+ *     answered shown again, or a last line ending in "login:", "Username:"
+ *     or "Password:" once the console is quiet: OTTO_EAUTH, with the
+ *     message "<telnet user@address:port>: the login was refused (the
+ *     server said "...")", quoting at most 100 printable characters;
+ *   - a last line ending like a shell prompt ('$', '#', '>' or '%'), or any
+ *     other text followed by 0.5 s of quiet: logged in, the handshake
+ *     starts;
+ *   - anything else (nothing but line ends, or text that never pauses):
+ *     the handshake starts after 5 s (the login timeout if shorter), when
+ *     login programs would have refused; a refusal that shows during the
+ *     handshake still ends it with OTTO_EAUTH. */
 OTTO_API int otto_host_new_telnet(otto_host **out, otto_context *ctx, const char *address, const char *user,
                                   const otto_host_opts *opts);
 
