@@ -544,7 +544,15 @@ OTTO_API size_t otto_commands_count(const otto_commands *commands);
 
 /* Runs one command in the persistent shell. Result: otto_op_run_result(). A
  * command that ran and failed is a result (Failed), not an op error; a
- * timeout or a lost shell is a result with status Error. */
+ * timeout or a lost shell is a result with status Error.
+ * Each command's output and exit code are its own: its begin and end
+ * markers carry nonces drawn for it alone, and whatever arrives before its
+ * begin marker is passed over, so nothing an earlier command left behind
+ * (late output of its jobs, end lines forged from what it could see of its
+ * own frame, such as $BASH_COMMAND in a DEBUG trap) lands on a later one.
+ * A command may still misreport its own result that way. After a timeout
+ * the shell counts as recovered only when it answers a probe carrying a
+ * nonce of its own; otherwise the session is lost. */
 OTTO_API int otto_host_run(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
                            otto_op_cb cb, void *user_data);
 /* Runs a list in order; a failure does not stop it. */
