@@ -339,7 +339,8 @@ typedef enum otto_timing_e {
     OTTO_TIMING_KEY_EXCHANGE = 10,    /* SSH: banner and key exchange [10] */
     OTTO_TIMING_AUTH = 11,            /* SSH: authentication [10] */
     OTTO_TIMING_CHANNEL_OPEN = 12,    /* SSH: opening a channel with its PTY and shell or command [10] */
-    OTTO_TIMING_LOGIN = 13,           /* telnet: each wait for a login or password prompt [10] */
+    OTTO_TIMING_LOGIN = 13,           /* telnet: each wait for a login or password prompt, and for the answer
+                                       * to the password (at most 5 s of it, see otto_host_new_telnet) [10] */
     OTTO_TIMING_ECHO_NEGOTIATION = 14 /* telnet: wait for the server to confirm it will not echo [3] */
 } otto_timing_t;
 
@@ -467,7 +468,23 @@ OTTO_API int otto_host_new_ssh(otto_host **out, otto_context *ctx, const char *a
  * named, and those serving one-shots) is a connection of its own, logged in
  * and brought to the READY handshake. Newlines go out as a lone CR. A
  * refused login is OTTO_EAUTH, a prompt that never comes OTTO_ETIMEDOUT;
- * both within their deadlines. */
+ * both within their deadlines.
+ * After the password (or the login, when no password is set) otto types
+ * nothing until the console's answer is known, so that a refused login
+ * never reads otto's shell setup as the next login name:
+ *   - a line saying the login failed ("Login incorrect", "Authentication
+ *     failed", "Access denied", "Permission denied"), a prompt otto
+ *     answered shown again, or a last line ending in "login:", "Username:"
+ *     or "Password:" once the console is quiet: OTTO_EAUTH, with the
+ *     message "<telnet user@address:port>: the login was refused (the
+ *     server said "...")", quoting at most 100 printable characters;
+ *   - a last line ending like a shell prompt ('$', '#', '>' or '%'), or any
+ *     other text followed by 0.5 s of quiet: logged in, the handshake
+ *     starts;
+ *   - anything else (nothing but line ends, or text that never pauses):
+ *     the handshake starts after 5 s (the login timeout if shorter), when
+ *     login programs would have refused; a refusal that shows during the
+ *     handshake still ends it with OTTO_EAUTH. */
 OTTO_API int otto_host_new_telnet(otto_host **out, otto_context *ctx, const char *address, const char *user,
                                   const otto_host_opts *opts);
 
@@ -542,7 +559,15 @@ OTTO_API size_t otto_commands_count(const otto_commands *commands);
 
 /* Runs one command in the persistent shell. Result: otto_op_run_result(). A
  * command that ran and failed is a result (Failed), not an op error; a
- * timeout or a lost shell is a result with status Error. */
+ * timeout or a lost shell is a result with status Error.
+ * Each command's output and exit code are its own: its begin and end
+ * markers carry nonces drawn for it alone, and whatever arrives before its
+ * begin marker is passed over, so nothing an earlier command left behind
+ * (late output of its jobs, end lines forged from what it could see of its
+ * own frame, such as $BASH_COMMAND in a DEBUG trap) lands on a later one.
+ * A command may still misreport its own result that way. After a timeout
+ * the shell counts as recovered only when it answers a probe carrying a
+ * nonce of its own; otherwise the session is lost. */
 OTTO_API int otto_host_run(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
                            otto_op_cb cb, void *user_data);
 /* Runs a list in order; a failure does not stop it. */

@@ -1,6 +1,7 @@
 #include "session/command_reader.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "util/output_guess.hpp"
 #include "util/without_cr.hpp"
@@ -15,8 +16,9 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 }  // namespace
 
-CommandReader::CommandReader(const Token &token, const std::vector<Expect> *expects, uint64_t retain_limit)
-    : token_(token), expects_(expects), retain_limit_(retain_limit) {}
+CommandReader::CommandReader(const Token &token, FrameMarkers markers, const std::vector<Expect> *expects,
+                             uint64_t retain_limit)
+    : token_(token), markers_(std::move(markers)), expects_(expects), retain_limit_(retain_limit) {}
 
 bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
     while (phase_ != Phase::Done) {
@@ -38,8 +40,9 @@ bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
     return true;
 }
 
-std::optional<int> CommandReader::feed_until_recovered(LineBuffer &buffer) {
+std::optional<int> CommandReader::feed_until_recovered(LineBuffer &buffer, std::string_view recover_kind) {
     draining_ = true;
+    recover_kind_ = recover_kind;
     while (!recovered_code_) {
         std::string_view view = buffer.view();
         size_t nl = view.find('\n', newline_scan_);
@@ -61,7 +64,7 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
     };
 
     if (draining_) {
-        if (auto recovered = find_numbered_marker(raw, token_, "RECOVER__")) {
+        if (auto recovered = find_numbered_marker(raw, token_, recover_kind_)) {
             // What precedes the reply on its line is the shell's prompt.
             recovered_code_ = recovered->code;
             next_line(recovered->end);
@@ -69,10 +72,11 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
         }
     }
 
-    auto end = find_numbered_marker(raw, token_, "END__");
+    auto end = find_numbered_marker(raw, token_, markers_.end_kind());
 
     if (phase_ == Phase::BeforeBegin) {
         if (end && !draining_) {
+            // This frame's END without its BEGIN: the shell rejected the frame.
             rejected_ = true;
             exit_code_ = end->code;
             phase_ = Phase::Done;
@@ -80,7 +84,7 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
             return;
         }
         std::string_view clean = without_cr(raw, scratch_);
-        if (ends_with(clean, token_.begin())) {
+        if (ends_with(clean, markers_.begin())) {
             phase_ = Phase::Output;
         } else if (!draining_) {
             keep_pre_begin(clean);
@@ -159,7 +163,13 @@ void CommandReader::retain(std::string_view clean_line) {
 }
 
 void CommandReader::keep_pre_begin(std::string_view clean_line) {
-    if (clean_line.find(token_.text()) != std::string_view::npos) return;
+    if (clean_line.find(token_.text()) != std::string_view::npos) {
+        // An earlier frame's marker (its END, maybe forged, or its echo):
+        // what came before it is that frame's, not this one's message.
+        pre_begin_lines_.clear();
+        pre_begin_bytes_ = 0;
+        return;
+    }
     if (pre_begin_bytes_ + clean_line.size() > kPreBeginKeep) return;
     pre_begin_bytes_ += clean_line.size();
     pre_begin_lines_.emplace_back(clean_line);

@@ -1,7 +1,9 @@
 // Reads one framed command's result out of the session's byte stream
-// (SESSION-PROTOCOL §5 and §6): finds BEGIN and END, turns the lines between
-// them into output and streamed lines, and fires expects on the current
-// line. Pure logic over a LineBuffer: no I/O, no timers, so it is tested with
+// (SESSION-PROTOCOL §5 and §6): finds this frame's BEGIN and END, turns the
+// lines between them into output and streamed lines, and fires expects on
+// the current line. Whatever comes before this frame's BEGIN (an earlier
+// command's late output, its END lines, forged or not) is passed over.
+// Pure logic over a LineBuffer: no I/O, no timers, so it is tested with
 // arbitrary splits of the input.
 #pragma once
 
@@ -39,7 +41,8 @@ public:
     // Regexes see new bytes plus this much already-scanned tail (§5.9).
     static constexpr size_t kRegexWindow = 8 * 1024;
 
-    CommandReader(const Token &token, const std::vector<Expect> *expects, uint64_t retain_limit);
+    // `markers` are those of the frame written for this command.
+    CommandReader(const Token &token, FrameMarkers markers, const std::vector<Expect> *expects, uint64_t retain_limit);
 
     // Consumes complete lines (and fires expects on the partial last line)
     // from `buffer`. Returns true once END has been read; the bytes after END
@@ -47,8 +50,9 @@ public:
     bool feed(LineBuffer &buffer, Sink &sink);
 
     // After a timeout: keeps collecting output lines (no expects, END does not
-    // end the command) until the RECOVER reply, whose code it returns.
-    std::optional<int> feed_until_recovered(LineBuffer &buffer);
+    // end the command) until the reply to the RECOVER probe of `recover_kind`
+    // (draw_recover_kind()), whose code it returns.
+    std::optional<int> feed_until_recovered(LineBuffer &buffer, std::string_view recover_kind);
 
     bool begin_seen() const { return phase_ != Phase::BeforeBegin; }
     // END arrived without BEGIN: the shell rejected the frame (§5.5).
@@ -75,6 +79,7 @@ private:
     void keep_pre_begin(std::string_view clean_line);
 
     const Token &token_;
+    const FrameMarkers markers_;
     const std::vector<Expect> *expects_;
     const uint64_t retain_limit_;
 
@@ -84,7 +89,8 @@ private:
 
     Phase phase_ = Phase::BeforeBegin;
     bool rejected_ = false;
-    bool draining_ = false;  // after a timeout
+    bool draining_ = false;     // after a timeout
+    std::string recover_kind_;  // while draining
     std::optional<int> recovered_code_;
     int exit_code_ = -1;
 

@@ -1,5 +1,6 @@
 #include "session/frame.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace otto {
@@ -38,6 +39,11 @@ bool unescaped(std::string_view line, size_t pos) {
     return backslashes % 2 == 0;
 }
 
+// The END line: the marker with a literal `$?`, which the shell expands.
+std::string end_echo(const Token &token, const FrameMarkers &markers) {
+    return token.split_echo(markers.end_kind() + "$?__");
+}
+
 }  // namespace
 
 std::string handshake_probe(const Token &token, bool keep_history) {
@@ -67,18 +73,22 @@ std::string handshake_probe(const Token &token, bool keep_history) {
     return probe;
 }
 
-std::string command_frame(const Token &token, std::string_view command) {
+std::string command_frame(const Token &token, const FrameMarkers &markers, std::string_view command) {
     std::string frame = "{ ";
-    frame += token.split_echo("BEGIN__");
+    frame += token.split_echo(markers.begin_kind());
     frame += '\n';
     frame += command;
     frame += '\n';
-    frame += token.split_echo("END__$?__");
+    frame += end_echo(token, markers);
     frame += "\n}\n";
     return frame;
 }
 
-std::string recover_probe(const Token &token) { return token.split_echo("RECOVER__$?__") + "\n"; }
+std::string recover_probe(const Token &token, std::string_view recover_kind) {
+    std::string probe = token.split_echo(std::string(recover_kind) + "$?__");
+    probe += '\n';
+    return probe;
+}
 
 std::optional<std::string> refusal_reason(std::string_view command, const Token &token, const LineLimit &limit) {
     if (command.find('\0') != std::string_view::npos)
@@ -106,8 +116,10 @@ std::optional<std::string> refusal_reason(std::string_view command, const Token 
 
     if (limit.max_chars > 0) {
         // The frame's own lines are short; check them too, so that the whole
-        // frame provably fits.
-        const size_t frame_line = 2 + token.split_echo("END__$?__").size();
+        // frame provably fits (nonces are all as long as the placeholder's).
+        const FrameMarkers &markers = FrameMarkers::placeholder();
+        const size_t frame_line =
+            std::max(2 + token.split_echo(markers.begin_kind()).size(), end_echo(token, markers).size());
         if (frame_line > limit.max_chars)
             return "refused: otto's frame does not fit the " + std::to_string(limit.max_chars) +
                    "-character line limit of " + limit.origin;

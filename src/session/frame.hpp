@@ -21,11 +21,12 @@ struct LineLimit {
 // The READY handshake line (§3.1), newline included.
 std::string handshake_probe(const Token &token, bool keep_history);
 
-// The frame of §4.1, newline included.
-std::string command_frame(const Token &token, std::string_view command);
+// The frame of §4.1 with this command's markers, newline included.
+std::string command_frame(const Token &token, const FrameMarkers &markers, std::string_view command);
 
-// The RECOVER probe of §7.2, newline included.
-std::string recover_probe(const Token &token);
+// The RECOVER probe of §7.2 (`recover_kind` from draw_recover_kind()),
+// newline included.
+std::string recover_probe(const Token &token, std::string_view recover_kind);
 
 // Why `command` must not be sent (§4.3, §10), or nullopt if it may.
 std::optional<std::string> refusal_reason(std::string_view command, const Token &token, const LineLimit &limit);

@@ -8,8 +8,23 @@
 namespace otto {
 
 namespace {
+
 constexpr size_t kTokenDigits = 12;
+constexpr size_t kNonceDigits = 12;
 constexpr size_t kMaxCodeDigits = 9;  // exit codes fit comfortably
+
+bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+// Consumes `<kNonceDigits hex digits>__` from `rest`; false if not there.
+bool skip_nonce(std::string_view &rest) {
+    if (rest.size() < kNonceDigits + 2) return false;
+    for (size_t i = 0; i < kNonceDigits; ++i)
+        if (!is_hex_digit(rest[i])) return false;
+    if (rest.substr(kNonceDigits, 2) != "__") return false;
+    rest.remove_prefix(kNonceDigits + 2);
+    return true;
+}
+
 }  // namespace
 
 Token Token::generate() { return Token(random_hex(kTokenDigits)); }
@@ -22,7 +37,6 @@ const Token &Token::placeholder() {
 Token::Token(std::string id) : id_(std::move(id)) {
     text_ = "__OTTO_" + id_ + "_";
     ready_ = text_ + "READY__";
-    begin_ = text_ + "BEGIN__";
 }
 
 std::string Token::split_echo(std::string_view suffix) const {
@@ -33,6 +47,28 @@ std::string Token::split_echo(std::string_view suffix) const {
     s += '"';
     return s;
 }
+
+FrameMarkers FrameMarkers::draw(const Token &token) {
+    return FrameMarkers(token, pooled_random_hex(kNonceDigits), pooled_random_hex(kNonceDigits));
+}
+
+const FrameMarkers &FrameMarkers::placeholder() {
+    static const FrameMarkers markers(Token::placeholder(), std::string(kNonceDigits, '0'),
+                                      std::string(kNonceDigits, '0'));
+    return markers;
+}
+
+FrameMarkers::FrameMarkers(const Token &token, std::string_view begin_nonce, std::string_view end_nonce) {
+    begin_kind_ = "BEGIN_";
+    begin_kind_ += begin_nonce;
+    begin_kind_ += "__";
+    begin_ = token.text() + begin_kind_;
+    end_kind_ = "END_";
+    end_kind_ += end_nonce;
+    end_kind_ += "__";
+}
+
+std::string draw_recover_kind() { return "RECOVER_" + pooled_random_hex(kNonceDigits) + "__"; }
 
 std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const Token &token, std::string_view kind) {
     const std::string &t = token.text();
@@ -104,12 +140,29 @@ bool is_marker_only_line(std::string_view line, const Token &token) {
         }
         clean.push_back(line[i++]);
     }
-    if (clean == token.ready() || clean == token.begin()) return true;
-    for (std::string_view kind : {std::string_view("END__"), std::string_view("RECOVER__")}) {
-        auto m = find_numbered_marker(clean, token, kind);
-        if (m && m->begin == 0 && m->end == clean.size()) return true;
+    if (clean == token.ready()) return true;
+    std::string_view rest = clean;
+    if (rest.substr(0, token.text().size()) != token.text()) return false;
+    rest.remove_prefix(token.text().size());
+    // BEGIN_<nonce>__, END_<nonce>__<digits>__ or RECOVER_<nonce>__<digits>__,
+    // any nonce: a line left by an earlier frame or probe.
+    bool numbered = false;
+    if (rest.substr(0, 6) == "BEGIN_") {
+        rest.remove_prefix(6);
+    } else if (rest.substr(0, 4) == "END_") {
+        rest.remove_prefix(4);
+        numbered = true;
+    } else if (rest.substr(0, 8) == "RECOVER_") {
+        rest.remove_prefix(8);
+        numbered = true;
+    } else {
+        return false;
     }
-    return false;
+    if (!skip_nonce(rest)) return false;
+    if (!numbered) return rest.empty();
+    size_t digits = 0;
+    while (digits < rest.size() && digits < kMaxCodeDigits && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    return digits > 0 && rest.substr(digits) == "__";
 }
 
 }  // namespace otto

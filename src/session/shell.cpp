@@ -130,17 +130,18 @@ void Shell::run(const CommandSpec &spec, RunCallback done) {
     // newline is a lone CR the frame would never form a line. Settle first:
     // probe until the shell itself answers, then frame the command.
     activity_ = Activity::Settle;
-    reader_ = std::make_unique<CommandReader>(token_, nullptr, 0);
+    reader_.reset();
+    start_probing();
     send_settle_probe();
 }
 
 void Shell::send_settle_probe() {
-    write(recover_probe(token_));
+    write(recover_probe(token_, recover_kind_));
     resend_.start(config_.timings.recover_resend, [this] { send_settle_probe(); });
 }
 
 void Shell::check_settled() {
-    if (!reader_->feed_until_recovered(buffer_)) return;
+    if (!reader_->feed_until_recovered(buffer_, recover_kind_)) return;
     resend_.stop();
     sent_since_frame_ = false;
     buffer_.clear();
@@ -149,10 +150,23 @@ void Shell::check_settled() {
 }
 
 void Shell::write_frame() {
-    reader_ = std::make_unique<CommandReader>(token_, spec_.expects, spec_.retain_limit);
+    // Fresh markers for every frame: nothing an earlier command left behind
+    // can end or fill this one.
+    FrameMarkers markers = FrameMarkers::draw(token_);
+    std::string frame = command_frame(token_, markers, spec_.command);
+    reader_ = std::make_unique<CommandReader>(token_, std::move(markers), spec_.expects, spec_.retain_limit);
     reader_->expect_output_size(last_output_size_);
     activity_ = Activity::Command;
-    write(command_frame(token_, spec_.command));
+    write(std::move(frame));
+}
+
+// Each recovery and each settling probes for a RECOVER reply of its own
+// kind. The timed-out command's reader goes on collecting its output;
+// otherwise a reader with the markers of a frame never sent, which only the
+// reply ends.
+void Shell::start_probing() {
+    recover_kind_ = draw_recover_kind();
+    if (!reader_) reader_ = std::make_unique<CommandReader>(token_, FrameMarkers::draw(token_), nullptr, 0);
 }
 
 void Shell::on_output_line(std::string_view line) {
@@ -211,7 +225,7 @@ void Shell::recover(RecoverCallback done) {
     }
     buffer_.clear();
     scrub_pos_ = 0;
-    reader_ = std::make_unique<CommandReader>(token_, nullptr, 0);
+    reader_.reset();
     timed_out_ = false;
     begin_recovery();
 }
@@ -224,6 +238,7 @@ void Shell::begin_recovery() {
     paused_by_consumer_ = false;
     paused_idle_full_ = false;
     apply_input_pause();
+    start_probing();
     transport_->interrupt();
     resend_.start(config_.timings.interrupt_wait, [this] {
         deadline_.start(config_.timings.recover, [this] { recovery_finished(false); });
@@ -232,12 +247,12 @@ void Shell::begin_recovery() {
 }
 
 void Shell::send_recover_probe() {
-    write(recover_probe(token_));
+    write(recover_probe(token_, recover_kind_));
     resend_.start(config_.timings.recover_resend, [this] { send_recover_probe(); });
 }
 
 void Shell::check_recovered() {
-    if (reader_->feed_until_recovered(buffer_)) recovery_finished(true);
+    if (reader_->feed_until_recovered(buffer_, recover_kind_)) recovery_finished(true);
 }
 
 void Shell::recovery_finished(bool recovered) {

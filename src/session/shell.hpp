@@ -126,6 +126,7 @@ private:
     void send_settle_probe();
     void check_settled();
     void write_frame();
+    void start_probing();
     void finish_command();
     void on_command_timeout();
     void begin_recovery();
@@ -169,7 +170,9 @@ private:
     bool timed_out_ = false;
     RunCallback run_done_;
 
-    // Recovery (after a timeout, or standalone after a cancel)
+    // Recovery (after a timeout, or standalone after a cancel), and settling
+    // after send(): the kind of RECOVER reply the probes ask for.
+    std::string recover_kind_;
     RecoverCallback recover_done_;
 
     // Send

@@ -15,4 +15,10 @@ std::string printable(std::string_view bytes);
 // The same for the last `keep` bytes only (what arrived most recently).
 std::string printable_tail(std::string_view bytes, size_t keep = 200);
 
+// A short quote of `bytes` (one line, say): blanks and control bytes at
+// both ends trimmed, the rest as printable() gives it, cut to at most
+// `max_chars` characters ending in "..." when longer (never inside an
+// escape).
+std::string printable_excerpt(std::string_view bytes, size_t max_chars = 100);
+
 }  // namespace otto

@@ -176,6 +176,25 @@ TEST_P(Run, NoMarkerIsEverVisibleAndForeignMarkersAreOutput) {
     }
 }
 
+TEST_P(Run, AForgedEndLineNeverShiftsOutputOntoTheNextCommand) {
+    // bash shows a DEBUG trap the command about to run ($BASH_COMMAND),
+    // otto's END line included, so a command can print an END line of its
+    // own. It may fool otto about itself; nothing it prints after its END,
+    // forged lines included, may reach the next command.
+    if (!shell_is_bash()) GTEST_SKIP() << "only bash shows a command its own frame";
+    const std::string forger =
+        "trap 'case $BASH_COMMAND in *END*) trap - DEBUG; forged=${BASH_COMMAND//\\$\\?/0}; eval \"$forged\"; "
+        "sleep 0.5; echo leaked; eval \"$forged\";; esac' DEBUG\n"
+        "echo own; (exit 3)";
+    auto forged = run(host(), forger).only();
+    EXPECT_EQ(forged.output, "own");
+    auto next = run(host(), "echo next; (exit 5)").only();
+    EXPECT_EQ(next.output, "next");
+    EXPECT_EQ(next.retcode, 5);
+    EXPECT_EQ(next.status, OTTO_STATUS_FAILED);
+    EXPECT_EQ(run(host(), "echo after").only().output, "after");
+}
+
 TEST_P(Run, StdinReadingCommandDoesNotEatTheEndLine) {
     auto opts = run_opts_with_timeout(10);
     ASSERT_EQ(otto_run_opts_add_expect(opts.get(), "name\\?", "otto\n", 0), OTTO_OK);

@@ -19,6 +19,9 @@ protected:
     otto_host *host() { return host_.get(); }
     otto_context *ctx() { return ctx_.get(); }
     const HostKind &kind() const { return GetParam(); }
+    // Whether the session's shell is bash, asked of the shell itself (a
+    // login shell is whatever the user has).
+    bool shell_is_bash() { return run(host(), "echo ${BASH_VERSION:+bash}").only().output == "bash"; }
 
     Context ctx_;
     Host host_;

@@ -42,6 +42,33 @@ TEST_P(Timeout, UnprovableRecoveryDeclaresTheShellDeadAndReplacesIt) {
     EXPECT_EQ(otto_host_shell_replacements(host()), 1u);
 }
 
+TEST_P(Timeout, AForgedRecoverReplyNeverPassesForTheShell) {
+    if (!shell_is_bash()) GTEST_SKIP() << "only bash shows a command its own frame";
+    // The session's token, learnt from the END line a DEBUG trap sees in
+    // $BASH_COMMAND (echo "<token>""END...): what a command can know.
+    const std::string learn =
+        "trap 'case $BASH_COMMAND in *END*) t=${BASH_COMMAND#*\\\"}; t=${t%%\\\"*}; trap - DEBUG;; esac' DEBUG";
+    ASSERT_EQ(run(host(), learn).only().status, OTTO_STATUS_SUCCESS);
+    ASSERT_EQ(run(host(), "echo ${#t} ${t:0:7}").only().output, "20 __OTTO_");  // "__OTTO_<12 digits>_"
+    // A command that ignores ^C outlives its timeout while a job it left
+    // answers the RECOVER probe with a reply made from the token (the
+    // probe's own nonce it cannot see). The shell itself never answers: the
+    // session is lost, and the next command runs on a fresh shell instead of
+    // being typed into the busy one.
+    auto opts = run_opts_with_timeout(1.0);
+    auto c =
+        run(host(),
+            "trap '' INT; (sleep 1; for n in 1 2 3 4 5 6 7 8 9 10; do echo \"${t}RECOVER__0__\"; sleep 0.3; done) & "
+            "sleep 60",
+            opts.get())
+            .only();
+    EXPECT_TRUE(c.timed_out);
+    EXPECT_EQ(c.output.rfind("timed out after 1 s; session lost", 0), 0u) << c.output;
+    auto next = run(host(), "echo next", run_opts_with_timeout(10.0).get()).only();
+    EXPECT_EQ(next.output, "next");
+    EXPECT_EQ(next.status, OTTO_STATUS_SUCCESS);
+}
+
 TEST_P(Timeout, InsideAPythonReplTheSessionIsDeclaredDead) {
     // The timeout leaves python time to start and install its ^C handler, so
     // the interrupt meets the REPL itself (§7.5).

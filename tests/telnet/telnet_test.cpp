@@ -101,9 +101,11 @@ bool read_until(int fd, Received &into, const std::string &until, double seconds
 }
 
 // Relays a connection to `upstream_port`, passing the server's bytes
-// through `transform` on their way to the client.
-TestTcpServer::Handler relay(int upstream_port, std::function<std::string(std::string)> transform = {}) {
-    return [upstream_port, transform](int client) {
+// through `transform` on their way to the client. What the client sends is
+// recorded in `typed` (if given) before it goes on to the server.
+TestTcpServer::Handler relay(int upstream_port, std::function<std::string(std::string)> transform = {},
+                             Received *typed = nullptr) {
+    return [upstream_port, transform, typed](int client) {
         int server = connect_loopback(upstream_port);
         if (server < 0) return;
         pollfd fds[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
@@ -112,6 +114,7 @@ TestTcpServer::Handler relay(int upstream_port, std::function<std::string(std::s
             if (::poll(fds, 2, 200) < 0) break;
             if (fds[0].revents != 0) {
                 ssize_t n = ::recv(client, buf, sizeof buf, 0);
+                if (n > 0 && typed != nullptr) typed->append(buf, static_cast<size_t>(n));
                 if (n <= 0 || !send_all(server, std::string(buf, static_cast<size_t>(n)))) break;
             }
             if (fds[1].revents != 0) {
@@ -124,6 +127,54 @@ TestTcpServer::Handler relay(int upstream_port, std::function<std::string(std::s
         }
         ::close(server);
     };
+}
+
+// `sent` without telnet commands (IAC sequences): the text typed.
+std::string without_telnet_commands(const std::string &sent) {
+    std::string text;
+    for (size_t i = 0; i < sent.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(sent[i]);
+        if (c != IAC || i + 1 >= sent.size()) {
+            text.push_back(sent[i]);
+            continue;
+        }
+        unsigned char command = static_cast<unsigned char>(sent[i + 1]);
+        if (command == IAC) {
+            text.push_back(sent[++i]);
+        } else if (command == SB) {
+            size_t end = sent.find(bytes({IAC, SE}), i);
+            i = end == std::string::npos ? sent.size() : end + 1;
+        } else if (command >= WILL) {
+            i += 2;  // WILL, WONT, DO, DONT and their option
+        } else {
+            ++i;
+        }
+    }
+    return text;
+}
+
+// A console with a login step of its own: it asks for a login and a
+// password, answers the password with `answer`, and from the first byte
+// typed after that (otto's first line once it takes the login as done)
+// relays to the lab's login-less shell. Everything typed is kept in `typed`.
+TestTcpServer::Handler login_console(int shell_port, std::string answer, Received &typed) {
+    return [shell_port, answer, &typed](int client) {
+        send_all(client, "\r\nconsole login: ");
+        if (!read_until(client, typed, "operator\r\n", 10)) return;
+        send_all(client, "Password: ");
+        if (!read_until(client, typed, "secret\r\n", 10)) return;
+        send_all(client, answer);
+        pollfd p{client, POLLIN, 0};
+        if (::poll(&p, 1, 20'000) <= 0) return;
+        relay(shell_port, {}, &typed)(client);
+    };
+}
+
+HostOpts login_console_opts(int port) {
+    auto opts = telnet_opts(port, true);
+    otto_host_opts_set_password(opts.get(), "secret");
+    otto_host_opts_set_timing(opts.get(), OTTO_TIMING_ECHO_NEGOTIATION, 0.2);
+    return opts;
 }
 
 // --- connecting ----------------------------------------------------------------
@@ -175,6 +226,73 @@ TEST(TelnetLogin, ABadPasswordIsAnAuthErrorWellWithinTheHandshakeDeadline) {
     auto again = oneshot(host.get(), "true");
     EXPECT_EQ(again.status, OTTO_STATUS_ERROR);
     EXPECT_NE(again.output.find("login was refused"), std::string::npos) << again.output;
+}
+
+// The message a refused login must give: it starts with the host and the
+// verdict, quotes the server in a short printable excerpt, and carries
+// nothing otto types into a shell.
+void expect_refusal_message(const std::string &message, const std::string &where, const std::string &quoted) {
+    EXPECT_EQ(message.rfind(where + ": the login was refused (", 0), 0u) << message;
+    EXPECT_NE(message.find(quoted), std::string::npos) << message;
+    EXPECT_LE(message.size(), where.size() + 160) << message;
+    for (unsigned char c : message) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "an unprintable byte in: " << message;
+    for (const char *setup : {"stty", "HISTFILE", "__OTTO_", "READY"})
+        EXPECT_EQ(message.find(setup), std::string::npos) << "otto's shell setup in: " << message;
+}
+
+TEST(TelnetLogin, ARefusedPasswordIsKnownBeforeOttoTypesAnythingElse) {
+    if (getuid() != 0) GTEST_SKIP() << "the lab's login user needs root";
+    auto lab = start_lab();
+    Received typed;
+    TestTcpServer proxy(relay(lab.lab->telnet().at(lab.login).port, {}, &typed));
+    auto ctx = make_context();
+    auto opts = telnet_opts(proxy.port(), true);
+    otto_host_opts_set_password(opts.get(), "not-the-password");
+    otto_host_opts_set_timing(opts.get(), OTTO_TIMING_HANDSHAKE, 30.0);
+    const std::string user = lab.lab->password_user()->name;
+    auto host = telnet_host(ctx.get(), opts.get(), user.c_str());
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_EAUTH) << r.error_message;
+    expect_refusal_message(r.error_message, "telnet " + user + "@127.0.0.1:" + std::to_string(proxy.port()),
+                           "Login incorrect");
+    // /bin/login got the login and the password, then nothing: no shell
+    // setup typed at its next login prompt.
+    EXPECT_EQ(without_telnet_commands(typed.text()), user + "\r\nnot-the-password\r\n");
+}
+
+TEST(TelnetLogin, ANewLoginPromptAfterThePasswordIsARefusalWithNothingTyped) {
+    auto lab = start_lab();
+    Received typed;
+    TestTcpServer console(login_console(lab.lab->telnet().at(lab.shell).port, "\r\n\r\nconsole login: ", typed));
+    auto ctx = make_context();
+    auto opts = login_console_opts(console.port());
+    auto host = telnet_host(ctx.get(), opts.get(), "operator");
+    auto r = run(host.get(), "true");
+    EXPECT_EQ(r.error, OTTO_EAUTH) << r.error_message;
+    expect_refusal_message(r.error_message, "telnet operator@127.0.0.1:" + std::to_string(console.port()),
+                           "console login:");
+    EXPECT_EQ(without_telnet_commands(typed.text()), "operator\r\nsecret\r\n");
+}
+
+TEST(TelnetLogin, ConsolesWithUnusualPromptsStillLogIn) {
+    // After the password otto waits for the console's answer before it
+    // types; whatever the console shows, short of a refusal, lets it go on.
+    auto lab = start_lab();
+    auto ctx = make_context();
+    for (const std::string &answer : {
+             std::string("\r\nLast login: today\r\nops@box:~$ "),          // a usual prompt
+             std::string("\r\nWelcome to the bench console\r\nready=) "),  // text, then quiet
+             std::string("\r\n"),                                          // nothing at all
+         }) {
+        SCOPED_TRACE(answer);
+        Received typed;
+        TestTcpServer console(login_console(lab.lab->telnet().at(lab.shell).port, answer, typed));
+        auto opts = login_console_opts(console.port());
+        auto host = telnet_host(ctx.get(), opts.get(), "operator");
+        auto r = run(host.get(), "echo logged-in");
+        ASSERT_EQ(r.error, OTTO_OK) << r.error_message;
+        EXPECT_EQ(r.only().output, "logged-in");
+    }
 }
 
 TEST(TelnetLogin, APromptThatNeverComesIsATimeoutNamingThePrompt) {

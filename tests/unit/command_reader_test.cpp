@@ -12,8 +12,14 @@ namespace {
 
 const Token kToken("0123456789ab");
 const std::string T = kToken.text();
-const std::string BEGIN = T + "BEGIN__";
-std::string end_marker(int code) { return T + "END__" + std::to_string(code) + "__"; }
+// This frame's markers, and those of the frame before it.
+const FrameMarkers kMarkers(kToken, "b0b0b0b0b0b0", "e0e0e0e0e0e0");
+const FrameMarkers kEarlier(kToken, "b1b1b1b1b1b1", "e1e1e1e1e1e1");
+const std::string BEGIN = kMarkers.begin();
+std::string end_marker(int code, const FrameMarkers &markers = kMarkers) {
+    return T + markers.end_kind() + std::to_string(code) + "__";
+}
+const std::string kRecoverKind = "RECOVER_c0c0c0c0c0c0__";
 
 struct Collector final : CommandReader::Sink {
     std::vector<std::string> lines;
@@ -36,7 +42,7 @@ enum class Split { Whole, Bytes, Random };
 
 Outcome read(const std::string &stream, Split split, const std::vector<Expect> *expects = nullptr,
              uint64_t retain = CommandReader::kDefaultRetainLimit, unsigned seed = 1) {
-    CommandReader reader(kToken, expects, retain);
+    CommandReader reader(kToken, kMarkers, expects, retain);
     LineBuffer buffer;
     Collector sink;
     Outcome out;
@@ -110,7 +116,8 @@ TEST_P(EverySplit, AnotherSessionsMarkersAreOrdinaryOutput) {
 }
 
 TEST_P(EverySplit, EchoedFrameBeforeBeginIsDiscarded) {
-    std::string echoed = "{ echo \"" + T + "\"\"BEGIN__\"\r\nls\r\necho \"" + T + "\"\"END__$?__\"\r\n}\r\n";
+    std::string echoed = "{ echo \"" + T + "\"\"" + kMarkers.begin_kind() + "\"\r\nls\r\necho \"" + T + "\"\"" +
+                         kMarkers.end_kind() + "$?__\"\r\n}\r\n";
     Outcome o = read(echoed + BEGIN + "\r\nfile\r\n" + end_marker(0) + "\r\n", GetParam());
     ASSERT_TRUE(o.done);
     EXPECT_EQ(o.output, "file");
@@ -125,6 +132,37 @@ TEST_P(EverySplit, EndWithoutBeginIsARejectedFrame) {
     EXPECT_EQ(o.code, 2);
     EXPECT_EQ(o.output, "> bash: syntax error near unexpected token `fi'");
     EXPECT_TRUE(o.lines.empty());  // lines before BEGIN are never streamed
+}
+
+TEST_P(EverySplit, WhatAnEarlierFrameLeftIsPassedOverUntilThisFramesBegin) {
+    // The command before printed a forged END (its own nonce, code 0), then
+    // more output and its real END, after its result was taken: none of it
+    // is this command's.
+    std::string leftovers = end_marker(0, kEarlier) + "\r\nleaked\r\n" + T + "BEGIN_b1b1b1b1b1b1__\r\n" +
+                            end_marker(0, kEarlier) + "\r\n" + end_marker(3, kEarlier) + "\r\n";
+    Outcome o = read(leftovers + BEGIN + "\r\nnext\r\n" + end_marker(5) + "\r\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_FALSE(o.rejected);
+    EXPECT_EQ(o.code, 5);
+    EXPECT_EQ(o.output, "next");
+    EXPECT_EQ(o.lines, std::vector<std::string>{"next"});
+}
+
+TEST_P(EverySplit, AnotherFramesEndInsideTheOutputEndsNothing) {
+    Outcome o = read(BEGIN + "\nbefore\n" + end_marker(0, kEarlier) + "\nafter\n" + end_marker(4) + "\n", GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.code, 4);
+    EXPECT_EQ(o.output, "before\nafter");
+}
+
+TEST_P(EverySplit, ARejectedFramesMessageLeavesOutWhatCameBeforeAnEarlierEnd) {
+    std::string stream = "leaked\r\n" + end_marker(3, kEarlier) +
+                         "\r\nbash: syntax error near unexpected token `fi'\r\n" + end_marker(2) + "\r\n";
+    Outcome o = read(stream, GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_TRUE(o.rejected);
+    EXPECT_EQ(o.code, 2);
+    EXPECT_EQ(o.output, "bash: syntax error near unexpected token `fi'");
 }
 
 TEST_P(EverySplit, BinaryAndAnsiBytesPassThrough) {
@@ -198,18 +236,32 @@ TEST(CommandReader, RetentionLimitKeepsTheHeadWhileStreamingEverything) {
 }
 
 TEST(CommandReader, RecoveryDrainKeepsOutputAndDropsTheDyingEndLine) {
-    CommandReader reader(kToken, nullptr, CommandReader::kDefaultRetainLimit);
+    CommandReader reader(kToken, kMarkers, nullptr, CommandReader::kDefaultRetainLimit);
     LineBuffer buffer;
     Collector sink;
     std::string before = BEGIN + "\r\npartial\r\nfoo";
     buffer.append(before.data(), before.size());
     EXPECT_FALSE(reader.feed(buffer, sink));
-    std::string after = end_marker(130) + "\r\nbash$ " + T + "RECOVER__130__\r\nbash$ ";
+    std::string after = end_marker(130) + "\r\nbash$ " + T + kRecoverKind + "130__\r\nbash$ ";
     buffer.append(after.data(), after.size());
-    auto code = reader.feed_until_recovered(buffer);
+    auto code = reader.feed_until_recovered(buffer, kRecoverKind);
     ASSERT_TRUE(code);
     EXPECT_EQ(*code, 130);
     EXPECT_EQ(reader.output(), "partial\nfoo");
+}
+
+TEST(CommandReader, OnlyTheProbesOwnRecoverReplyEndsTheDrain) {
+    CommandReader reader(kToken, kMarkers, nullptr, CommandReader::kDefaultRetainLimit);
+    LineBuffer buffer;
+    // What the timed-out command could print: the old reply, another
+    // probe's reply. Neither proves the shell runs commands.
+    std::string forged = BEGIN + "\r\nout\r\n" + T + "RECOVER__0__\r\n" + T + "RECOVER_c1c1c1c1c1c1__0__\r\n";
+    buffer.append(forged.data(), forged.size());
+    EXPECT_FALSE(reader.feed_until_recovered(buffer, kRecoverKind));
+    std::string reply = T + kRecoverKind + "130__\r\n";
+    buffer.append(reply.data(), reply.size());
+    EXPECT_EQ(reader.feed_until_recovered(buffer, kRecoverKind), 130);
+    EXPECT_EQ(reader.output(), "out");
 }
 
 TEST(CommandReader, CarriageReturnsInsideALineAreDroppedWhereverTheyAre) {
@@ -222,7 +274,7 @@ TEST(CommandReader, CarriageReturnsInsideALineAreDroppedWhereverTheyAre) {
 // The output's size guess (util/output_guess.hpp) changes where the bytes
 // live, never what they are.
 std::string output_with_guess(const std::string &stream, size_t guess, uint64_t retain, size_t *capacity) {
-    CommandReader reader(kToken, nullptr, retain);
+    CommandReader reader(kToken, kMarkers, nullptr, retain);
     reader.expect_output_size(guess);
     LineBuffer buffer;
     Collector sink;
@@ -258,7 +310,7 @@ TEST(CommandReader, LinearInOutputSize) {
     // the new bytes plus a bounded window, so this finishes quickly even with
     // a pattern that never matches.
     std::vector<Expect> expects{{Pattern::compile("never(?=matches)", 0), "x", 0}};
-    CommandReader reader(kToken, &expects, CommandReader::kDefaultRetainLimit);
+    CommandReader reader(kToken, kMarkers, &expects, CommandReader::kDefaultRetainLimit);
     LineBuffer buffer;
     Collector sink;
     std::string begin = BEGIN + "\n";

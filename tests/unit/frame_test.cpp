@@ -3,21 +3,42 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace otto {
 namespace {
 
 const Token kToken("0123456789ab");
+const FrameMarkers kMarkers(kToken, "b0b0b0b0b0b0", "e0e0e0e0e0e0");
 const LineLimit kNoLimit{0, ""};
 const LineLimit kPty{4000, "a PTY's line buffer"};
 const LineLimit kAsh{1022, "BusyBox ash's line editor"};
 
 TEST(Frame, MarkersOnTheirOwnLinesAroundTheVerbatimCommand) {
-    std::string frame = command_frame(kToken, "ls # list");
+    std::string frame = command_frame(kToken, kMarkers, "ls # list");
     EXPECT_EQ(frame,
-              "{ echo \"__OTTO_0123456789ab_\"\"BEGIN__\"\n"
+              "{ echo \"__OTTO_0123456789ab_\"\"BEGIN_b0b0b0b0b0b0__\"\n"
               "ls # list\n"
-              "echo \"__OTTO_0123456789ab_\"\"END__$?__\"\n"
+              "echo \"__OTTO_0123456789ab_\"\"END_e0e0e0e0e0e0__$?__\"\n"
               "}\n");
+}
+
+TEST(Frame, ConsecutiveFramesShareOnlyTheToken) {
+    // What a command could learn from its own frame says nothing about the
+    // next frame's markers.
+    std::string first = command_frame(kToken, FrameMarkers::draw(kToken), "true");
+    std::string second = command_frame(kToken, FrameMarkers::draw(kToken), "true");
+    EXPECT_NE(first, second);
+    auto nonces = [](const std::string &frame) {
+        std::vector<std::string> found;
+        for (const char *kind : {"BEGIN_", "END_"}) {
+            size_t at = frame.find(kind);
+            found.push_back(frame.substr(at + std::string(kind).size(), 12));
+        }
+        return found;
+    };
+    for (const std::string &nonce : nonces(first)) EXPECT_EQ(second.find(nonce), std::string::npos) << nonce;
 }
 
 TEST(Frame, HandshakeProbeIsOneGuardedLineUnderTheAshLimit) {
@@ -36,7 +57,8 @@ TEST(Frame, HandshakeProbeIsOneGuardedLineUnderTheAshLimit) {
 }
 
 TEST(Frame, RecoverProbeUsesItsOwnMarker) {
-    EXPECT_EQ(recover_probe(kToken), "echo \"__OTTO_0123456789ab_\"\"RECOVER__$?__\"\n");
+    EXPECT_EQ(recover_probe(kToken, "RECOVER_c0c0c0c0c0c0__"),
+              "echo \"__OTTO_0123456789ab_\"\"RECOVER_c0c0c0c0c0c0__$?__\"\n");
 }
 
 TEST(Refusal, AcceptsOrdinaryCommands) {

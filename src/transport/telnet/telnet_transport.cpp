@@ -1,11 +1,11 @@
 #include "transport/telnet/telnet_transport.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "loop/stream_reading.hpp"
 #include "otto.h"
 #include "transport/net/tcp_connector.hpp"
+#include "transport/telnet/login_answer.hpp"
 #include "util/clock.hpp"
 #include "util/printable.hpp"
 #include "util/random_id.hpp"
@@ -28,12 +28,15 @@ const telnet_telopt_t kOptions[] = {
 constexpr size_t kLoginTextKeep = 4096;
 constexpr size_t kRefusalScanKeep = 2048;
 constexpr double kShellUpProbeInterval = 0.25;
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+// After the password: how long the server must stay quiet before what it
+// said is taken as complete (a prompt waits for input; text cut at a read
+// boundary goes on at once).
+constexpr double kLoginAnswerQuiet = 0.5;
+// After the password: how long a server that says nothing may take before
+// it counts as logged in. Login programs make a refused login wait first
+// (PAM's delay, 2 or 3 s give or take a quarter; BusyBox login 3 s), and
+// say nothing meanwhile.
+constexpr double kSilentLoginWait = 5.0;
 
 }  // namespace
 
@@ -51,8 +54,8 @@ std::shared_ptr<TelnetTransport> TelnetTransport::open(uv_loop_t *loop, const Ho
 }
 
 TelnetTransport::TelnetTransport(uv_loop_t *loop, const HostConfig &config)
-    : loop_(loop), config_(config), phase_timer_(loop), probe_timer_(loop), chunk_timer_(loop), close_timer_(loop),
-      deferred_(loop) {
+    : loop_(loop), config_(config), phase_timer_(loop), probe_timer_(loop), quiet_timer_(loop), chunk_timer_(loop),
+      close_timer_(loop), deferred_(loop) {
     if (config_.port <= 0) config_.port = 23;
 }
 
@@ -131,12 +134,9 @@ void TelnetTransport::enter_login() {
 
 void TelnetTransport::check_prompts() {
     if (phase_ == Phase::WaitLogin && login_prompt_->search(login_text_, 0)) {
-        // Login lines end with CR LF, as consoles expect at their prompt.
-        login_text_.clear();
-        std::string line = config_.user + "\r\n";
-        send_text(line);
+        answer_prompt(config_.user);
         if (config_.password.empty()) {
-            ready();
+            confirm_login();
             return;
         }
         phase_ = Phase::WaitPassword;
@@ -149,15 +149,56 @@ void TelnetTransport::check_prompts() {
         return;
     }
     if (phase_ == Phase::WaitPassword && password_prompt_->search(login_text_, 0)) {
-        login_text_.clear();
-        std::string line = config_.password + "\r\n";  // never logged
-        send_text(line);
-        ready();
+        answer_prompt(config_.password);  // never logged
+        confirm_login();
     }
+}
+
+void TelnetTransport::answer_prompt(const std::string &answer) {
+    // The prompt as shown: should it come again, the login was refused.
+    answered_prompts_.push_back(last_line_of(login_text_));
+    login_text_.clear();
+    // Login lines end with CR LF, as consoles expect at their prompt.
+    send_text(answer + "\r\n");
+}
+
+// After the last credential otto types nothing until the server's answer
+// is known (§11.4): a refused login would read the shell setup as the next
+// login name, and the server would echo it into the error.
+void TelnetTransport::confirm_login() {
+    phase_ = Phase::ConfirmingLogin;
+    // An answer still unknown at the end (a console that stays silent or
+    // never stops talking) is left to the handshake, which goes on watching
+    // for a refusal.
+    phase_timer_.start(std::min(kSilentLoginWait, config_.telnet.login_timeout), [this] { ready(); });
+}
+
+void TelnetTransport::judge_login(bool quiet) {
+    const std::string &typed = config_.password.empty() ? config_.user : config_.password;
+    LoginAnswer answer = judge_login_answer(login_text_, typed, answered_prompts_, quiet);
+    if (answer.verdict == LoginVerdict::Refused) {
+        login_failed(login_refused(answer.excerpt));
+    } else if (answer.verdict == LoginVerdict::LoggedIn) {
+        ready();
+    } else if (!quiet) {
+        quiet_timer_.start(kLoginAnswerQuiet, [this] { judge_login(true); });
+    }
+}
+
+Error TelnetTransport::login_refused(const std::string &excerpt) const {
+    std::string said = excerpt;
+    // A server that echoed the password must not put it into the message.
+    if (!config_.password.empty()) {
+        std::string secret = printable(config_.password);
+        for (size_t at = said.find(secret); at != std::string::npos; at = said.find(secret, at + 3))
+            said.replace(at, secret.size(), "***");
+    }
+    return Error(OTTO_EAUTH, where() + ": the login was refused (the server said \"" + said + "\")");
 }
 
 void TelnetTransport::ready() {
     phase_timer_.stop();
+    quiet_timer_.stop();
     if (!config_.shell_argv.empty() && config_.telnet.login) {
         await_login_shell();
         return;
@@ -218,6 +259,7 @@ void TelnetTransport::hand_over(bool watch_for_refusal) {
 void TelnetTransport::login_failed(Error error) {
     phase_timer_.stop();
     probe_timer_.stop();
+    quiet_timer_.stop();
     phase_ = Phase::Closed;
     if (connector_) {
         connector_->cancel();
@@ -303,6 +345,7 @@ void TelnetTransport::on_data(const char *data, size_t size) {
         login_text_.append(bytes);
         if (login_text_.size() > kLoginTextKeep) login_text_.erase(0, login_text_.size() - kLoginTextKeep);
         if (phase_ == Phase::WaitLogin || phase_ == Phase::WaitPassword) check_prompts();
+        else if (phase_ == Phase::ConfirmingLogin) judge_login(false);
         if (phase_ == Phase::StartingShell) {
             check_refusal(bytes);
             if (phase_ == Phase::StartingShell) check_login_shell();
@@ -321,23 +364,20 @@ void TelnetTransport::on_data(const char *data, size_t size) {
     listener_->on_transport_data(data, size);
 }
 
+// A refusal that shows only once otto has gone on (the answer to the
+// password stayed unknown): it still ends the login.
 void TelnetTransport::check_refusal(std::string_view data) {
     refusal_scan_.append(data);
     if (refusal_scan_.size() > kRefusalScanKeep) refusal_scan_.erase(0, refusal_scan_.size() - kRefusalScanKeep);
-    std::string text = lower(refusal_scan_);
-    bool refused = false;
-    for (const char *phrase : {"login incorrect", "authentication fail", "access denied", "permission denied"})
-        refused = refused || text.find(phrase) != std::string::npos;
-    // A new login prompt after the password is a refusal too.
-    size_t end = text.find_last_not_of(" \t");
-    refused = refused || (end != std::string::npos && end >= 5 && text.compare(end - 5, 6, "login:") == 0);
-    if (!refused) return;
+    auto excerpt = find_login_refusal(refusal_scan_);
+    if (!excerpt) return;
     watching_login_ = false;
-    loss_detail_ = where() + ": the login was refused; the server said: \"" + printable(refusal_scan_) + "\"";
+    Error refused = login_refused(*excerpt);
     if (phase_ == Phase::StartingShell) {
-        login_failed(Error(OTTO_EAUTH, loss_detail_));
+        login_failed(std::move(refused));
         return;
     }
+    loss_detail_ = std::move(refused.message);
     report_loss(LossReason::AuthFailed);
 }
 
@@ -483,6 +523,7 @@ void TelnetTransport::finish_close() {
     chunk_timer_.stop();
     phase_timer_.stop();
     probe_timer_.stop();
+    quiet_timer_.stop();
     phase_ = Phase::Closed;
     lost_ = true;
     tcp_.reset();  // closing the socket ends the session on the server

@@ -2,7 +2,8 @@
 // protocol state machine over a libuv TCP stream on the loop thread. It
 // connects within a deadline, negotiates (DONT ECHO, NAWS, binary when the
 // server agrees, suppress go-ahead), logs in by prompt patterns with bounded
-// waits, then carries the shell's bytes with newlines sent as a lone CR.
+// waits, confirms the login before it types anything else, then carries the
+// shell's bytes with newlines sent as a lone CR.
 #pragma once
 
 // libtelnet.h uses size_t without including what declares it.
@@ -18,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/host_config.hpp"
 #include "loop/deferred.hpp"
@@ -57,7 +59,16 @@ public:
     void cancel();
 
 private:
-    enum class Phase { Connecting, Negotiating, WaitLogin, WaitPassword, StartingShell, Shell, Closed };
+    enum class Phase {
+        Connecting,
+        Negotiating,
+        WaitLogin,
+        WaitPassword,
+        ConfirmingLogin,
+        StartingShell,
+        Shell,
+        Closed
+    };
     struct WriteRequest;
 
     void start(Opened done);
@@ -72,7 +83,11 @@ private:
     void flush_chunks();
     void enter_login();
     void check_prompts();
+    void answer_prompt(const std::string &answer);
+    void confirm_login();
+    void judge_login(bool quiet);
     void check_refusal(std::string_view data);
+    Error login_refused(const std::string &excerpt) const;
     void login_failed(Error error);
     void ready();
     void await_login_shell();
@@ -98,8 +113,9 @@ private:
 
     std::optional<Pattern> login_prompt_;
     std::optional<Pattern> password_prompt_;
-    std::string login_text_;  // what the server said during the login
-    std::string pending_;     // shell bytes that arrived before the listener
+    std::string login_text_;                     // what the server said during the login
+    std::vector<std::string> answered_prompts_;  // the prompt lines otto answered, as shown
+    std::string pending_;                        // shell bytes that arrived before the listener
     bool watching_login_ = false;
     std::string refusal_scan_;  // recent text while a refused login may still show
     std::string loss_detail_;
@@ -110,6 +126,7 @@ private:
     std::deque<std::function<void(int)>> written_after_chunks_;
     Timer phase_timer_;
     Timer probe_timer_;
+    Timer quiet_timer_;
     Timer chunk_timer_;
     Timer close_timer_;
     Deferred deferred_;
