@@ -197,7 +197,8 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     std::signal(SIGINT, on_interrupt);
     bool canceled = false;
     while (!otto_op_is_done(op.get())) {
-        check(otto_context_dispatch(nullptr, ctx, 100), "dispatch");
+        check(otto_context_dispatch(nullptr, ctx, live.wait_ms(100)), "dispatch");
+        live.flush_when_due();
         if (interrupted && !canceled) {
             canceled = true;
             otto_op_cancel(op.get());
