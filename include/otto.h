@@ -703,7 +703,9 @@ OTTO_API int otto_fanout_opts_new(otto_fanout_opts **out);
 /* Accepts NULL. */
 OTTO_API void otto_fanout_opts_free(otto_fanout_opts *opts);
 /* Hosts whose id this regex (PCRE2) finds a match in, anywhere: "router"
- * selects "core-router-1". NULL or unset: every host. */
+ * selects "core-router-1". Any match counts, an empty one too: ".*" selects
+ * every host. NULL or unset: every host. A regex that does not compile is
+ * OTTO_EINVAL, the message quoting it as the hosts regex and saying why. */
 OTTO_API int otto_fanout_opts_set_hosts(otto_fanout_opts *opts, const char *regex);
 /* One host after the other, in lab order (default: all at once). */
 OTTO_API int otto_fanout_opts_set_serial(otto_fanout_opts *opts, int serial);
