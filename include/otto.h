@@ -619,6 +619,20 @@ OTTO_API int otto_host_put(otto_op **out, otto_host *host, const char *const *lo
 OTTO_API int otto_host_get(otto_op **out, otto_host *host, const char *const *remote_paths, size_t count,
                            const char *local_dir, const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
 
+/* Checks a put's arguments without a host: the rules otto_host_put applies
+ * at submission, then the local files, each of which must open as a regular
+ * file (a directory is refused: files are copied, not directories). OTTO_OK,
+ * or the first problem as the put would report it, the message naming the
+ * path: OTTO_EINVAL (the rules), OTTO_ENOTFOUND (no such file), OTTO_EPERM
+ * (not readable), OTTO_EFILE (a directory, or not a regular file). Called
+ * before a fan-out, it reports a bad argument once instead of as every
+ * host's failure. */
+OTTO_API int otto_put_check(const char *const *local_paths, size_t count, const char *remote_dir);
+/* The same for a get: the rules otto_host_get applies at submission, then
+ * `local_dir`, which must be a directory or not exist yet (OTTO_EFILE when a
+ * file is in the way). */
+OTTO_API int otto_get_check(const char *const *remote_paths, size_t count, const char *local_dir);
+
 /* The result of a put or get; borrowed, lives as long as the op. */
 OTTO_API const otto_transfer_result *otto_op_transfer_result(const otto_op *op);
 /* Success when every file arrived; Error when any failed; NotRun (dry run). */
