@@ -200,6 +200,37 @@ TEST(OttoCommand, OutputIsWrittenInBlocksNotLineByLine) {
     EXPECT_LT(stdout_writes, lines / 100);
 }
 
+TEST(OttoCommand, UsageErrorsSayWhatIsWrongInOttosWords) {
+    struct Mistake {
+        std::vector<std::string> args;
+        std::string message;  // the first line, after "otto: "
+    };
+    std::vector<Mistake> mistakes{
+        {{"run", "--hosts", "ssh(", "true"},
+         "--hosts: hosts regex \"ssh(\" does not compile: missing closing parenthesis at offset 4"},
+        {{"run", "--timeout", "-1", "true"},
+         "run: --timeout: \"-1\" is not a number of seconds above 0 (such as 30 or 2.5)"},
+        {{"exec", "--timeout", "soon", "true"},
+         "exec: --timeout: \"soon\" is not a number of seconds above 0 (such as 30 or 2.5)"},
+        {{"run", "--limit", "-3", "true"},
+         "run: --limit: \"-3\" is not a number of hosts: a whole number, 0 (no limit) or more"},
+        {{"frobnicate"}, "\"frobnicate\" is not a command; the commands are hosts, run, exec, put or get"},
+        {{}, "no command given; the commands are hosts, run, exec, put or get"},
+        {{"run"}, "run: no command given; give the commands to run"},
+        {{"put", "only-one"}, "put: give the local files, then the directory on the hosts"},
+        {{"run", "--bogus", "true"}, "run: the following argument was not expected: --bogus"},
+    };
+    for (const auto &mistake : mistakes) {
+        auto o = otto_cli(with(lab_args(), mistake.args));
+        std::string shown = mistake.args.empty() ? "(nothing)" : mistake.args.front();
+        EXPECT_EQ(o.exit_code, 64) << shown << "\n" << o.err;
+        std::string first_line = o.err.substr(0, o.err.find('\n'));
+        EXPECT_EQ(first_line, "otto: " + mistake.message) << shown;
+        EXPECT_NE(o.err.find("--help"), std::string::npos) << shown << "\n" << o.err;
+        EXPECT_EQ(o.out, "") << shown;
+    }
+}
+
 TEST(OttoCommand, BadInputGetsAClearMessageAndItsOwnExitCode) {
     auto missing = otto_cli(with(lab_args(), {"--lab", "nolab", "hosts"}));
     EXPECT_EQ(missing.exit_code, 66);

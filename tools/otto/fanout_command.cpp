@@ -133,6 +133,25 @@ void print_summary(const otto_fanout_result *result, const LiveOutput &live) {
 
 }  // namespace
 
+void check_operands(const FanoutArgs &args) {
+    switch (args.mode) {
+        case FanoutArgs::Mode::Run:
+            if (args.command.empty()) throw CliError(kExitUsage, "run: no command given; give the commands to run");
+            break;
+        case FanoutArgs::Mode::Exec:
+            if (args.command.empty()) throw CliError(kExitUsage, "exec: no command given; give the command line");
+            break;
+        case FanoutArgs::Mode::Put:
+            if (args.command.size() < 2)
+                throw CliError(kExitUsage, "put: give the local files, then the directory on the hosts");
+            break;
+        case FanoutArgs::Mode::Get:
+            if (args.command.size() < 2)
+                throw CliError(kExitUsage, "get: give the files on the hosts, then the local directory");
+            break;
+    }
+}
+
 int exit_code_for(int32_t status) { return otto_status_is_ok(status) ? 0 : static_cast<int>(status); }
 
 int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle &style) {
@@ -154,7 +173,6 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     state.mode = args.mode;
     bool transfer = args.mode == FanoutArgs::Mode::Put || args.mode == FanoutArgs::Mode::Get;
     if (transfer) {
-        if (args.command.size() < 2) throw CliError(kExitUsage, "give the files, then the directory");
         state.directory = args.command.back();
         for (size_t i = 0; i + 1 < args.command.size(); ++i) state.files.push_back(args.command[i].c_str());
         check(otto_transfer_opts_set_event_cb(transfer_opts.get(), on_event, &state), "events");

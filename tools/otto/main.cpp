@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "arguments.hpp"
 #include "cli_context.hpp"
 #include "cli_error.hpp"
 #include "commands.hpp"
@@ -29,13 +30,17 @@ void add_fanout_options(CLI::App *command, otto_cli::FanoutArgs &args, const cha
                         const char *operands_help = "the command") {
     command->add_option("--hosts", args.hosts, "only hosts whose id matches this regex (searched, not anchored)");
     command->add_flag("--serial", args.serial, "one host after the other, in lab order");
-    command->add_option("--limit", args.limit, "at most N hosts at once (0: no limit)")->check(CLI::NonNegativeNumber);
+    command->add_option("--limit", args.limit, "at most N hosts at once (0: no limit)")
+        ->type_name("N")
+        ->check(otto_cli::host_count());
     if (args.mode == otto_cli::FanoutArgs::Mode::Run || args.mode == otto_cli::FanoutArgs::Mode::Exec) {
         command->add_option("--timeout", args.timeout, "seconds each command may take (default: the host's)")
-            ->check(CLI::PositiveNumber);
+            ->type_name("SECONDS")
+            ->check(otto_cli::positive_seconds());
     }
     command->add_flag("--local", args.include_local, "include the local host (left out by default)");
-    command->add_option(operands, args.command, operands_help)->required();
+    // Not required here: check_operands() says what is missing in otto's words.
+    command->add_option(operands, args.command, operands_help);
 }
 
 }  // namespace
@@ -52,7 +57,9 @@ int main(int argc, char **argv) {
     // Given twice, the last one counts, as in most commands.
     app.add_option("--lab", lab.lab, "the lab: NAME or NAME+NAME...")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    app.add_option("--lab-path", lab.lab_paths, "a lab file or a directory holding lab.json (repeatable)");
+    // One value each time, so a word after it is not taken for a path.
+    app.add_option("--lab-path", lab.lab_paths, "a lab file or a directory holding lab.json (repeatable)")
+        ->allow_extra_args(false);
     app.add_flag("--dry-run", lab.dry_run, "contact no host; show what would run");
     app.add_flag("--json", json, "print the result as JSON");
     app.add_flag("-v,--verbose", lab.verbose, "show otto's log");
@@ -81,17 +88,18 @@ int main(int argc, char **argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : otto_cli::kExitUsage;
+        return otto_cli::parse_failure(app, e);
     }
 
     try {
-        otto_cli::ContextPtr ctx = otto_cli::open_context(lab);
-        if (*hosts) return otto_cli::hosts_command(ctx.get(), json);
+        if (*hosts) return otto_cli::hosts_command(otto_cli::open_context(lab).get(), json);
         otto_cli::FanoutArgs &args = *run ? run_args : *exec ? exec_args : *put ? put_args : get_args;
         args.json = json;
+        otto_cli::check_operands(args);  // before the lab is even opened
+        otto_cli::ContextPtr ctx = otto_cli::open_context(lab);
         return otto_cli::fanout_command(ctx.get(), args, otto_cli::detect_style(color, json));
     } catch (const otto_cli::CliError &e) {
+        if (e.exit_code() == otto_cli::kExitUsage) return otto_cli::usage_error(app, e.what());
         std::fprintf(stderr, "otto: %s\n", e.what());
         return e.exit_code();
     }
