@@ -1,13 +1,24 @@
 // The otto command over a real lab: every host's output, the summary, JSON,
 // and the exit code as the worst status.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "fleet_fixture.hpp"
+
+extern char **environ;
 
 namespace otto_test {
 namespace {
@@ -37,6 +48,101 @@ Outcome otto_cli(const std::vector<std::string> &args, const std::string &env = 
     o.out = read_file(dir.file("out"));
     o.err = read_file(dir.file("err"));
     return o;
+}
+
+// `otto ARGS...` running in the background, its output going to files, so
+// a test can act while it runs (the lab variables unset, as for otto_cli).
+class RunningOtto {
+public:
+    explicit RunningOtto(const std::vector<std::string> &args) {
+        std::vector<std::string> argv{OTTO_CLI_PATH};
+        argv.insert(argv.end(), args.begin(), args.end());
+        std::vector<char *> arg_ptrs;
+        for (auto &a : argv) arg_ptrs.push_back(a.data());
+        arg_ptrs.push_back(nullptr);
+        std::vector<char *> env;
+        for (char **e = environ; *e != nullptr; ++e) {
+            if (std::strncmp(*e, "OTTO_LAB=", 9) != 0 && std::strncmp(*e, "OTTO_LAB_PATH=", 14) != 0) env.push_back(*e);
+        }
+        env.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 1, dir_.file("out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, dir_.file("err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawnattr_t attr;
+        posix_spawnattr_init(&attr);
+        sigset_t none, all;  // Ctrl-C's default, whatever this process does with it
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawnattr_setsigmask(&attr, &none);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        int rc = posix_spawn(&pid_, arg_ptrs[0], &actions, &attr, arg_ptrs.data(), env.data());
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
+        EXPECT_EQ(rc, 0) << std::strerror(rc);
+        if (rc != 0) pid_ = -1;
+    }
+    ~RunningOtto() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);  // only if a failed test left it running
+        waitpid(pid_, nullptr, 0);
+    }
+    RunningOtto(const RunningOtto &) = delete;
+    RunningOtto &operator=(const RunningOtto &) = delete;
+
+    std::string out() const { return read_file(dir_.file("out")); }
+    pid_t pid() const { return pid_; }
+
+    // Waits until `done` holds for stdout; false if otto ended or a hang
+    // bound passed first.
+    template <class Done>
+    bool wait_for_output(Done done) {
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kHangMs);
+        while (std::chrono::steady_clock::now() < give_up) {
+            if (done(out())) return true;
+            if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+                pid_ = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return false;
+    }
+
+    // Waits for otto to end (a hang fails the test).
+    Outcome wait() {
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kHangMs);
+        while (pid_ > 0 && std::chrono::steady_clock::now() < give_up) {
+            if (waitpid(pid_, &status_, WNOHANG) == pid_) pid_ = -1;
+            else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        EXPECT_EQ(pid_, -1) << "otto did not end";
+        Outcome o;
+        o.exit_code = pid_ == -1 && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+        o.out = out();
+        o.err = read_file(dir_.file("err"));
+        return o;
+    }
+
+private:
+    TempDir dir_;
+    pid_t pid_ = -1;
+    int status_ = 0;
+};
+
+// The ids of the processes whose command line is exactly `command`.
+std::vector<pid_t> processes_running(const std::string &command) {
+    std::vector<pid_t> pids;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string cmdline = read_file(entry.path().string() + "/cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline == command + " ") pids.push_back(std::stoi(name));
+    }
+    return pids;
 }
 
 std::vector<std::string> lab_args() { return {"--lab", "fleet", "--lab-path", fleet_lab_dir()}; }
@@ -229,6 +335,48 @@ TEST(OttoCommand, UsageErrorsSayWhatIsWrongInOttosWords) {
         EXPECT_NE(o.err.find("--help"), std::string::npos) << shown << "\n" << o.err;
         EXPECT_EQ(o.out, "") << shown;
     }
+}
+
+// Ctrl-C cancels what still runs, which stops the remote commands, and
+// otto ends as interrupted (130) after the summary of every host.
+TEST(OttoCommand, CtrlCCancelsTheHostsPrintsTheSummaryAndExits130) {
+    // A sleep of its own, so the test can find it on the lab's hosts (all on
+    // this machine) and see it end.
+    std::string sleep = "sleep " + std::to_string(100000 + getpid() % 100000);
+    std::vector<std::string> ids{"ssh0", "shell0", "local"};
+    RunningOtto otto(
+        with(lab_args(), {"run", "--local", "--hosts", "^(ssh0|shell0|local)$", "echo started; " + sleep}));
+    bool all_started = otto.wait_for_output([&](const std::string &out) {
+        for (const auto &id : ids) {
+            if (!has_line(out, prefixed(id, 6, "started"))) return false;
+        }
+        return true;
+    });
+    ASSERT_TRUE(all_started) << otto.out();
+    ASSERT_EQ(::kill(otto.pid(), SIGINT), 0);
+    auto o = otto.wait();
+    EXPECT_EQ(o.exit_code, 130) << o.err;
+    for (const auto &id : ids) {
+        EXPECT_NE(o.out.find("\n" + id + std::string(6 - id.size(), ' ') + " Error   canceled"), std::string::npos)
+            << id << "\n"
+            << o.out;
+    }
+    EXPECT_NE(o.err.find("otto: interrupted"), std::string::npos) << o.err;
+
+    // The remote commands end with otto (allowing for their shells to go).
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kHangMs);
+    while (!processes_running(sleep).empty() && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    auto left = processes_running(sleep);
+    EXPECT_TRUE(left.empty()) << left.size() << " of the commands still run";
+    for (pid_t pid : left) ::kill(pid, SIGKILL);
+}
+
+TEST(OttoCommand, VersionPrintsTheLibrarysVersion) {
+    auto o = otto_cli({"--version"});
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.out, std::string("otto ") + otto_version(nullptr, nullptr, nullptr) + "\n");
 }
 
 TEST(OttoCommand, BadInputGetsAClearMessageAndItsOwnExitCode) {

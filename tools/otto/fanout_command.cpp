@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -11,7 +13,30 @@ namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
 
-void on_interrupt(int) { interrupted = 1; }
+// The first Ctrl-C cancels what runs, and the summary still comes; a second
+// one leaves at once.
+void on_interrupt(int) {
+    if (interrupted) _exit(kExitInterrupted);
+    interrupted = 1;
+}
+
+// Ctrl-C calls on_interrupt while it lives, as before it afterwards.
+class InterruptHandler {
+public:
+    InterruptHandler() {
+        struct sigaction action {};
+        action.sa_handler = on_interrupt;
+        action.sa_flags = SA_RESTART;  // output writes go on
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &previous_);
+    }
+    ~InterruptHandler() { sigaction(SIGINT, &previous_, nullptr); }
+    InterruptHandler(const InterruptHandler &) = delete;
+    InterruptHandler &operator=(const InterruptHandler &) = delete;
+
+private:
+    struct sigaction previous_ {};
+};
 
 // What the start function and the callbacks share; all run on this thread,
 // inside otto_context_dispatch.
@@ -212,21 +237,23 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     check(otto_context_do_for_hosts(&raw_op, ctx, start_host, &state, fanout_opts.get(), nullptr, nullptr), "hosts");
     OpPtr op(raw_op);
 
-    std::signal(SIGINT, on_interrupt);
     bool canceled = false;
-    while (!otto_op_is_done(op.get())) {
-        check(otto_context_dispatch(nullptr, ctx, live.wait_ms(100)), "dispatch");
-        live.flush_when_due();
-        if (interrupted && !canceled) {
-            canceled = true;
-            otto_op_cancel(op.get());
+    {
+        InterruptHandler interrupt_handler;
+        while (!otto_op_is_done(op.get())) {
+            check(otto_context_dispatch(nullptr, ctx, live.wait_ms(100)), "dispatch");
+            live.flush_when_due();
+            if (interrupted && !canceled) {
+                canceled = true;
+                live.note("interrupted: canceling what still runs (Ctrl-C again quits at once)");
+                otto_op_cancel(op.get());
+            }
         }
+        size_t ran = 0;
+        do {
+            check(otto_context_dispatch(&ran, ctx, 0), "dispatch");  // the last lines and callbacks
+        } while (ran > 0);
     }
-    size_t ran = 0;
-    do {
-        check(otto_context_dispatch(&ran, ctx, 0), "dispatch");  // the last lines and callbacks
-    } while (ran > 0);
-    std::signal(SIGINT, SIG_DFL);
     live.close();
 
     const otto_fanout_result *result = otto_op_fanout_result(op.get());
@@ -239,7 +266,7 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     } else {
         print_summary(result, live);
     }
-    return exit_code_for(otto_fanout_result_status(result));
+    return canceled ? kExitInterrupted : exit_code_for(otto_fanout_result_status(result));
 }
 
 }  // namespace otto_cli

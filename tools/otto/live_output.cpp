@@ -117,6 +117,13 @@ void LiveOutput::flush() {
     draw_progress();
 }
 
+void LiveOutput::note(const std::string &text) {
+    flush();
+    clear_progress();
+    std::fprintf(stderr, "otto: %s\n", text.c_str());
+    draw_progress();
+}
+
 void LiveOutput::close() {
     flush();
     clear_progress();

@@ -47,6 +47,8 @@ public:
     void flush_when_due();
     // Writes the lines gathered so far.
     void flush();
+    // A line of otto's own on stderr ("otto: TEXT"), after the lines so far.
+    void note(const std::string &text);
     // Flushes and clears the progress line for good.
     void close();
 

@@ -7,7 +7,8 @@
 //   otto get  [--hosts REGEX] [--serial] [--limit N] [--local] FILE... DIR
 //
 // with --lab L, --lab-path DIR|FILE (repeatable), --dry-run, --json, -v
-// before or after the command. Built on the public C API alone.
+// before or after the command; otto --version. Built on the public C API
+// alone.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -24,7 +25,8 @@ OTTO_LAB. Without a lab, otto works on the local host alone.
 
 Exit status: the worst status over the hosts: 0 Success, 1 Failed, 2 Error
 (unreachable, refused, timed out), 5 NotRun (--dry-run); 64 bad arguments,
-65 malformed lab file, 66 lab not found, 70 other errors.)";
+65 malformed lab file, 66 lab not found, 70 other errors, 130 interrupted
+(Ctrl-C: what still ran was canceled, the summary says what finished).)";
 
 void add_fanout_options(CLI::App *command, otto_cli::FanoutArgs &args, const char *operands = "command",
                         const char *operands_help = "the command") {
@@ -49,6 +51,8 @@ int main(int argc, char **argv) {
     CLI::App app{"otto: run commands on the hosts of a lab", "otto"};
     app.footer(kFooter);
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("otto ") + otto_version(nullptr, nullptr, nullptr),
+                         "print otto's version and exit");
     app.fallthrough();
 
     otto_cli::LabArgs lab;
