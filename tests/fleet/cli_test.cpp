@@ -161,6 +161,19 @@ std::string prefixed(const std::string &id, size_t width, const std::string &tex
     return id + std::string(width - id.size(), ' ') + " | " + text;
 }
 
+// The fleet lab with one more host, "gone", on a port where nothing listens:
+// contacting it fails.
+std::string lab_with_a_gone_host(const TempDir &dir, int *port = nullptr) {
+    int closed_port = otto_lab::free_port();
+    if (port != nullptr) *port = closed_port;
+    std::string json = read_file(fleet_lab_dir() + "/lab.json");
+    json.insert(json.find('[') + 1, R"({"ip": "127.0.0.1", "element": "gone", "labs": ["fleet"],
+        "creds": [{"login": "root"}], "valid_terms": "telnet", "telnet_options": {"port": )" +
+                                        std::to_string(closed_port) + "}},");
+    std::ofstream(dir.file("lab.json")) << json;
+    return dir.path();
+}
+
 TEST(OttoCommand, RunPrintsEveryHostsOutputAndSucceeds) {
     auto o = otto_cli(with(lab_args(), {"run", "--local", "echo hello from $(hostname -s >/dev/null; echo otto)"}));
     EXPECT_EQ(o.exit_code, 0) << o.err;
@@ -183,14 +196,10 @@ TEST(OttoCommand, TheExitCodeIsTheWorstStatus) {
     EXPECT_EQ(failed.exit_code, 1) << failed.err;
     EXPECT_NE(failed.out.find("Failed  exit 7 (f() { return 7; }; f)"), std::string::npos) << failed.out;
 
-    int closed_port = otto_lab::free_port();
-    std::string json = read_file(fleet_lab_dir() + "/lab.json");
-    json.insert(json.find('[') + 1, R"({"ip": "127.0.0.1", "element": "gone", "labs": ["fleet"],
-        "creds": [{"login": "root"}], "valid_terms": "telnet", "telnet_options": {"port": )" +
-                                        std::to_string(closed_port) + "}},");
+    int closed_port = 0;
     TempDir dir;
-    std::ofstream(dir.file("lab.json")) << json;
-    auto error = otto_cli({"--lab", "fleet", "--lab-path", dir.path(), "run", "echo still here"});
+    auto error =
+        otto_cli({"--lab", "fleet", "--lab-path", lab_with_a_gone_host(dir, &closed_port), "run", "echo still here"});
     EXPECT_EQ(error.exit_code, 2) << error.err;
     EXPECT_TRUE(has_line(error.out, prefixed("ssh1", 8, "still here"))) << error.out;
     EXPECT_NE(error.out.find("gone     Error"), std::string::npos) << error.out;
@@ -335,6 +344,60 @@ TEST(OttoCommand, UsageErrorsSayWhatIsWrongInOttosWords) {
         EXPECT_NE(o.err.find("--help"), std::string::npos) << shown << "\n" << o.err;
         EXPECT_EQ(o.out, "") << shown;
     }
+}
+
+TEST(OttoCommand, PutAndGetRefuseBadLocalArgumentsBeforeContactingAnyHost) {
+    TempDir dir;
+    std::string lab_dir = lab_with_a_gone_host(dir);
+    TempDir files;
+    std::ofstream(files.file("notes.txt")) << "notes\n";
+    ASSERT_EQ(::mkdir(files.file("more").c_str(), 0755), 0);
+    std::ofstream(files.file("more/notes.txt")) << "more notes\n";
+    struct Mistake {
+        std::vector<std::string> args;
+        std::string message;  // the first line, after "otto: "
+    };
+    std::vector<Mistake> mistakes{
+        {{"put", files.file("notes.txt"), files.file("absent.txt"), "/tmp/in"},
+         "cannot open local file " + files.file("absent.txt") + ": No such file or directory"},
+        {{"put", files.file("more"), "/tmp/in"},
+         files.file("more") + " is a directory: only files are copied, not directories"},
+        {{"put", files.file("notes.txt"), files.file("more/notes.txt"), "/tmp/in"},
+         "put: two files are named \"notes.txt\": they would overwrite each other in /tmp/in"},
+        {{"get", "/etc/notes.txt", "/var/notes.txt", files.path()},
+         "get: two files are named \"notes.txt\": they would overwrite each other in " + files.path()},
+        {{"get", "/etc/hostname", files.file("notes.txt")},
+         "cannot create directory " + files.file("notes.txt") + ": a file is in the way"},
+    };
+    for (const auto &mistake : mistakes) {
+        // Only the unreachable host: contacting it would end in Error (2).
+        auto o = otto_cli(with({"--lab", "fleet", "--lab-path", lab_dir}, with(mistake.args, {"--hosts", "^gone$"})));
+        EXPECT_EQ(o.exit_code, 64) << mistake.message << "\n" << o.out << o.err;
+        EXPECT_EQ(o.err.substr(0, o.err.find('\n')), "otto: " + mistake.message);
+        EXPECT_NE(o.err.find("--help"), std::string::npos) << o.err;
+        EXPECT_EQ(o.err.find("gone"), std::string::npos) << "no host was started: " << o.err;
+        EXPECT_EQ(o.out, "");
+    }
+    EXPECT_EQ(read_file(files.file("notes.txt")), "notes\n");
+}
+
+TEST(OttoCommand, EachFailedFileOfATransferGetsItsOwnLine) {
+    TempDir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    std::ofstream(dir.file("here.txt")) << "here\n";
+    auto get = otto_cli(with(lab_args(), {"get", "--hosts", "^(ssh0|ash0)$", dir.file("here.txt"),
+                                          dir.file("absent.txt"), dir.file("back")}));
+    EXPECT_EQ(get.exit_code, 2) << get.err;
+    for (const std::string id : {"ssh0", "ash0"}) {
+        EXPECT_TRUE(has_line(get.out, id + " | " + dir.file("here.txt") + ": 5 bytes")) << get.out;
+        // "ssh0 ! /path/absent.txt: why", the why as the host said it.
+        size_t at = get.out.find(id + " ! " + dir.file("absent.txt") + ": ");
+        ASSERT_NE(at, std::string::npos) << get.out;
+        std::string line = get.out.substr(at, get.out.find('\n', at) - at);
+        EXPECT_NE(line.find("No such file"), std::string::npos) << line;
+        EXPECT_NE(get.out.find(id + " Error   1 of 2 files failed"), std::string::npos) << get.out;
+    }
+    EXPECT_EQ(read_file(dir.file("back/ssh0/here.txt")), "here\n");
 }
 
 // Ctrl-C cancels what still runs, which stops the remote commands, and
