@@ -664,6 +664,20 @@ OTTO_API int otto_host_put(otto_op **out, otto_host *host, const char *const *lo
 OTTO_API int otto_host_get(otto_op **out, otto_host *host, const char *const *remote_paths, size_t count,
                            const char *local_dir, const otto_transfer_opts *opts, otto_op_cb cb, void *user_data);
 
+/* Checks a put's arguments without a host: the rules otto_host_put applies
+ * at submission, then the local files, each of which must open as a regular
+ * file (a directory is refused: files are copied, not directories). OTTO_OK,
+ * or the first problem as the put would report it, the message naming the
+ * path: OTTO_EINVAL (the rules), OTTO_ENOTFOUND (no such file), OTTO_EPERM
+ * (not readable), OTTO_EFILE (a directory, or not a regular file). Called
+ * before a fan-out, it reports a bad argument once instead of as every
+ * host's failure. */
+OTTO_API int otto_put_check(const char *const *local_paths, size_t count, const char *remote_dir);
+/* The same for a get: the rules otto_host_get applies at submission, then
+ * `local_dir`, which must be a directory or not exist yet (OTTO_EFILE when a
+ * file is in the way). */
+OTTO_API int otto_get_check(const char *const *remote_paths, size_t count, const char *local_dir);
+
 /* The result of a put or get; borrowed, lives as long as the op. */
 OTTO_API const otto_transfer_result *otto_op_transfer_result(const otto_op *op);
 /* Success when every file arrived; Error when any failed; NotRun (dry run). */
@@ -748,7 +762,9 @@ OTTO_API int otto_fanout_opts_new(otto_fanout_opts **out);
 /* Accepts NULL. */
 OTTO_API void otto_fanout_opts_free(otto_fanout_opts *opts);
 /* Hosts whose id this regex (PCRE2) finds a match in, anywhere: "router"
- * selects "core-router-1". NULL or unset: every host. */
+ * selects "core-router-1". Any match counts, an empty one too: ".*" selects
+ * every host. NULL or unset: every host. A regex that does not compile is
+ * OTTO_EINVAL, the message quoting it as the hosts regex and saying why. */
 OTTO_API int otto_fanout_opts_set_hosts(otto_fanout_opts *opts, const char *regex);
 /* One host after the other, in lab order (default: all at once). */
 OTTO_API int otto_fanout_opts_set_serial(otto_fanout_opts *opts, int serial);

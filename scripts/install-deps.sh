@@ -36,6 +36,8 @@ packages=(
     openssh-client pdsh clustershell python3-venv
     # the interactive program of the send/expect benchmark (M12)
     bc
+    # counts the otto command's writes (tests/fleet/cli_test.cpp)
+    strace
 )
 
 check_only=0

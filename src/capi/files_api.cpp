@@ -66,6 +66,15 @@ const otto::FileInfo *entry_at(const otto_file_result *result, size_t index) {
     return &result->entries[index];
 }
 
+// The arguments as a submission checks them, then the local side.
+int check_transfer(bool put, const char *const *paths, size_t count, const char *dir) {
+    return guarded([&]() -> int {
+        otto::TransferSettings settings = otto::transfer_settings(put, paths, count, dir, nullptr);
+        if (otto::Error error = otto::check_local_side(settings.request)) fail(error.code, error.message);
+        return OTTO_OK;
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -107,6 +116,14 @@ int otto_host_put(otto_op **out, otto_host *host, const char *const *local_paths
 int otto_host_get(otto_op **out, otto_host *host, const char *const *remote_paths, size_t count, const char *local_dir,
                   const otto_transfer_opts *opts, otto_op_cb cb, void *user_data) {
     return submit_transfer(out, host, false, remote_paths, count, local_dir, opts, cb, user_data);
+}
+
+int otto_put_check(const char *const *local_paths, size_t count, const char *remote_dir) {
+    return check_transfer(true, local_paths, count, remote_dir);
+}
+
+int otto_get_check(const char *const *remote_paths, size_t count, const char *local_dir) {
+    return check_transfer(false, remote_paths, count, local_dir);
 }
 
 const otto_transfer_result *otto_op_transfer_result(const otto_op *op) { return payload_as<otto_transfer_result>(op); }

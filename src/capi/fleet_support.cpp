@@ -8,6 +8,8 @@ namespace otto {
 
 using fleet::FanoutTarget;
 
+Pattern compile_hosts_regex(std::string_view regex) { return Pattern::compile_selector(regex, "hosts regex"); }
+
 SelectionRule::SelectionRule(const otto_fanout_opts *opts) {
     if (opts != nullptr) {
         std::lock_guard lock(opts->mutex);
@@ -16,12 +18,12 @@ SelectionRule::SelectionRule(const otto_fanout_opts *opts) {
         settings.limit = opts->limit;
         settings.include_local = opts->include_local;
     }
-    if (settings.hosts) pattern = Pattern::compile(*settings.hosts, 0, Pattern::Engine::Interpreter);
+    if (settings.hosts) pattern = compile_hosts_regex(*settings.hosts);
 }
 
 bool SelectionRule::selects(const std::string &id) const {
     if (id == "local" && !settings.include_local) return false;  // LAB-FORMAT §12
-    return !pattern || pattern->search(id, 0).has_value();
+    return !pattern || pattern->found_in(id);
 }
 
 Selection select_hosts(otto_context *ctx, const otto_fanout_opts *opts) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capi/handles.hpp"
@@ -12,6 +13,10 @@
 #include "session/pattern.hpp"
 
 namespace otto {
+
+// The fan-out options' hosts regex, compiled; a bad one throws
+// ApiError(OTTO_EINVAL) quoting it and saying why.
+Pattern compile_hosts_regex(std::string_view regex);
 
 // The fan-out options as read once, with the regex compiled.
 struct SelectionRule {

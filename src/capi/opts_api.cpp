@@ -4,6 +4,7 @@
 #include <new>
 
 #include "capi/api_guard.hpp"
+#include "capi/fleet_support.hpp"
 #include "capi/handles.hpp"
 
 using otto::fail;
@@ -131,7 +132,7 @@ int otto_fanout_opts_set_hosts(otto_fanout_opts *opts, const char *regex) {
             opts->hosts.reset();
             return;
         }
-        otto::Pattern::compile(regex, 0);  // a bad pattern is reported here
+        otto::compile_hosts_regex(regex);  // a bad regex is reported here
         opts->hosts = regex;
     });
 }

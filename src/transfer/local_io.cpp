@@ -20,6 +20,14 @@ Error file_system_error(const std::string &what, const std::string &path, int er
     return Error(code, what + " " + path + ": " + std::strerror(err));
 }
 
+namespace {
+
+Error file_in_the_way(const std::string &path) {
+    return Error(OTTO_EFILE, "cannot create directory " + path + ": a file is in the way");
+}
+
+}  // namespace
+
 Error make_directories(const std::string &path, uint32_t mode) {
     for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
         std::string part = path.substr(0, end);
@@ -30,7 +38,16 @@ Error make_directories(const std::string &path, uint32_t mode) {
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return file_system_error("cannot create directory", path, errno);
-    if (!S_ISDIR(st.st_mode)) return Error(OTTO_EFILE, "cannot create directory " + path + ": a file is in the way");
+    if (!S_ISDIR(st.st_mode)) return file_in_the_way(path);
+    return {};
+}
+
+Error directory_or_missing(const std::string &path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return errno == ENOENT ? Error() : file_system_error("cannot create directory", path, errno);
+    }
+    if (!S_ISDIR(st.st_mode)) return file_in_the_way(path);
     return {};
 }
 
@@ -63,6 +80,10 @@ UploadSource UploadSource::open(const UploadSpec &spec, Error &error) {
     struct stat st {};
     if (fstat(source.fd_, &st) != 0) {
         error = file_system_error("cannot stat local file", spec.local_path, errno);
+        return source;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        error = Error(OTTO_EFILE, spec.local_path + " is a directory: only files are copied, not directories");
         return source;
     }
     if (!S_ISREG(st.st_mode)) {

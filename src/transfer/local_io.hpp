@@ -28,11 +28,17 @@ Error file_system_error(const std::string &what, const std::string &path, int er
 // existing directory is fine, anything else in the way is an error.
 Error make_directories(const std::string &path, uint32_t mode);
 
+// Whether make_directories(path) could succeed as far as a look tells: no
+// error when `path` is a directory or does not exist yet, the error it would
+// give when something else is in the way.
+Error directory_or_missing(const std::string &path);
+
 // Where an upload's bytes come from.
 class UploadSource {
 public:
     // Opens the local file (or takes the bytes); a missing or unreadable
-    // file or one that is not a regular file is an Error naming the path.
+    // file, a directory or anything else that is not a regular file is an
+    // Error naming the path.
     static UploadSource open(const UploadSpec &spec, Error &error);
     UploadSource(UploadSource &&other) noexcept;
     UploadSource &operator=(UploadSource &&other) noexcept;

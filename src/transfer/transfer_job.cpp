@@ -209,6 +209,16 @@ void validate(const TransferRequest &request) {
     }
 }
 
+Error check_local_side(const TransferRequest &request) {
+    if (!request.put) return directory_or_missing(request.destination_dir);
+    for (const auto &source : request.sources) {
+        Error error;
+        UploadSource::open(UploadSpec{source, std::nullopt, "", std::nullopt}, error);
+        if (error) return error;
+    }
+    return {};
+}
+
 void start_transfer(Host &host, std::shared_ptr<Operation> op, TransferRequest request) {
     auto job = std::make_shared<TransferJob>(host.shared_from_this(), std::move(op), std::move(request));
     job->start();

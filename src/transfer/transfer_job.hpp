@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
+
 namespace otto {
 
 class Host;
@@ -25,6 +27,12 @@ struct TransferRequest {
 // too long for the host (allowing for the temporary name), two sources with
 // one base name.
 void validate(const TransferRequest &request);
+
+// What this machine can tell before any host is contacted, for a request
+// that validate() accepted: a put's sources open as regular files, a get's
+// directory is a directory or not there yet. The first problem, naming the
+// path, as the transfer would report it.
+Error check_local_side(const TransferRequest &request);
 
 // Where each source goes: destination_dir/<base name>.
 std::vector<std::string> destinations(const TransferRequest &request);

@@ -267,6 +267,13 @@ TEST_P(Files, MissingFilesFailAloneAndAreNamed) {
     EXPECT_EQ(down.files[1].status, OTTO_STATUS_SUCCESS);
     EXPECT_FALSE(fs::exists(fetched_ + "/nothing-here"));
     EXPECT_TRUE(temporaries(fetched_).empty());
+
+    ASSERT_EQ(::mkdir((source_ + "/folder").c_str(), 0755), 0);
+    Transfer tree = put({source_ + "/folder", source_ + "/present"}, remote_);
+    ASSERT_EQ(tree.files.size(), 2u);
+    EXPECT_EQ(tree.files[0].error, OTTO_EFILE);
+    EXPECT_EQ(tree.files[0].message, source_ + "/folder is a directory: only files are copied, not directories");
+    EXPECT_EQ(tree.files[1].status, OTTO_STATUS_SUCCESS);
 }
 
 // Only hosts whose user is not root: permissions never bite root.
@@ -301,6 +308,42 @@ TEST_P(Files, BadArgumentsAreRefusedBeforeAnyByteMoves) {
     EXPECT_EQ(put({}, remote_).call, OTTO_EINVAL);
     EXPECT_EQ(put({source_ + "/same"}, "").call, OTTO_EINVAL);
     EXPECT_TRUE(fs::is_empty(remote_)) << "nothing may have been written";
+}
+
+// What a tool checks before fanning a put or get out to many hosts: the
+// rules of a submission and this machine's side, with no host at all.
+TEST(TransferCheck, RefusesWhatAPutOrGetWouldRefuseWithoutAHost) {
+    TempDir dir;
+    write_local(dir.file("a"), "a\n");
+    ASSERT_EQ(::mkdir(dir.file("sub").c_str(), 0755), 0);
+    write_local(dir.file("sub/a"), "another a\n");
+    auto put_check = [&](std::vector<std::string> files, const std::string &where = "/anywhere") {
+        std::vector<const char *> paths;
+        for (const auto &f : files) paths.push_back(f.c_str());
+        return otto_put_check(paths.data(), paths.size(), where.c_str());
+    };
+    auto get_check = [&](std::vector<const char *> files, const std::string &local_dir) {
+        return otto_get_check(files.data(), files.size(), local_dir.c_str());
+    };
+    auto last_message = [] { return std::string(otto_last_error_message()); };
+
+    EXPECT_EQ(put_check({dir.file("a"), dir.file("sub/a")}, ""), OTTO_EINVAL);
+    EXPECT_EQ(put_check({dir.file("a")}), OTTO_OK);
+    EXPECT_EQ(put_check({dir.file("a"), dir.file("absent")}), OTTO_ENOTFOUND);
+    EXPECT_EQ(last_message(), "cannot open local file " + dir.file("absent") + ": No such file or directory");
+    EXPECT_EQ(put_check({dir.file("sub")}), OTTO_EFILE);
+    EXPECT_EQ(last_message(), dir.file("sub") + " is a directory: only files are copied, not directories");
+    EXPECT_EQ(put_check({dir.file("a"), dir.file("sub/a")}), OTTO_EINVAL);
+    EXPECT_EQ(last_message(), "put: two files are named \"a\": they would overwrite each other in /anywhere");
+    EXPECT_EQ(otto_put_check(nullptr, 0, "/anywhere"), OTTO_EINVAL);
+
+    EXPECT_EQ(get_check({"/etc/hostname"}, dir.file("not/yet")), OTTO_OK);
+    EXPECT_FALSE(fs::exists(dir.file("not"))) << "a check creates nothing";
+    EXPECT_EQ(get_check({"/etc/hostname", "/var/log/x"}, dir.path()), OTTO_OK);
+    EXPECT_EQ(get_check({"/etc/hostname"}, dir.file("a")), OTTO_EFILE);
+    EXPECT_EQ(last_message(), "cannot create directory " + dir.file("a") + ": a file is in the way");
+    EXPECT_EQ(get_check({"/etc/x", "/var/x"}, dir.path()), OTTO_EINVAL);
+    EXPECT_NE(last_message().find("get: two files are named \"x\""), std::string::npos) << last_message();
 }
 
 struct Progress {

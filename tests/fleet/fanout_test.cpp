@@ -90,6 +90,14 @@ TEST(Fanout, TheRegexIsSearchedInIdsAndTheLocalHostIsLeftOutUnlessAsked) {
     }
     EXPECT_EQ(selected, (std::vector<std::string>{"ssh1"}));
     EXPECT_EQ(otto_context_host_selected(ctx.get(), ssh.get(), 99), OTTO_EINVAL);
+
+    // Any match selects, an empty one too.
+    for (const char *regex : {".*", "^", "x*"}) {
+        auto any = fanout_opts(regex);
+        auto any_op = submit_run(ctx.get(), "true", any.get());
+        wait_fanout(any_op.get());
+        EXPECT_EQ(ids_of(fanout_entries(any_op.get())), fleet_remote_ids()) << regex;
+    }
 }
 
 TEST(Fanout, AnEmptySelectionOrABadRegexIsAnErrorAtSubmission) {
@@ -112,6 +120,8 @@ TEST(Fanout, AnEmptySelectionOrABadRegexIsAnErrorAtSubmission) {
     ASSERT_EQ(otto_fanout_opts_new(&bad), OTTO_OK);
     FanoutOpts bad_opts(bad);
     EXPECT_EQ(otto_fanout_opts_set_hosts(bad, "ssh("), OTTO_EINVAL);
+    message = otto_last_error_message();
+    EXPECT_EQ(message.rfind("hosts regex \"ssh(\" does not compile: missing closing parenthesis", 0), 0u) << message;
 }
 
 TEST(Fanout, OneHostsFailureNeitherCancelsNorDelaysTheOthers) {

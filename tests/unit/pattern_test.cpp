@@ -1,5 +1,6 @@
 // Expect patterns: PCRE2 over bytes, windows that keep `^` and lookbehind
-// honest, and refusals that name the pattern.
+// honest, and refusals that name the pattern; selectors, where any match
+// counts.
 #include "session/pattern.hpp"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,23 @@ TEST(Pattern, BadPatternsAreRefusedWithTheirText) {
         FAIL() << "an empty-matching pattern compiled";
     } catch (const ApiError &e) {
         EXPECT_NE(std::string(e.what()).find("empty string"), std::string::npos);
+    }
+}
+
+TEST(Pattern, SelectorsCountEveryMatchAndSayWhatTheyAreWhenBad) {
+    EXPECT_TRUE(Pattern::compile_selector("router", "hosts regex").found_in("core-router-1"));
+    EXPECT_FALSE(Pattern::compile_selector("^router", "hosts regex").found_in("core-router-1"));
+    for (const char *everything : {".*", "^", "x*", ""}) {
+        EXPECT_TRUE(Pattern::compile_selector(everything, "hosts regex").found_in("ssh0")) << everything;
+    }
+    try {
+        Pattern::compile_selector("ssh(", "hosts regex");
+        FAIL() << "compiled";
+    } catch (const ApiError &e) {
+        EXPECT_EQ(e.code(), OTTO_EINVAL);
+        std::string message = e.what();
+        EXPECT_EQ(message.rfind("hosts regex \"ssh(\" does not compile: ", 0), 0u) << message;
+        EXPECT_NE(message.find("at offset 4"), std::string::npos) << message;
     }
 }
 

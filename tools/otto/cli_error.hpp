@@ -7,12 +7,14 @@
 namespace otto_cli {
 
 // Exit codes besides the worst status (0 Success, 1 Failed, 2 Error,
-// 5 NotRun): sysexits.h values, far from the statuses.
+// 5 NotRun): sysexits.h values, far from the statuses, and the shells' code
+// for a command ended by Ctrl-C.
 enum ExitCode {
-    kExitUsage = 64,        // bad arguments
-    kExitBadLab = 65,       // a lab file is malformed
-    kExitLabNotFound = 66,  // no lab file or no such lab
-    kExitSoftware = 70,     // anything else the library refused
+    kExitUsage = 64,         // bad arguments
+    kExitBadLab = 65,        // a lab file is malformed
+    kExitLabNotFound = 66,   // no lab file or no such lab
+    kExitSoftware = 70,      // anything else the library refused
+    kExitInterrupted = 130,  // Ctrl-C: 128 + SIGINT
 };
 
 class CliError : public std::runtime_error {

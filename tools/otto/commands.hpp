@@ -26,6 +26,12 @@ struct FanoutArgs {
 // `otto get`: files of each host into DIR/<host id>/.
 int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle &style);
 
+// Throws CliError(kExitUsage) saying what is wrong when the operands make no
+// fan-out: no command; for put and get, not files and a directory, or files
+// the transfers would refuse on every host (otto_put_check, otto_get_check).
+// Contacts no host.
+void check_operands(const FanoutArgs &args);
+
 // `otto hosts`: the lab's hosts, as a table or JSON.
 int hosts_command(otto_context *ctx, bool json);
 

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -11,7 +13,30 @@ namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
 
-void on_interrupt(int) { interrupted = 1; }
+// The first Ctrl-C cancels what runs, and the summary still comes; a second
+// one leaves at once.
+void on_interrupt(int) {
+    if (interrupted) _exit(kExitInterrupted);
+    interrupted = 1;
+}
+
+// Ctrl-C calls on_interrupt while it lives, as before it afterwards.
+class InterruptHandler {
+public:
+    InterruptHandler() {
+        struct sigaction action {};
+        action.sa_handler = on_interrupt;
+        action.sa_flags = SA_RESTART;  // output writes go on
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &previous_);
+    }
+    ~InterruptHandler() { sigaction(SIGINT, &previous_, nullptr); }
+    InterruptHandler(const InterruptHandler &) = delete;
+    InterruptHandler &operator=(const InterruptHandler &) = delete;
+
+private:
+    struct sigaction previous_ {};
+};
 
 // What the start function and the callbacks share; all run on this thread,
 // inside otto_context_dispatch.
@@ -44,8 +69,23 @@ void on_event(otto_op *op, const otto_event *event, void *user_data) {
                       otto_event_kind(event) == OTTO_EVENT_STDERR_LINE);
 }
 
+// A line per file that failed, as "SOURCE: why" beside the "SOURCE: N bytes"
+// of those that arrived: the summary has room for one reason only.
+void print_failed_files(const std::string &host, const otto_transfer_result *transfer, LiveOutput &live) {
+    for (size_t k = 0; k < otto_transfer_result_count(transfer); ++k) {
+        if (otto_transfer_result_file_status(transfer, k) != OTTO_STATUS_ERROR) continue;
+        live.line(host,
+                  std::string(otto_transfer_result_source(transfer, k)) + ": " +
+                      otto_transfer_result_file_message(transfer, k),
+                  true);
+    }
+}
+
 void on_host_done(otto_op *op, void *user_data) {
-    static_cast<FanoutState *>(user_data)->live->finished(otto_op_host_id(op), otto_op_status(op));
+    LiveOutput &live = *static_cast<FanoutState *>(user_data)->live;
+    std::string host = otto_op_host_id(op);
+    if (const otto_transfer_result *transfer = otto_op_transfer_result(op)) print_failed_files(host, transfer, live);
+    live.finished(host, otto_op_status(op));
 }
 
 int start_host(otto_op **out, otto_host *host, void *user_data) {
@@ -66,6 +106,14 @@ int start_host(otto_op **out, otto_host *host, void *user_data) {
         case FanoutArgs::Mode::Exec: break;
     }
     return otto_host_oneshot(out, host, state->command_line.c_str(), state->run_opts, on_host_done, state);
+}
+
+// put and get: every operand but the last names a file; the last, the
+// directory.
+std::vector<const char *> transfer_files(const FanoutArgs &args) {
+    std::vector<const char *> files;
+    for (size_t i = 0; i + 1 < args.command.size(); ++i) files.push_back(args.command[i].c_str());
+    return files;
 }
 
 std::string join(const std::vector<std::string> &words) {
@@ -91,16 +139,18 @@ std::string command_detail(const otto_cmd_result *cmd, bool name_it) {
     return detail;
 }
 
-// A transfer: the first file that failed, or what moved.
+// A transfer: what moved, or how many files failed (each has its line), or
+// why the only one did.
 std::string transfer_detail(const otto_transfer_result *transfer) {
     uint64_t bytes = 0;
     size_t count = otto_transfer_result_count(transfer);
+    size_t failed = 0;
     for (size_t k = 0; k < count; ++k) {
-        if (otto_transfer_result_file_error(transfer, k) != OTTO_OK) {
-            return otto_transfer_result_file_message(transfer, k);
-        }
+        if (otto_transfer_result_file_error(transfer, k) != OTTO_OK) ++failed;
         bytes += otto_transfer_result_file_bytes(transfer, k);
     }
+    if (count == 1 && failed == 1) return otto_transfer_result_file_message(transfer, 0);
+    if (failed > 0) return std::to_string(failed) + " of " + std::to_string(count) + " files failed";
     if (otto_transfer_result_status(transfer) == OTTO_STATUS_NOTRUN) return "dry run: nothing transferred";
     return std::to_string(count) + (count == 1 ? " file, " : " files, ") + std::to_string(bytes) + " bytes";
 }
@@ -133,6 +183,33 @@ void print_summary(const otto_fanout_result *result, const LiveOutput &live) {
 
 }  // namespace
 
+void check_operands(const FanoutArgs &args) {
+    switch (args.mode) {
+        case FanoutArgs::Mode::Run:
+            if (args.command.empty()) throw CliError(kExitUsage, "run: no command given; give the commands to run");
+            break;
+        case FanoutArgs::Mode::Exec:
+            if (args.command.empty()) throw CliError(kExitUsage, "exec: no command given; give the command line");
+            break;
+        case FanoutArgs::Mode::Put:
+            if (args.command.size() < 2)
+                throw CliError(kExitUsage, "put: give the local files, then the directory on the hosts");
+            break;
+        case FanoutArgs::Mode::Get:
+            if (args.command.size() < 2)
+                throw CliError(kExitUsage, "get: give the files on the hosts, then the local directory");
+            break;
+    }
+    if (args.mode != FanoutArgs::Mode::Put && args.mode != FanoutArgs::Mode::Get) return;
+    // What the transfers would refuse on every host (a missing or doubled
+    // file, a directory) is said once, before any host is contacted.
+    std::vector<const char *> files = transfer_files(args);
+    const char *directory = args.command.back().c_str();
+    int rc = args.mode == FanoutArgs::Mode::Put ? otto_put_check(files.data(), files.size(), directory)
+                                                : otto_get_check(files.data(), files.size(), directory);
+    if (rc != OTTO_OK) throw CliError(kExitUsage, otto_last_error_message());
+}
+
 int exit_code_for(int32_t status) { return otto_status_is_ok(status) ? 0 : static_cast<int>(status); }
 
 int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle &style) {
@@ -154,9 +231,8 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     state.mode = args.mode;
     bool transfer = args.mode == FanoutArgs::Mode::Put || args.mode == FanoutArgs::Mode::Get;
     if (transfer) {
-        if (args.command.size() < 2) throw CliError(kExitUsage, "give the files, then the directory");
         state.directory = args.command.back();
-        for (size_t i = 0; i + 1 < args.command.size(); ++i) state.files.push_back(args.command[i].c_str());
+        state.files = transfer_files(args);
         check(otto_transfer_opts_set_event_cb(transfer_opts.get(), on_event, &state), "events");
     } else if (args.mode == FanoutArgs::Mode::Run) {
         for (const auto &c : args.command) {
@@ -194,20 +270,23 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     check(otto_context_do_for_hosts(&raw_op, ctx, start_host, &state, fanout_opts.get(), nullptr, nullptr), "hosts");
     OpPtr op(raw_op);
 
-    std::signal(SIGINT, on_interrupt);
     bool canceled = false;
-    while (!otto_op_is_done(op.get())) {
-        check(otto_context_dispatch(nullptr, ctx, 100), "dispatch");
-        if (interrupted && !canceled) {
-            canceled = true;
-            otto_op_cancel(op.get());
+    {
+        InterruptHandler interrupt_handler;
+        while (!otto_op_is_done(op.get())) {
+            check(otto_context_dispatch(nullptr, ctx, live.wait_ms(100)), "dispatch");
+            live.flush_when_due();
+            if (interrupted && !canceled) {
+                canceled = true;
+                live.note("interrupted: canceling what still runs (Ctrl-C again quits at once)");
+                otto_op_cancel(op.get());
+            }
         }
+        size_t ran = 0;
+        do {
+            check(otto_context_dispatch(&ran, ctx, 0), "dispatch");  // the last lines and callbacks
+        } while (ran > 0);
     }
-    size_t ran = 0;
-    do {
-        check(otto_context_dispatch(&ran, ctx, 0), "dispatch");  // the last lines and callbacks
-    } while (ran > 0);
-    std::signal(SIGINT, SIG_DFL);
     live.close();
 
     const otto_fanout_result *result = otto_op_fanout_result(op.get());
@@ -220,7 +299,7 @@ int fanout_command(otto_context *ctx, const FanoutArgs &args, const OutputStyle 
     } else {
         print_summary(result, live);
     }
-    return exit_code_for(otto_fanout_result_status(result));
+    return canceled ? kExitInterrupted : exit_code_for(otto_fanout_result_status(result));
 }
 
 }  // namespace otto_cli

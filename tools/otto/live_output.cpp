@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "otto.h"
@@ -13,6 +14,21 @@ namespace {
 
 constexpr const char *kHostColors[] = {"\033[36m", "\033[32m", "\033[33m", "\033[34m", "\033[35m",
                                        "\033[96m", "\033[92m", "\033[93m", "\033[94m", "\033[95m"};
+
+// Enough lines per write(2) that printing costs little next to reading them,
+// few enough that a burst shows before it ends.
+constexpr size_t kFlushBytes = 64 * 1024;
+
+// Writes all of `bytes` (a write may take part of it, or be interrupted).
+// A failed write drops the rest, as stdio would: the run goes on.
+void write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        bytes.remove_prefix(static_cast<size_t>(n));
+    }
+}
 
 }  // namespace
 
@@ -58,14 +74,19 @@ void LiveOutput::started(const std::string &host) {
 
 void LiveOutput::line(const std::string &host, std::string_view text, bool is_stderr) {
     if (style_.quiet_lines) return;
-    clear_progress();
-    std::printf("%s%-*s%s %s %.*s\n", host_color(host), static_cast<int>(width_), host.c_str(), reset(),
-                is_stderr ? "!" : "|", static_cast<int>(text.size()), text.data());
-    std::fflush(stdout);
-    draw_progress();
+    if (pending_.empty()) first_pending_ = std::chrono::steady_clock::now();
+    pending_ += host_color(host);
+    pending_ += host;
+    pending_.append(width_ - std::min(width_, host.size()), ' ');
+    pending_ += reset();
+    pending_ += is_stderr ? " ! " : " | ";
+    pending_ += text;
+    pending_ += '\n';
+    if (pending_.size() >= kFlushBytes) flush();
 }
 
 void LiveOutput::finished(const std::string &host, int32_t status) {
+    flush();
     running_.erase(host);
     ++done_;
     if (!otto_status_is_ok(status)) ++not_ok_;
@@ -76,7 +97,37 @@ void LiveOutput::finished(const std::string &host, int32_t status) {
     draw_progress();
 }
 
-void LiveOutput::close() { clear_progress(); }
+int32_t LiveOutput::wait_ms(int32_t idle_ms) const {
+    if (pending_.empty()) return idle_ms;
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(first_pending_ + kFlushDelay - std::chrono::steady_clock::now());
+    return static_cast<int32_t>(std::clamp<int64_t>(left.count(), 0, idle_ms));
+}
+
+void LiveOutput::flush_when_due() {
+    if (!pending_.empty() && std::chrono::steady_clock::now() >= first_pending_ + kFlushDelay) flush();
+}
+
+void LiveOutput::flush() {
+    if (pending_.empty()) return;
+    clear_progress();
+    std::fflush(stdout);  // anything printed through stdio goes first
+    write_all(STDOUT_FILENO, pending_);
+    pending_.clear();
+    draw_progress();
+}
+
+void LiveOutput::note(const std::string &text) {
+    flush();
+    clear_progress();
+    std::fprintf(stderr, "otto: %s\n", text.c_str());
+    draw_progress();
+}
+
+void LiveOutput::close() {
+    flush();
+    clear_progress();
+}
 
 void LiveOutput::clear_progress() {
     if (!progress_shown_) return;
