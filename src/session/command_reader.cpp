@@ -9,8 +9,6 @@
 namespace otto {
 
 namespace {
-constexpr size_t kPreBeginKeep = 64 * 1024;
-
 bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -170,8 +168,10 @@ void CommandReader::keep_pre_begin(std::string_view clean_line) {
         pre_begin_bytes_ = 0;
         return;
     }
-    if (pre_begin_bytes_ + clean_line.size() > kPreBeginKeep) return;
-    pre_begin_bytes_ += clean_line.size();
+    // Each line counts with its line end: a flood of empty lines holds no
+    // text, yet every one is kept (and joined) as a line.
+    if (pre_begin_bytes_ + clean_line.size() + 1 > kRejectedMessageKeep) return;
+    pre_begin_bytes_ += clean_line.size() + 1;
     pre_begin_lines_.emplace_back(clean_line);
 }
 

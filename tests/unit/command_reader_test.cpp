@@ -197,6 +197,17 @@ TEST_P(EverySplit, ExpectsNeverMatchAcrossLines) {
     EXPECT_TRUE(o.responses.empty());
 }
 
+TEST_P(EverySplit, ARejectedFramesMessageStaysBoundedHoweverManyLinesItHas) {
+    // Empty lines hold no text, yet each is a line end of the message: they
+    // count against its bound too.
+    std::string stream = "x\n" + std::string(100'000, '\n') + "bash: syntax error\n" + end_marker(2) + "\n";
+    Outcome o = read(stream, GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_TRUE(o.rejected);
+    EXPECT_LE(o.output.size(), CommandReader::kRejectedMessageKeep);
+    EXPECT_EQ(o.output.rfind("x", 0), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Splits, EverySplit, ::testing::Values(Split::Whole, Split::Bytes, Split::Random));
 
 TEST(CommandReader, EarliestMatchWinsTiesGoToListOrder) {
