@@ -25,11 +25,13 @@ bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
         if (nl == std::string_view::npos) {
             newline_scan_ = view.size();
             if (phase_ == Phase::Output && expects_ != nullptr && !expects_->empty()) {
-                // Expects see the partial line up to any marker in it.
+                // Expects see the partial line up to any marker in it, or
+                // up to what may be a marker's first bytes.
                 const std::string &t = token_.text();
                 size_t from = expect_scanned_ >= t.size() ? expect_scanned_ - t.size() : 0;
                 size_t marker = view.find(t, from);
-                run_expects(view, marker == std::string_view::npos ? view.size() : marker, sink);
+                if (marker == std::string_view::npos) marker = view.size() - token_start_at_end(view, token_);
+                run_expects(view, marker, sink);
             }
             return false;
         }
