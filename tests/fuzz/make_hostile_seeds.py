@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Writes the hand-made hostile seeds of the fuzz targets (tests/fuzz/) into
+tests/fuzz_corpus/<target>/hostile_*: forged markers, CSI sequences,
+CR-only streams, floods of empty lines. Each starts with
+its target's option bytes, as the target's header comment describes.
+
+usage: tests/fuzz/make_hostile_seeds.py [corpus dir]   (default tests/fuzz_corpus)
+"""
+import os
+import sys
+
+# --- session_reader: 8 option bytes, then the shell's bytes ---------------
+T = b"__OTTO_0123456789ab_"
+BEGIN = T + b"BEGIN_b0b0b0b0b0b0__"
+RECOVER = T + b"RECOVER_c0c0c0c0c0c0__"
+
+
+def end(code, nonce=b"e0e0e0e0e0e0"):
+    return T + b"END_" + nonce + b"__" + str(code).encode() + b"__"
+
+
+def session(flags=0, repeat=0, repeat_at=0, timeout_at=0, reads=(0, 0, 0, 0)):
+    return bytes([flags, repeat, repeat_at, timeout_at, *reads])
+
+
+EARLIER = b"e1e1e1e1e1e1"
+SESSION_READER = {
+    "hostile_forged_markers": session(reads=(3, 17, 0, 40)) + end(0, EARLIER) + b"\r\nleaked\r\n" + T +
+    b"BEGIN_b1b1b1b1b1b1__\r\n" + T + b"READY__\r\n> > " + BEGIN + b"\r\nout " + T + b" inside\r\n" +
+    end(0, EARLIER) + b"\r\n__OTTO_ffffffffffff_END_e0e0e0e0e0e0__0__\r\n" + T +
+    b"END_e0e0e0e0e0e0__9999999999__\r\n" + T + b"END_e0e0e0e0e0e0____\r\nlast" + end(7) + b"\r\nbash-5.2$ ",
+    "hostile_csi": session(flags=1, reads=(1, 2, 5, 9)) + b"\x1b[?2004l\r" + BEGIN +
+    b"\r\n\x1b[31mred\x1b[0m\r\n\x1b[1;32;40mPassword:\x1b[0m\r\n\x1b[K\x1b[2J\x1b[H\x1b[\x1b[?\x1b[999999999999m\r\n" +
+    T[:10] + b"\x1b[0m" + T[10:] + b"READY__\r\nx\x1b[" + end(0) + b"\r\n\x1b[?2004h$ ",
+    "hostile_cr_only": session(flags=2, reads=(1, 1, 1, 1)) + BEGIN + b"\rone\rtwo\r\rthree\r" + end(0) + b"\r" +
+    BEGIN + b"\n\ra\r\rb\rc\r\r\n\r\r\nd\r\n\r\r" + end(1) + b"\r\n",
+    "hostile_rejected_frame": session() + b"leaked\r\n" + end(3, EARLIER) +
+    b"\r\n> bash: syntax error near unexpected token `fi'\r\nbash-5.2# " + end(2) +
+    b"\r\nbash-5.2# bash: syntax error near unexpected token `}'\r\n",
+    # 64 times the first half: some 70 000 empty lines before END.
+    "hostile_rejected_after_empty_lines": session(repeat=63, repeat_at=128) + b"x\n" + b"\n" * 2200 +
+    b"bash: syntax error near unexpected token `fi'\r\n" + end(2) + b"\r\n",
+    "hostile_timeout_drain": session(flags=0x20 | 3, timeout_at=100, reads=(7, 3, 11, 2)) + BEGIN +
+    b"\r\npartial\r\nfoo" + end(130) + b"\r\n" + T + b"RECOVER__0__\r\n" + T +
+    b"RECOVER_c1c1c1c1c1c1__0__\r\nmore\r\nbash$ " + RECOVER + b"130__\r\nbash$ ",
+    "hostile_truncated_output": session(flags=4 << 2, repeat=40, repeat_at=40, reads=(5, 60, 1, 33)) + BEGIN +
+    b"\n0123456789\n\n\nabc\n" + b"x" * 40 + b"\n" + end(0) + b"\n",
+    "hostile_expects": session(flags=3, reads=(2, 9, 4, 1)) + b"Password:\n" + BEGIN +
+    b"\r\nPassword:Password:got=s3cret\r\nContinue [y/n] xyzxyz a+b aab ## login LOGIN 12345\r\n" + b"x" * 45 +
+    b"\r\nPassword: " + end(0) + b"Password:\r\n",
+    "hostile_binary": session(reads=(0, 1, 2, 3)) + BEGIN + b"\n\xff\xfe\x00\x01\x7f\x1b\x9b\x80\n\x00" + T +
+    b"\x00\n" + end(255) + b"\n",
+}
+
+def main():
+    corpus = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz_corpus"
+    for target, seeds in (("session_reader", SESSION_READER),):
+        os.makedirs(os.path.join(corpus, target), exist_ok=True)
+        for name, data in seeds.items():
+            with open(os.path.join(corpus, target, name), "wb") as out:
+                out.write(data)
+            print(f"{target}/{name}: {len(data)} bytes")
+
+
+if __name__ == "__main__":
+    main()
