@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes the hand-made hostile seeds of the fuzz targets (tests/fuzz/) into
 tests/fuzz_corpus/<target>/hostile_*: forged markers, CSI sequences,
-CR-only streams, floods of empty lines. Each starts with
+CR-only streams, floods of empty lines, SFTP lengths and counts far beyond
+their packets. Each starts with
 its target's option bytes, as the target's header comment describes.
 
 usage: tests/fuzz/make_hostile_seeds.py [corpus dir]   (default tests/fuzz_corpus)
 """
 import os
+import struct
 import sys
 
 # --- session_reader: 8 option bytes, then the shell's bytes ---------------
@@ -52,9 +54,46 @@ SESSION_READER = {
     b"\x00\n" + end(255) + b"\n",
 }
 
+# --- sftp_reply: 4 option bytes (the reads), then the server's bytes ------
+def u32(v):
+    return struct.pack(">I", v)
+
+
+def u64(v):
+    return struct.pack(">Q", v)
+
+
+def string(b):
+    return u32(len(b)) + b
+
+
+def packet(kind, body):
+    return u32(len(body) + 1) + bytes([kind]) + body
+
+
+VERSION = packet(2, u32(3) + string(b"posix-rename@openssh.com") + string(b"1") + string(b"statvfs@openssh.com") +
+                 string(b"2"))
+ATTRS = u32(0x8000000f) + u64(1234) + u32(0) + u32(0) + u32(0o100644) + u32(1) + u32(2) + u32(1) + string(b"x@y") + \
+    string(b"z")
+SFTP_REPLY = {
+    "hostile_huge_length": bytes([1, 2, 3, 4]) + VERSION + u32(0xffffffff) + b"\x65" + b"\0" * 16,
+    "hostile_empty_packet": bytes(4) + VERSION + u32(0),
+    "hostile_name_count": bytes([5, 5, 5, 5]) + VERSION + packet(104, u32(7) + u32(0xffffffff) + string(b"a") +
+                                                                 string(b"b") + u32(0)),
+    "hostile_attrs_extended_count": bytes(4) + VERSION + packet(105, u32(8) + u32(0x80000000) + u32(0xffffffff) +
+                                                                string(b"t") + string(b"d")),
+    "hostile_string_past_end": bytes([0, 1, 0, 1]) + VERSION + packet(103, u32(9) + u32(0x7fffffff) + b"abc"),
+    "hostile_replies": bytes([3, 7, 1, 60]) + VERSION + packet(101, u32(1) + u32(0) + string(b"Success") + string(b"")) +
+    packet(101, u32(2) + u32(2)) + packet(102, u32(3) + string(b"\0\0\0\1")) + packet(103, u32(4) + string(b"data" * 10)) +
+    packet(104, u32(5) + u32(2) + string(b"a") + string(b"-rw-r--r-- a") + ATTRS + string(b"b") + string(b"b") + u32(0)) +
+    packet(105, u32(6) + ATTRS) + packet(201, u32(7) + b"anything") + packet(101, u32(8) + u32(0) + b"xx") +
+    packet(3, u32(9)) + packet(103, u32(10) + string(b"x") + b"extra") + u32(1 << 20) + b"\x67",
+}
+
+
 def main():
     corpus = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz_corpus"
-    for target, seeds in (("session_reader", SESSION_READER),):
+    for target, seeds in (("session_reader", SESSION_READER), ("sftp_reply", SFTP_REPLY)):
         os.makedirs(os.path.join(corpus, target), exist_ok=True)
         for name, data in seeds.items():
             with open(os.path.join(corpus, target, name), "wb") as out:
