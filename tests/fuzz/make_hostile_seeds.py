@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the hand-made hostile seeds of the fuzz targets (tests/fuzz/) into
 tests/fuzz_corpus/<target>/hostile_*: forged markers, CSI sequences,
-CR-only streams, floods of empty lines, SFTP lengths and counts far beyond
-their packets. Each starts with
+CR-only streams, floods of empty lines, hostile telnet negotiation and
+logins, SFTP lengths and counts far beyond their packets. Each starts with
 its target's option bytes, as the target's header comment describes.
 
 usage: tests/fuzz/make_hostile_seeds.py [corpus dir]   (default tests/fuzz_corpus)
@@ -54,6 +54,55 @@ SESSION_READER = {
     b"\x00\n" + end(255) + b"\n",
 }
 
+# --- telnet_login: 1 option byte, then records ----------------------------
+IAC, DONT, DO, WONT, WILL, SB, SE, NOP, GA = 255, 254, 253, 252, 251, 250, 240, 241, 249
+ECHO, SGA, TTYPE, NAWS = 1, 3, 24, 31
+PHASE, PROBE, QUIET = 1, 2, 4  # waits that run out
+
+
+def iac(*command):
+    return bytes([IAC, *command])
+
+
+def records(*events):
+    """Bytes are reads of the server (255 bytes a record at most); an int
+    says which waits run out."""
+    out = b""
+    for event in events:
+        if isinstance(event, int):
+            out += bytes([0, event])
+            continue
+        while event:
+            out += bytes([min(len(event), 255)]) + event[:255]
+            event = event[255:]
+    return out
+
+
+BUSYBOX = iac(DO, ECHO) + iac(DO, NAWS) + iac(WILL, ECHO) + iac(WILL, SGA)
+TELNET_LOGIN = {
+    "hostile_login_incorrect": b"\0" + records(BUSYBOX, b"\r\n\r\nvm login: ", b"operator\r\n", b"Password: ",
+                                               b"\r\n", b"Login inc", b"orrect\r\nvm login: "),
+    "hostile_prompt_again": b"\0" + records(b"\r\nconsole login: ", b"Password: ", b"\r\n\r\nconsole login: ", QUIET),
+    "hostile_iac_storm": b"\0" + records(
+        b"".join(iac(c, o) for c in (WILL, WONT, DO, DONT) for o in (0, 1, 3, 5, 24, 31, 34, 39, 200)),
+        iac(SB, NAWS) + b"\0\x50\0\x18" + iac(SE) + iac(SB, TTYPE, 1) + iac(SE) + iac(NOP) + iac(GA),
+        b"lo" + iac(IAC) + b"gin: ", iac(SB, 39) + b"x" * 300, b"Password: " + bytes([IAC])),
+    "hostile_csi_prompts": b"\4" + records(b"\x1b[1mUsername\x1b[0m: ", b"\x1b[?2004hPass\x1b[0mword: ",
+                                           b"\r\n\x1b[32mLast login: today\x1b[0m\r\n",
+                                           b"\x1b]0;title\x07router\x1b[1m>\x1b[0m "),
+    "hostile_silent_after_password": b"\0" + records(b"login: ", b"Password: ", b"\r\n\0\0\r\n", QUIET, PHASE),
+    "hostile_password_echo": b"\0" + records(b"login: ", b"operator\r\nPassword: ", b"Pw9-Zq\r\n",
+                                             b"Access denied for Pw9-Zq\r\n"),
+    "hostile_no_login": b"\2" + records(BUSYBOX, b"\r\n/ # ", b"\x1b[6n", T + b"READY__\r\n/ # "),
+    "hostile_chosen_shell": bytes([3 | 8]) + records(b"login: ", b"Password: ", b"\r\nWelcome\r\n$ ", QUIET,
+                                                     b"$ ", PROBE, b"$ "),
+    "hostile_chosen_shell_refused": b"\3" + records(b"login: ", b"Password: ", b"\r\n$ ", PROBE,
+                                                    b"\r\nPermission denied\r\n"),
+    "hostile_refused_after_login": b"\0" + records(b"login: ", b"Password: ", b"\r\n", QUIET, PHASE,
+                                                   b"\r\nLogin incorrect\r\n\r\nlogin: "),
+}
+
+
 # --- sftp_reply: 4 option bytes (the reads), then the server's bytes ------
 def u32(v):
     return struct.pack(">I", v)
@@ -93,7 +142,8 @@ SFTP_REPLY = {
 
 def main():
     corpus = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz_corpus"
-    for target, seeds in (("session_reader", SESSION_READER), ("sftp_reply", SFTP_REPLY)):
+    for target, seeds in (("session_reader", SESSION_READER), ("telnet_login", TELNET_LOGIN),
+                          ("sftp_reply", SFTP_REPLY)):
         os.makedirs(os.path.join(corpus, target), exist_ok=True)
         for name, data in seeds.items():
             with open(os.path.join(corpus, target, name), "wb") as out:
