@@ -525,8 +525,11 @@ OTTO_API void otto_run_opts_free(otto_run_opts *opts);
 OTTO_API int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds);
 /* Adds a (pattern, response) pair, answered while a command runs: when the
  * PCRE2 `pattern` matches the current output line, `response` is written
- * verbatim (add the newline yourself). Used by commands without expects of
- * their own. */
+ * verbatim (add the newline yourself). The current line is what has arrived
+ * of it so far, except last bytes that could begin otto's own end marker
+ * ("_", "__OT"...): a match that needs them waits for the line's next byte,
+ * so otto's markers never fire an expect, however reads are cut. Used by
+ * commands without expects of their own. */
 OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, const char *response, uint32_t flags);
 /* Streaming: `cb` receives each output line as an event. */
 OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb, void *user_data);

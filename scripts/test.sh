@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds otto three ways and runs the whole test suite in each tree, then
-# fuzzes the lab loader for a bounded time:
+# fuzzes what otto reads from outside for a bounded time:
 #   build       RelWithDebInfo, no sanitizer: every test
 #   build-asan  Debug, AddressSanitizer + LeakSanitizer + UBSan
 #   build-tsan  RelWithDebInfo, ThreadSanitizer
-#   fuzz        scripts/fuzz.sh: libFuzzer on the lab loader, seeded with
-#               tests/lab_corpus/ (tree build-fuzz, clang, ASan + UBSan)
+#   fuzz        scripts/fuzz.sh: libFuzzer on each fuzz target (lab files,
+#               a shell's bytes, a telnet login, SFTP replies) in turn,
+#               seeded with tests/lab_corpus/ and tests/fuzz_corpus/ (tree
+#               build-fuzz, clang, ASan + UBSan)
 #   bench       a smoke run of the peer comparison (bench/compare.sh
 #               --quick, in tree build): it asserts nothing about speed,
 #               only that otto and every peer produced figures

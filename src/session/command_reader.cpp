@@ -9,8 +9,6 @@
 namespace otto {
 
 namespace {
-constexpr size_t kPreBeginKeep = 64 * 1024;
-
 bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -27,11 +25,13 @@ bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
         if (nl == std::string_view::npos) {
             newline_scan_ = view.size();
             if (phase_ == Phase::Output && expects_ != nullptr && !expects_->empty()) {
-                // Expects see the partial line up to any marker in it.
+                // Expects see the partial line up to any marker in it, or
+                // up to what may be a marker's first bytes.
                 const std::string &t = token_.text();
                 size_t from = expect_scanned_ >= t.size() ? expect_scanned_ - t.size() : 0;
                 size_t marker = view.find(t, from);
-                run_expects(view, marker == std::string_view::npos ? view.size() : marker, sink);
+                if (marker == std::string_view::npos) marker = view.size() - token_start_at_end(view, token_);
+                run_expects(view, marker, sink);
             }
             return false;
         }
@@ -170,8 +170,10 @@ void CommandReader::keep_pre_begin(std::string_view clean_line) {
         pre_begin_bytes_ = 0;
         return;
     }
-    if (pre_begin_bytes_ + clean_line.size() > kPreBeginKeep) return;
-    pre_begin_bytes_ += clean_line.size();
+    // Each line counts with its line end: a flood of empty lines holds no
+    // text, yet every one is kept (and joined) as a line.
+    if (pre_begin_bytes_ + clean_line.size() + 1 > kRejectedMessageKeep) return;
+    pre_begin_bytes_ += clean_line.size() + 1;
     pre_begin_lines_.emplace_back(clean_line);
 }
 

@@ -40,6 +40,9 @@ public:
     static constexpr uint64_t kDefaultRetainLimit = 64ull << 20;
     // Regexes see new bytes plus this much already-scanned tail (§5.9).
     static constexpr size_t kRegexWindow = 8 * 1024;
+    // A rejected frame's message (§5.5) keeps at most this much of what
+    // came before END, line ends included.
+    static constexpr size_t kRejectedMessageKeep = 64 * 1024;
 
     // `markers` are those of the frame written for this command.
     CommandReader(const Token &token, FrameMarkers markers, const std::vector<Expect> *expects, uint64_t retain_limit);

@@ -94,6 +94,13 @@ std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const 
     return std::nullopt;
 }
 
+size_t token_start_at_end(std::string_view text, const Token &token) {
+    std::string_view t = token.text();
+    for (size_t n = std::min(text.size(), t.size() - 1); n > 0; --n)
+        if (text.substr(text.size() - n) == t.substr(0, n)) return n;
+    return 0;
+}
+
 size_t skip_csi(std::string_view text, size_t pos) {
     while (pos + 1 < text.size() && text[pos] == '\x1b' && text[pos + 1] == '[') {
         size_t p = pos + 2;

@@ -81,6 +81,11 @@ struct NumberedMarker {
 // a draw_recover_kind()).
 std::optional<NumberedMarker> find_numbered_marker(std::string_view text, const Token &token, std::string_view kind);
 
+// How many bytes at the end of `text` could be the start of the token
+// whose remaining bytes have not arrived yet ("...__OTT"): those are held
+// back from the expects until the next read tells.
+size_t token_start_at_end(std::string_view text, const Token &token);
+
 // Skips ANSI CSI sequences (ESC [ params intermediates final) from `pos`.
 size_t skip_csi(std::string_view text, size_t pos);
 

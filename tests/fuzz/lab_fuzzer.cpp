@@ -6,16 +6,14 @@
 #include <set>
 #include <string>
 
+#include "fuzz_input.hpp"
 #include "lab/diagnostics.hpp"
 #include "lab/lab_loader.hpp"
 #include "lab/reservations.hpp"
 
 namespace {
 
-// A broken invariant is a finding: stop where the fuzzer can see it.
-void require(bool condition) {
-    if (!condition) __builtin_trap();
-}
+using otto_fuzz::require;
 
 void check_lab(const otto::lab::LabLoadResult &r) {
     if (!r.ok()) {

@@ -197,6 +197,37 @@ TEST_P(EverySplit, ExpectsNeverMatchAcrossLines) {
     EXPECT_TRUE(o.responses.empty());
 }
 
+TEST_P(EverySplit, ExpectsNeverSeeTheStartOfAMarkerThatAReadCutShort) {
+    // Output without a final newline puts END right after it on the line; a
+    // read that ends inside the token must not show its first bytes
+    // ("__OTTO_0123") to the expects as if they were output.
+    std::vector<Expect> expects{{Pattern::compile("[0-9]", 0), "digit\n", 0},
+                                {Pattern::compile("OTTO", 0), "o\n", 0},
+                                {Pattern::compile("g_", 0), "g\n", 0}};
+    Outcome o = read(BEGIN + "\nwaiting" + end_marker(0) + "\n", GetParam(), &expects);
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.output, "waiting");
+    EXPECT_TRUE(o.responses.empty());
+}
+
+TEST_P(EverySplit, OutputThatOnlyLooksLikeAMarkersStartStillFiresOnceMoreArrives) {
+    std::vector<Expect> expects{{Pattern::compile("code_", 0), "r\n", 0}, {Pattern::compile("__O", 0), "s\n", 0}};
+    Outcome o = read(BEGIN + "\nEnter code_\n__Ok\n" + end_marker(0) + "\n", GetParam(), &expects);
+    ASSERT_TRUE(o.done);
+    EXPECT_EQ(o.responses, (std::vector<std::string>{"r\n", "s\n"}));
+}
+
+TEST_P(EverySplit, ARejectedFramesMessageStaysBoundedHoweverManyLinesItHas) {
+    // Empty lines hold no text, yet each is a line end of the message: they
+    // count against its bound too.
+    std::string stream = "x\n" + std::string(100'000, '\n') + "bash: syntax error\n" + end_marker(2) + "\n";
+    Outcome o = read(stream, GetParam());
+    ASSERT_TRUE(o.done);
+    EXPECT_TRUE(o.rejected);
+    EXPECT_LE(o.output.size(), CommandReader::kRejectedMessageKeep);
+    EXPECT_EQ(o.output.rfind("x", 0), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Splits, EverySplit, ::testing::Values(Split::Whole, Split::Bytes, Split::Random));
 
 TEST(CommandReader, EarliestMatchWinsTiesGoToListOrder) {

@@ -111,6 +111,18 @@ TEST(LineStart, ReadyCountsOnlyAtTheStartOfALineAfterCsi) {
     EXPECT_FALSE(at_line_start(s, 2));
 }
 
+TEST(TokenStartAtEnd, CountsTheBytesThatMayStartTheTokenStillArriving) {
+    Token t("abcabcabcabc");
+    EXPECT_EQ(token_start_at_end("prompt> ", t), 0u);
+    EXPECT_EQ(token_start_at_end("waiting_", t), 1u);
+    EXPECT_EQ(token_start_at_end("waiting__OTT", t), 5u);
+    EXPECT_EQ(token_start_at_end("__OTTO_abcabc", t), 13u);
+    EXPECT_EQ(token_start_at_end("__OTTO_abcabd", t), 0u);
+    EXPECT_EQ(token_start_at_end("", t), 0u);
+    // The whole token is a marker found as such, not a start.
+    EXPECT_EQ(token_start_at_end(t.text(), t), 1u);
+}
+
 TEST(MarkerOnlyLine, RecognisesBareMarkersOfAnyNonceOnly) {
     Token t("abcabcabcabc");
     EXPECT_TRUE(is_marker_only_line(t.ready() + "\r", t));
