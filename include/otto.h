@@ -36,7 +36,10 @@
  *   queue, so event loops (asyncio, Go, Tokio, poll()) can integrate without
  *   threads. A completion callback fires exactly once, never from inside the
  *   call that submitted the op; if submission fails no callback fires; after
- *   otto_op_free() none of the op's callbacks run again.
+ *   otto_op_free() none of the op's callbacks run again. Every call that
+ *   submits an op takes `otto_op **out`; given NULL there, the op is
+ *   detached: its completion callback still fires (exactly once) and the op
+ *   is freed after it.
  *   Calls that would block (otto_op_wait, a waiting dispatch or completion
  *   poll, otto_context_free) return OTTO_EDEADLK when made on the loop thread
  *   itself, instead of hanging.

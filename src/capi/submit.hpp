@@ -20,12 +20,17 @@ int submit_op(otto_op **out, const std::shared_ptr<Engine> &engine, std::string 
               void *user_data, EventSink events, Task task) {
     auto op = std::make_shared<otto_op>(engine, kind, cb, user_data, events);
     op->set_host_id(std::move(host_id));
-    if (out != nullptr) op->adopt_user_reference();
+    if (out != nullptr) {
+        op->adopt_user_reference();
+    } else {
+        op->hold_until_complete();
+    }
     engine->track(op);
     bool posted = engine->post([op, task = std::move(task)]() mutable { task(std::shared_ptr<Operation>(op)); });
     if (!posted) {
         engine->untrack(op.get());
         if (out != nullptr) op->release_user_reference();
+        else op->release_own_hold();  // never submitted: no callback fires
         fail(OTTO_ECLOSED, "the context is closed");
     }
     if (out != nullptr) *out = op.get();

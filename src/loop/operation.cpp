@@ -56,6 +56,8 @@ void Operation::adopt_user_reference() {
     user_held_.store(true);
 }
 
+void Operation::hold_until_complete() { self_until_complete_ = shared_from_this(); }
+
 void Operation::release_user_reference() {
     {
         // Waits for a callback of this op running on another thread; a
@@ -109,9 +111,13 @@ void Operation::run_drain_hook_soon() {
 }
 
 bool Operation::complete(int code, std::string message, OpPayload payload) {
+    // A detached op's own hold goes when this call returns: the delivery
+    // below keeps what it needs.
+    std::shared_ptr<Operation> self_hold;
     {
         std::lock_guard lock(mutex_);
         if (done_) return false;
+        self_hold = std::move(self_until_complete_);
         done_ = true;
         error_ = code;
         error_message_ = std::move(message);

@@ -70,6 +70,12 @@ public:
 
     // The caller of the C API holds the op until otto_op_free().
     void adopt_user_reference();
+    // A detached op (submitted without `out`): nobody outside holds it, and
+    // the work it runs may hold it only weakly, so it holds itself until it
+    // completes; its callback still fires.
+    void hold_until_complete();
+    // Its submission failed: it will never complete, so nothing holds it.
+    void release_own_hold() { self_until_complete_.reset(); }
     // otto_op_free(): no callback runs after this returns; a pending op is
     // canceled.
     void release_user_reference();
@@ -135,6 +141,7 @@ private:
     OpPayload payload_;
 
     std::shared_ptr<Operation> user_reference_;
+    std::shared_ptr<Operation> self_until_complete_;  // a detached op's own hold
     std::atomic<bool> user_held_{false};
     std::atomic<bool> cancel_requested_{false};
     std::function<void()> cancel_hook_;  // loop thread only
