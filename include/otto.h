@@ -42,7 +42,10 @@
  *   is freed after it.
  *   Calls that would block (otto_op_wait, a waiting dispatch or completion
  *   poll, otto_context_free) return OTTO_EDEADLK when made on the loop thread
- *   itself, instead of hanging.
+ *   itself, instead of hanging. Inside a callback run on the application's
+ *   thread, otto_context_dispatch and otto_context_free return OTTO_EDEADLK
+ *   (they would wait for the call running that callback), while waiting
+ *   for an op, a completion or a log entry works (see otto_op_wait).
  */
 #ifndef OTTO_H
 #define OTTO_H
@@ -251,7 +254,9 @@ OTTO_API int otto_context_new(otto_context **out, const otto_context_opts *opts)
  * freed, and their calls fail with OTTO_ECLOSED. No other thread may be
  * inside a call on `ctx` itself (dispatch, completion poll) meanwhile: wake
  * it with otto_context_wakeup() and let it return first. Accepts NULL.
- * Returns OTTO_EDEADLK (and does nothing) on the loop thread. */
+ * Returns OTTO_EDEADLK (and does nothing) on the loop thread, and inside a
+ * callback the context runs on the application's thread (from
+ * otto_context_dispatch or otto_op_wait): free it once that call returns. */
 OTTO_API int otto_context_free(otto_context *ctx);
 
 /* A file descriptor that is readable while callbacks wait for dispatch,
@@ -262,8 +267,11 @@ OTTO_API int otto_context_notify_fd(const otto_context *ctx);
 
 /* Runs waiting callbacks on the calling thread (OTTO_DISPATCH_APP). Waits
  * up to `timeout_ms` for the first one when none is waiting, then runs all
- * that are waiting. `count` (may be NULL) receives how many ran. Returns
- * OTTO_OK even when none ran in time. */
+ * that were waiting when it started (those queued meanwhile wait for the
+ * next call). `count` (may be NULL) receives how many ran. Returns OTTO_OK
+ * even when none ran in time; OTTO_EDEADLK (running nothing) when called
+ * from inside a callback the context is running: return from the callback
+ * and the outer call runs the rest. */
 OTTO_API int otto_context_dispatch(size_t *count, otto_context *ctx, int32_t timeout_ms);
 
 /* Takes the next finished op from the completion queue, waiting up to
@@ -499,7 +507,13 @@ OTTO_API int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds);
  * verbatim (add the newline yourself). Used by commands without expects of
  * their own. */
 OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, const char *response, uint32_t flags);
-/* Streaming: `cb` receives each output line as an event. */
+/* Streaming: `cb` receives each output line as an event. In
+ * OTTO_DISPATCH_APP mode the events wait for dispatch; while those of one op
+ * hold more than a few MiB (counting each event's bytes and its queue
+ * entry), the op stops reading the command's output (sessions and one-shots
+ * alike; the command then blocks on its full pipe or window) until they are
+ * dispatched. otto_op_wait on the op dispatches them itself, so a caller
+ * that only waits never stalls the op. */
 OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb, void *user_data);
 /* Bytes of output kept in each result (default 64 MiB); past it the result
  * keeps the head plus a notice while events still carry every line. 0 keeps
@@ -845,7 +859,15 @@ typedef enum otto_op_kind_e {
 
 /* Waits until the op is done: OTTO_OK when it is (whatever its outcome),
  * OTTO_ETIMEDOUT when `timeout_ms` ran out first, OTTO_EDEADLK on the loop
- * thread. The outcome is otto_op_error(). */
+ * thread. The outcome is otto_op_error(). In OTTO_DISPATCH_APP mode, for an
+ * op with an event callback, the wait runs the op's own queued event
+ * callbacks on the calling thread while it waits, in order, one at a time
+ * with any dispatch (never another op's callbacks, nor this op's completion
+ * callback, which still waits for otto_context_dispatch); when it returns
+ * OTTO_OK every event of the op has been delivered. From inside a callback
+ * the context runs on the application's thread it may wait for another op
+ * (whose events then run inside that callback); waiting there for the op
+ * whose callback is running returns OTTO_EDEADLK unless it is done. */
 OTTO_API int otto_op_wait(otto_op *op, int32_t timeout_ms);
 OTTO_API int otto_op_is_done(const otto_op *op);
 /* OTTO_OK, the op's error code, or OTTO_EPENDING while it runs. */

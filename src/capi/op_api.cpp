@@ -25,7 +25,20 @@ int otto_op_wait(otto_op *op, int32_t timeout_ms) {
         if (op->engine().on_loop_thread() && op->done()) return OTTO_OK;
         if (timeout_ms != 0 && op->engine().on_loop_thread())
             fail(OTTO_EDEADLK, "otto_op_wait would block the loop thread (called from a loop-thread callback)");
-        int rc = op->wait(timeout_ms);
+        auto &dispatcher = op->engine().dispatcher();
+        int rc;
+        if (dispatcher.mode() == otto::DispatchMode::App && op->wants_events()) {
+            // Its events run here while it waits: back-pressure on them
+            // cannot stall an op whose caller only waits. Not from inside
+            // one of its own callbacks, though: they run one at a time.
+            if (timeout_ms != 0 && dispatcher.running_callback_of(op))
+                fail(OTTO_EDEADLK,
+                     "otto_op_wait on an op from inside one of its own callbacks would wait for its "
+                     "later events, which run only after this callback returns");
+            rc = dispatcher.wait_for_op(*op, timeout_ms) ? OTTO_OK : OTTO_ETIMEDOUT;
+        } else {
+            rc = op->wait(timeout_ms);
+        }
         if (rc == OTTO_ETIMEDOUT)
             fail(OTTO_ETIMEDOUT, "the op did not finish within " + std::to_string(timeout_ms) + " ms");
         return rc;

@@ -111,9 +111,10 @@ public:
     // `total` bytes moved.
     void emit_progress(std::string_view data, size_t index, uint64_t done, uint64_t total);
 
-    // Flow control for App-mode dispatch: true while more event bytes wait
-    // for dispatch than the high-water mark. `on_drained` runs on the loop
-    // once they fall below the low-water mark.
+    // Flow control for App-mode dispatch: true while the events waiting for
+    // dispatch cost more memory (their bytes and their queue entries) than
+    // the high-water mark. `on_drained` runs on the loop once they fall
+    // below the low-water mark.
     bool events_backlogged() const;
     void when_events_drained(std::function<void()> on_drained);
 
@@ -121,7 +122,7 @@ private:
     void emit(const otto_event &event);
     void invoke_completion();
     void run_user_callback(const std::function<void()> &call);
-    void event_dispatched(size_t bytes);
+    void event_dispatched(size_t cost);
     // Run the cancel / drain hook on the loop (they are loop-thread state).
     void run_cancel_hook_soon();
     void run_drain_hook_soon();
@@ -152,7 +153,7 @@ private:
     std::recursive_mutex callback_mutex_;
     bool released_ = false;  // under callback_mutex_
 
-    std::atomic<size_t> queued_event_bytes_{0};
+    std::atomic<size_t> queued_event_cost_{0};
     std::function<void()> on_drained_;  // loop thread only
     std::atomic<bool> drain_wanted_{false};
 };

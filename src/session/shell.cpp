@@ -116,6 +116,9 @@ void Shell::run(const CommandSpec &spec, RunCallback done) {
     scrub_pos_ = 0;
     timed_out_ = false;
     paused_idle_full_ = false;
+    // A consumer's pause belonged to the command before (it may have ended
+    // in the chunk that paused it); this one's lines pause anew if need be.
+    paused_by_consumer_ = false;
     apply_input_pause();
     set_state(ShellState::Busy);
     started_ = Clock::now();

@@ -108,6 +108,53 @@ TEST_P(Oneshot, StreamsStdoutAndStderrLinesApart) {
     EXPECT_EQ(c.output, "a\nc");
 }
 
+// A console one-shot reads its output back through a shell loop line by
+// line: 100 MB in one line, or millions of lines, are beyond its purpose.
+bool console(const HostKind &kind) { return kind.transport == HostKind::Transport::Telnet; }
+
+// In App mode a caller that takes events but only waits on the op gets
+// them inside otto_op_wait, while the one-shot's output waits in its pipe
+// or channel instead of millions of queued events.
+TEST_P(Oneshot, WaitingAloneDeliversEveryLineWithBoundedMemory) {
+    struct Seen {
+        uint64_t lines = 0;
+        bool in_order = true;
+        static void on_event(otto_op *, const otto_event *ev, void *ud) {
+            auto *self = static_cast<Seen *>(ud);
+            size_t len = 0;
+            const char *data = otto_event_data(ev, &len);
+            self->lines += 1;
+            if (otto_event_kind(ev) != OTTO_EVENT_OUTPUT_LINE || std::string(data, len) != std::to_string(self->lines))
+                self->in_order = false;
+        }
+    } seen;
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Seen::on_event, &seen), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 0), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), 600), OTTO_OK);
+    // Short lines: each queued event costs more than its bytes. A console
+    // reads them back through a shell loop: fewer there, still well past
+    // the point where its shell stops being read.
+    const bool many = kMemoryIsMeasurable && !console(kind());
+    const uint64_t lines = console(kind()) ? 100'000 : many ? 5'000'000 : 500'000;
+    MemoryPeak peak;
+    otto_op *op_raw = nullptr;
+    ASSERT_EQ(otto_host_oneshot(&op_raw, host(), ("seq 1 " + std::to_string(lines)).c_str(), opts.get(), nullptr,
+                                nullptr),
+              OTTO_OK);
+    Op op(op_raw);
+    ASSERT_EQ(otto_op_wait(op.get(), kHangMs * 5), OTTO_OK);
+    auto r = copy_cmd(otto_op_cmd_result(op.get()));
+    EXPECT_EQ(r.status, OTTO_STATUS_SUCCESS);
+    EXPECT_EQ(seen.lines, lines);
+    EXPECT_TRUE(seen.in_order);
+    if (many) {
+        EXPECT_LT(peak.growth_kib(), 64 * 1024);
+    }
+}
+
 OTTO_SESSION_SUITE(Oneshot);
 
 }  // namespace

@@ -218,6 +218,43 @@ TEST_P(Streaming, SlowDispatchPushesBackOnTheCommand) {
 #endif
 }
 
+// In App mode a caller that takes events but only waits on the op (never
+// dispatches) gets them inside otto_op_wait: the back-pressure that stops
+// the shell's output while events wait can never stall the command.
+TEST_P(Streaming, WaitingAloneDeliversEventsWithoutStalling) {
+    struct Seen {
+        uint64_t lines = 0;
+        bool in_order = true;
+        static void on_event(otto_op *, const otto_event *ev, void *ud) {
+            auto *self = static_cast<Seen *>(ud);
+            size_t len = 0;
+            const char *data = otto_event_data(ev, &len);
+            self->lines += 1;
+            if (std::string(data, len) != std::to_string(self->lines)) self->in_order = false;
+        }
+    } seen;
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Seen::on_event, &seen), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 0), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), 30), OTTO_OK);
+    // About 8 MB of lines.
+    constexpr uint64_t kLines = 1'150'000;
+    otto_op *op_raw = nullptr;
+    ASSERT_EQ(otto_host_run(&op_raw, host(), ("seq 1 " + std::to_string(kLines)).c_str(), opts.get(), nullptr, nullptr),
+              OTTO_OK);
+    Op op(op_raw);
+    ASSERT_EQ(otto_op_wait(op.get(), kHangMs * 3), OTTO_OK);
+    auto r = copy_run(op.get()).only();
+    EXPECT_EQ(r.status, OTTO_STATUS_SUCCESS) << r.output.substr(0, 200);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_LT(r.duration, 20.0);
+    // Every event ran inside the wait, in order.
+    EXPECT_EQ(seen.lines, kLines);
+    EXPECT_TRUE(seen.in_order);
+}
+
 OTTO_SESSION_SUITE(Streaming);
 
 }  // namespace

@@ -110,6 +110,27 @@ private:
 };
 
 std::string read_file(const std::string &path);
+
+// How much the process's resident memory peaks above what it is now: the
+// kernel's high-water mark (VmHWM) is reset at construction, so earlier
+// tests' peaks do not hide this one's.
+class MemoryPeak {
+public:
+    MemoryPeak();
+    long growth_kib() const;
+
+private:
+    long start_kib_ = 0;
+};
+
+// Sanitizers' allocators hold freed memory back (quarantine, shadow): the
+// process size says nothing there, and memory bounds are checked by the
+// plain build.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kMemoryIsMeasurable = false;
+#else
+constexpr bool kMemoryIsMeasurable = true;
+#endif
 size_t count_lines(const std::string &path);
 
 }  // namespace otto_test

@@ -119,8 +119,29 @@ void LocalOneshot::on_exit(int64_t status, int signal) {
     exit_status_ = status;
     term_signal_ = signal;
     timeout_.stop();
-    if (!out_.eof || !err_.eof) grace_.start(kEofGrace, [this] { finish(); });
+    start_eof_grace();
     maybe_finish();
+}
+
+void LocalOneshot::start_eof_grace() {
+    // While paused the pipes still hold output: the grace starts on resume.
+    if (exited_ && !paused_ && (!out_.eof || !err_.eof)) grace_.start(kEofGrace, [this] { finish(); });
+}
+
+void LocalOneshot::pause_output() {
+    if (paused_ || finished_) return;
+    paused_ = true;
+    grace_.stop();
+    for (Stream *stream : {&out_, &err_})
+        if (!stream->eof) uv_read_stop(stream->pipe.stream());
+}
+
+void LocalOneshot::resume_output() {
+    if (!paused_ || finished_) return;
+    paused_ = false;
+    if (!out_.eof) start_reading(out_, OTTO_EVENT_OUTPUT_LINE);
+    if (!err_.eof) start_reading(err_, OTTO_EVENT_STDERR_LINE);
+    start_eof_grace();
 }
 
 void LocalOneshot::maybe_finish() {

@@ -33,6 +33,8 @@ public:
     ~LocalOneshot() override;
 
     void cancel() override;
+    void pause_output() override;
+    void resume_output() override;
 
 private:
     struct Stream : OneshotOutput {
@@ -45,6 +47,7 @@ private:
     void on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf);
     void on_exit(int64_t status, int signal);
     void maybe_finish();
+    void start_eof_grace();
     void finish();
     void fail_to_start(const std::string &message);
 
@@ -66,6 +69,7 @@ private:
     bool exited_ = false;
     bool timed_out_ = false;
     bool finished_ = false;
+    bool paused_ = false;  // pause_output(): the pipes are not read
     int64_t exit_status_ = 0;
     int term_signal_ = 0;
     char read_buffer_[64 * 1024];

@@ -45,7 +45,18 @@ void SshOneshot::attach(std::shared_ptr<SshChannel> channel, Error error) {
         return;
     }
     channel_ = std::move(channel);
+    if (paused_) channel_->pause();
     channel_->set_listener(this);
+}
+
+void SshOneshot::pause_output() {
+    paused_ = true;
+    if (channel_) channel_->pause();
+}
+
+void SshOneshot::resume_output() {
+    paused_ = false;
+    if (channel_) channel_->resume();
 }
 
 void SshOneshot::on_channel_data(const char *data, size_t size, bool is_stderr) {

@@ -76,9 +76,20 @@ public:
         drop_shell();
     }
 
+    void pause_output() override {
+        paused_ = true;
+        if (shell_) shell_->shell.pause_input();
+    }
+
+    void resume_output() override {
+        paused_ = false;
+        if (shell_) shell_->shell.resume_input();
+    }
+
 private:
     void start(std::shared_ptr<PooledShell> shell, OneshotLineSink lines) {
         shell_ = std::move(shell);
+        if (paused_) shell_->shell.pause_input();
         std::weak_ptr<ConsoleOneshotReader> weak_reader = reader_;
         shell_->on_line = [weak_reader, lines](std::string_view line) {
             auto reader = weak_reader.lock();
@@ -149,6 +160,7 @@ private:
     std::shared_ptr<PooledShell> shell_;
     Timer timeout_;
     Clock::time_point started_;
+    bool paused_ = false;  // pause_output(): the shell's transport is not read
 };
 
 TelnetBackend::TelnetBackend(uv_loop_t *loop, const HostConfig &config, ShellConfig shell_config)
