@@ -517,7 +517,13 @@ OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, 
 OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb, void *user_data);
 /* Bytes of output kept in each result (default 64 MiB); past it the result
  * keeps the head plus a notice while events still carry every line. 0 keeps
- * nothing: for callers that only stream. */
+ * nothing: for callers that only stream. The limit also bounds a line in
+ * progress: a line longer than the limit (at least 64 KiB), such as output
+ * without a newline or a progress bar redrawn with '\r', is not held whole
+ * but passed on in pieces of that many bytes (before '\r' removal): each
+ * piece is an event of its own, the events of one line following each
+ * other, and the result keeps the pieces joined as one line (within the
+ * limit). So a 100 MB line under a 1 MiB limit costs about 1 MiB. */
 OTTO_API int otto_run_opts_set_output_limit(otto_run_opts *opts, uint64_t bytes);
 
 /* An ordered list of commands, each with optional own timeout and expects. */
@@ -556,9 +562,11 @@ OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host, const otto_c
  * channel's command. On a telnet console it runs in a fresh `sh -c` typed
  * into one of a pool of logged-in shells, its output lines tagged so the
  * streams come back apart: NUL and CR bytes do not survive the terminal, the
- * console's line limit applies to the line as typed, and a timeout hangs up
- * that shell's connection. Result: otto_op_cmd_result(). Of `opts`, the
- * timeout, event callback and output limit apply. */
+ * console's line limit applies to the line as typed, a line of output longer
+ * than the output limit (at least 64 KiB) is cut there (the rest of that line
+ * is neither streamed nor kept), and a timeout hangs up that shell's
+ * connection. Result: otto_op_cmd_result(). Of `opts`, the timeout, event
+ * callback and output limit apply. */
 OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
                                otto_op_cb cb, void *user_data);
 /* Writes `len` raw bytes to the default session (no newline added). */

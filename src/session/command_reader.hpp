@@ -38,6 +38,9 @@ public:
     static constexpr uint64_t kDefaultRetainLimit = 64ull << 20;
     // Regexes see new bytes plus this much already-scanned tail (§5.9).
     static constexpr size_t kRegexWindow = 8 * 1024;
+    // What a line too long to hold keeps of its tail when its head goes on
+    // as a piece: room for any marker and the regex window.
+    static constexpr size_t kLineTail = kRegexWindow;
 
     CommandReader(const Token &token, const std::vector<Expect> *expects, uint64_t retain_limit);
 
@@ -64,19 +67,25 @@ public:
     // Room for about `bytes` of output, taken with the first output line
     // (util/output_guess.hpp; the shell passes its last command's size).
     void expect_output_size(size_t bytes) { output_size_hint_ = bytes; }
+    // Lines up to `bytes` long stay whole (default: the retain limit, at
+    // least util/line_pieces.hpp's minimum); longer ones go on in pieces.
+    void hold_lines_up_to(size_t bytes) { piece_size_ = bytes; }
 
 private:
     enum class Phase { BeforeBegin, Output, Done };
 
     void process_line(std::string_view raw, LineBuffer &buffer, size_t line_length, Sink *sink);
+    void bound_partial_line(LineBuffer &buffer, Sink *sink);
     void run_expects(std::string_view line, size_t limit, Sink &sink);
     void emit(std::string_view clean_line, Sink *sink);
-    void retain(std::string_view clean_line);
+    void retain(std::string_view clean_line, bool continues_line);
     void keep_pre_begin(std::string_view clean_line);
 
     const Token &token_;
     const std::vector<Expect> *expects_;
     const uint64_t retain_limit_;
+    // A line longer than this goes on in pieces (util/line_pieces.hpp).
+    size_t piece_size_;
 
     // A line's bytes without its CRs, when it has any (reused per line).
     std::string scratch_;
@@ -96,6 +105,7 @@ private:
     // Output assembly (§5.4 and §5.7 share it, so streamed == output).
     size_t held_empty_lines_ = 0;
     bool emitted_any_ = false;
+    bool line_continues_ = false;  // the current line went on in part already
     std::string output_;
     uint64_t dropped_bytes_ = 0;
 

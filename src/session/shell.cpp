@@ -5,6 +5,7 @@
 
 #include "otto.h"
 #include "util/headline.hpp"
+#include "util/line_pieces.hpp"
 #include "util/printable.hpp"
 
 namespace otto {
@@ -154,6 +155,7 @@ void Shell::check_settled() {
 void Shell::write_frame() {
     reader_ = std::make_unique<CommandReader>(token_, spec_.expects, spec_.retain_limit);
     reader_->expect_output_size(last_output_size_);
+    if (spec_.line_limit != 0) reader_->hold_lines_up_to(line_piece_size(spec_.line_limit));
     activity_ = Activity::Command;
     write(command_frame(token_, spec_.command));
 }

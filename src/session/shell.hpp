@@ -47,6 +47,10 @@ struct CommandSpec {
     double timeout = 30.0;
     const std::vector<Expect> *expects = nullptr;
     uint64_t retain_limit = CommandReader::kDefaultRetainLimit;
+    // Lines up to this long stay whole (util/line_pieces.hpp); 0: as long
+    // as the retain limit. A console one-shot keeps little of the frame but
+    // reads its tagged lines whole, up to its own output limit.
+    uint64_t line_limit = 0;
 };
 
 enum class ShellState { New, Handshaking, Ready, Busy, Recovering, Dead, Closed };

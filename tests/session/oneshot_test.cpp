@@ -112,6 +112,43 @@ TEST_P(Oneshot, StreamsStdoutAndStderrLinesApart) {
 // line: 100 MB in one line, or millions of lines, are beyond its purpose.
 bool console(const HostKind &kind) { return kind.transport == HostKind::Transport::Telnet; }
 
+// Output without a newline is held only up to the output limit, not whole:
+// 100 MB in one line under a 1 MiB limit costs about 1 MiB.
+TEST_P(Oneshot, ALineWithoutNewlineCostsAboutTheOutputLimit) {
+    if (console(kind())) GTEST_SKIP() << "console one-shots read lines through a shell loop";
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 1 << 20), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), 600), OTTO_OK);
+    const uint64_t bytes = kMemoryIsMeasurable ? 100'000'000 : 10'000'000;
+    struct Case {
+        std::string command;
+        char fill;
+    };
+    // NULs, then a progress bar redrawn with '\r' and never a '\n'.
+    std::vector<Case> cases{{"head -c " + std::to_string(bytes) + " /dev/zero; exit 3", '\0'},
+                            {"yes | head -c " + std::to_string(bytes) + " | tr 'y\\n' 'p\\r'; exit 3", '\r'}};
+    for (const auto &c : cases) {
+        MemoryPeak peak;
+        auto r = oneshot(host(), c.command, opts.get());
+        if (kMemoryIsMeasurable) {
+            EXPECT_LT(peak.growth_kib(), 64 * 1024) << c.command;
+        }
+        EXPECT_EQ(r.status, OTTO_STATUS_FAILED) << c.command;
+        EXPECT_EQ(r.retcode, 3) << c.command;
+        // The head, whole reads of it up to the limit, then the notice.
+        size_t kept = r.output.rfind("\n[otto: output truncated: ");
+        ASSERT_NE(kept, std::string::npos) << c.command;
+        EXPECT_LE(kept, 1u << 20) << c.command;
+        EXPECT_GT(kept, 1u << 19) << c.command;
+        EXPECT_EQ(r.output.substr(kept),
+                  "\n[otto: output truncated: " + std::to_string(bytes - kept) + " more bytes were not kept]")
+            << c.command;
+        EXPECT_EQ(r.output[1], c.fill) << c.command;
+    }
+}
+
 // In App mode a caller that takes events but only waits on the op gets
 // them inside otto_op_wait, while the one-shot's output waits in its pipe
 // or channel instead of millions of queued events.

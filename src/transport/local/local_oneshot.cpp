@@ -31,6 +31,8 @@ LocalOneshot::LocalOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink li
     : loop_(loop), spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), hold_(std::move(hold)),
       timeout_(loop), grace_(loop), deferred_(loop), started_(Clock::now()) {
     out_.size_guess = spec_.output_guess;
+    out_.bound_lines(spec_.retain_limit);
+    err_.bound_lines(spec_.retain_limit);
 }
 
 LocalOneshot::~LocalOneshot() {

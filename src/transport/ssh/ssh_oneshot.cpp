@@ -9,6 +9,8 @@ SshOneshot::SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines,
     : spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), timeout_(loop),
       started_(Clock::now()) {
     out_.size_guess = spec_.output_guess;
+    out_.bound_lines(spec_.retain_limit);
+    err_.bound_lines(spec_.retain_limit);
 }
 
 SshOneshot::~SshOneshot() {

@@ -105,6 +105,7 @@ private:
         // The reader keeps the command's output as the tagged lines stream;
         // the frame's own copy matters only if the wrapper itself fails.
         command.retain_limit = std::min<uint64_t>(spec_.retain_limit, kFrameCopyLimit);
+        command.line_limit = spec_.retain_limit;
         auto self = shared_from_this();
         shell_->shell.run(command, [self](CommandResult result) {
             self->timeout_.stop();
