@@ -46,6 +46,9 @@
  *   thread, otto_context_dispatch and otto_context_free return OTTO_EDEADLK
  *   (they would wait for the call running that callback), while waiting
  *   for an op, a completion or a log entry works (see otto_op_wait).
+ *   Work the loop thread cannot carry out for want of memory fails its op
+ *   with OTTO_ENOMEM (another internal failure: OTTO_EINTERNAL); it never
+ *   ends the process.
  */
 #ifndef OTTO_H
 #define OTTO_H

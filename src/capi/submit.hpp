@@ -8,6 +8,7 @@
 
 #include "capi/api_guard.hpp"
 #include "loop/engine.hpp"
+#include "loop/loop_guard.hpp"
 #include "loop/operation.hpp"
 
 namespace otto {
@@ -26,7 +27,12 @@ int submit_op(otto_op **out, const std::shared_ptr<Engine> &engine, std::string 
         op->hold_until_complete();
     }
     engine->track(op);
-    bool posted = engine->post([op, task = std::move(task)]() mutable { task(std::shared_ptr<Operation>(op)); });
+    bool posted = engine->post([op, task = std::move(task)]() mutable {
+        // Starting the work may fail on the loop (out of memory): the op
+        // fails, the process goes on. complete() ignores a second outcome.
+        if (Error failure = catch_failure([&] { task(std::shared_ptr<Operation>(op)); }))
+            op->complete(failure.code, std::move(failure.message));
+    });
     if (!posted) {
         engine->untrack(op.get());
         if (out != nullptr) op->release_user_reference();

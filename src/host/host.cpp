@@ -180,8 +180,13 @@ void Host::run_oneshot(std::shared_ptr<Operation> op, OneshotSpec spec) {
             self->oneshots_.erase(*handle_slot);
             self->last_oneshot_output_ = result.output.size();
         }
-        if (auto o = weak_op.lock())
-            o->complete_ok(std::shared_ptr<const CommandResult>(std::make_shared<CommandResult>(std::move(result))));
+        auto o = weak_op.lock();
+        if (!o) return;
+        if (result.op_error != OTTO_OK) {
+            o->complete(result.op_error, std::move(result.output));
+            return;
+        }
+        o->complete_ok(std::shared_ptr<const CommandResult>(std::make_shared<CommandResult>(std::move(result))));
     };
     spec.output_guess = last_oneshot_output_;
     auto handle = backend().run_oneshot(spec, lines, done);

@@ -114,6 +114,10 @@ private:
     // ShellTransport::Listener
     void on_transport_data(const char *data, size_t size) override;
     void on_transport_lost(LossReason reason) override;
+    void take_transport_data(const char *data, size_t size);
+    // An exception while taking data (out of memory): the shell is lost.
+    void lose_to(Error failure);
+    void end_lost_activity(Activity activity, const Error &lost);
     // CommandReader::Sink
     void on_output_line(std::string_view line) override;
     void on_expect_matched(const Expect &expect) override;
@@ -171,6 +175,7 @@ private:
     size_t last_output_size_ = 0;
     Clock::time_point started_{};
     bool timed_out_ = false;
+    int failure_code_ = 0;  // lose_to(): the command's op fails with it
     RunCallback run_done_;
 
     // Recovery (after a timeout, or standalone after a cancel)

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "loop/loop_guard.hpp"
 #include "otto.h"
 #include "transport/local/process_util.hpp"
 #include "util/signals.hpp"
@@ -103,6 +104,20 @@ void LocalOneshot::start_reading(Stream &stream, otto_event_kind_t kind) {
 }
 
 void LocalOneshot::on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf) {
+    if (Error failure = catch_failure([&] { take_data(stream, kind, nread, buf); })) lose_to(std::move(failure));
+}
+
+void LocalOneshot::lose_to(Error failure) {
+    // The output can no longer be followed: the command ends at once, its
+    // output goes (it may be what exhausted memory), and its op fails.
+    if (finished_) return;
+    failure_ = std::move(failure);
+    if (!exited_ && pid_ > 0) signal_session(pid_, SIGKILL);
+    for (Stream *stream : {&out_, &err_}) static_cast<OneshotOutput &>(*stream) = OneshotOutput();
+    finish();
+}
+
+void LocalOneshot::take_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf) {
     if (nread > 0) {
         std::string_view data(buf->base, static_cast<size_t>(nread));
         stream.keep(data, spec_.retain_limit);
@@ -174,6 +189,12 @@ void LocalOneshot::finish() {
     } else {
         r.retcode = static_cast<int32_t>(exit_status_);
         r.status = exit_status_ == 0 ? OTTO_STATUS_SUCCESS : OTTO_STATUS_FAILED;
+    }
+    if (failure_) {
+        r.status = OTTO_STATUS_ERROR;
+        r.retcode = -1;
+        r.output = failure_.message;
+        r.op_error = failure_.code;
     }
 
     out_.pipe.reset();

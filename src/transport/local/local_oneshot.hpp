@@ -45,6 +45,9 @@ private:
     void spawn(std::vector<std::string> argv);
     void start_reading(Stream &stream, otto_event_kind_t kind);
     void on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf);
+    void take_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf);
+    // An exception while taking output (out of memory): the command ends.
+    void lose_to(Error failure);
     void on_exit(int64_t status, int signal);
     void maybe_finish();
     void start_eof_grace();
@@ -70,6 +73,7 @@ private:
     bool timed_out_ = false;
     bool finished_ = false;
     bool paused_ = false;  // pause_output(): the pipes are not read
+    Error failure_;        // lose_to(): the op fails with it
     int64_t exit_status_ = 0;
     int term_signal_ = 0;
     char read_buffer_[64 * 1024];

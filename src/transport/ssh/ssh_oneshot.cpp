@@ -1,5 +1,6 @@
 #include "transport/ssh/ssh_oneshot.hpp"
 
+#include "loop/loop_guard.hpp"
 #include "otto.h"
 #include "util/signals.hpp"
 
@@ -62,6 +63,19 @@ void SshOneshot::resume_output() {
 }
 
 void SshOneshot::on_channel_data(const char *data, size_t size, bool is_stderr) {
+    Error failure = catch_failure([&] { take_data(data, size, is_stderr); });
+    if (!failure || finished_) return;
+    // The output can no longer be followed: the command ends at once, its
+    // output goes (it may be what exhausted memory), and its op fails.
+    if (channel_) channel_->send_signal("KILL");
+    out_ = Stream();
+    err_ = Stream();
+    CommandResult r = result_with(OTTO_STATUS_ERROR, -1, failure.message, false);
+    r.op_error = failure.code;
+    finish(std::move(r));
+}
+
+void SshOneshot::take_data(const char *data, size_t size, bool is_stderr) {
     Stream &s = is_stderr ? err_ : out_;
     std::string_view bytes(data, size);
     s.keep(bytes, spec_.retain_limit);

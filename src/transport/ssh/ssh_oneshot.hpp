@@ -37,6 +37,7 @@ private:
     using Stream = OneshotOutput;
 
     void on_channel_data(const char *data, size_t size, bool is_stderr) override;
+    void take_data(const char *data, size_t size, bool is_stderr);
     void on_channel_ended(LossReason reason) override;
     void on_channel_exit_status(int status) override { exit_status_ = status; }
     void on_channel_exit_signal(const std::string &signal) override { exit_signal_ = signal; }
