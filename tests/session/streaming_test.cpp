@@ -285,9 +285,11 @@ TEST_P(Streaming, WaitingAloneDeliversEventsWithoutStalling) {
     RunOpts opts(raw);
     ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Seen::on_event, &seen), OTTO_OK);
     ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 0), OTTO_OK);
-    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), 30), OTTO_OK);
-    // About 8 MB of lines.
-    constexpr uint64_t kLines = 1'150'000;
+    // About 8 MB of lines, far past the point where the shell stops being
+    // read while events wait; fewer where sanitizers slow every event. A
+    // stall ends in the timeout, which the run never comes near otherwise.
+    const uint64_t kLines = kSanitized ? 300'000 : 1'150'000;
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), kSanitized ? 120 : 30), OTTO_OK);
     otto_op *op_raw = nullptr;
     ASSERT_EQ(otto_host_run(&op_raw, host(), ("seq 1 " + std::to_string(kLines)).c_str(), opts.get(), nullptr, nullptr),
               OTTO_OK);
@@ -296,7 +298,6 @@ TEST_P(Streaming, WaitingAloneDeliversEventsWithoutStalling) {
     auto r = copy_run(op.get()).only();
     EXPECT_EQ(r.status, OTTO_STATUS_SUCCESS) << r.output.substr(0, 200);
     EXPECT_FALSE(r.timed_out);
-    EXPECT_LT(r.duration, 20.0);
     // Every event ran inside the wait, in order.
     EXPECT_EQ(seen.lines, kLines);
     EXPECT_TRUE(seen.in_order);
