@@ -875,10 +875,12 @@ typedef enum otto_op_kind_e {
  * callbacks on the calling thread while it waits, in order, one at a time
  * with any dispatch (never another op's callbacks, nor this op's completion
  * callback, which still waits for otto_context_dispatch); when it returns
- * OTTO_OK every event of the op has been delivered. From inside a callback
- * the context runs on the application's thread it may wait for another op
- * (whose events then run inside that callback); waiting there for the op
- * whose callback is running returns OTTO_EDEADLK unless it is done. */
+ * OTTO_OK every event of the op has been delivered, also when the op was
+ * done before the call. From inside a callback the context runs on the
+ * application's thread it may wait for another op (whose events then run
+ * inside that callback); waiting there for the op whose callback is running
+ * returns at once: OTTO_OK once it is done (its later events follow this
+ * callback), else OTTO_EDEADLK (OTTO_ETIMEDOUT for a 0 ms wait). */
 OTTO_API int otto_op_wait(otto_op *op, int32_t timeout_ms);
 OTTO_API int otto_op_is_done(const otto_op *op);
 /* OTTO_OK, the op's error code, or OTTO_EPENDING while it runs. */

@@ -1,7 +1,9 @@
 // One-shot commands: fresh processes, concurrent, stdout and stderr apart.
 #include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "session_fixture.hpp"
 
@@ -189,6 +191,47 @@ TEST_P(Oneshot, WaitingAloneDeliversEveryLineWithBoundedMemory) {
     EXPECT_TRUE(seen.in_order);
     if (many) {
         EXPECT_LT(peak.growth_kib(), 64 * 1024);
+    }
+}
+
+// A caller that only waits gets every event of the op from otto_op_wait,
+// also when the command ended before the wait began: with a few lines
+// queued, and with so many that the op stopped reading and the command's
+// last output waits unread (in a pipe, in libssh, in a console's
+// connection) for the events to be dispatched.
+TEST_P(Oneshot, AWaitAfterTheCommandEndedStillDeliversEveryEvent) {
+    struct Seen {
+        uint64_t lines = 0;
+        bool in_order = true;
+        static void on_event(otto_op *, const otto_event *ev, void *ud) {
+            auto *self = static_cast<Seen *>(ud);
+            size_t len = 0;
+            const char *data = otto_event_data(ev, &len);
+            self->lines += 1;
+            if (std::string(data, len) != std::to_string(self->lines)) self->in_order = false;
+        }
+    };
+    // 40,000 short lines stop the reading (its events cost over 4 MiB) and
+    // are few enough (230 KB) to be sent whole before it resumes.
+    for (uint64_t lines : {uint64_t{100}, uint64_t{40'000}}) {
+        Seen seen;
+        otto_run_opts *raw = nullptr;
+        ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+        RunOpts opts(raw);
+        ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Seen::on_event, &seen), OTTO_OK);
+        otto_op *op_raw = nullptr;
+        ASSERT_EQ(otto_host_oneshot(&op_raw, host(), ("seq 1 " + std::to_string(lines)).c_str(), opts.get(), nullptr,
+                                    nullptr),
+                  OTTO_OK);
+        Op op(op_raw);
+        // Nobody dispatches meanwhile: the command ends with its events
+        // queued.
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        ASSERT_EQ(otto_op_wait(op.get(), kHangMs), OTTO_OK);
+        auto r = copy_cmd(otto_op_cmd_result(op.get()));
+        EXPECT_EQ(r.status, OTTO_STATUS_SUCCESS) << lines;
+        EXPECT_EQ(seen.lines, lines);
+        EXPECT_TRUE(seen.in_order) << lines;
     }
 }
 
