@@ -36,10 +36,19 @@
  *   queue, so event loops (asyncio, Go, Tokio, poll()) can integrate without
  *   threads. A completion callback fires exactly once, never from inside the
  *   call that submitted the op; if submission fails no callback fires; after
- *   otto_op_free() none of the op's callbacks run again.
+ *   otto_op_free() none of the op's callbacks run again. Every call that
+ *   submits an op takes `otto_op **out`; given NULL there, the op is
+ *   detached: its completion callback still fires (exactly once) and the op
+ *   is freed after it.
  *   Calls that would block (otto_op_wait, a waiting dispatch or completion
  *   poll, otto_context_free) return OTTO_EDEADLK when made on the loop thread
- *   itself, instead of hanging.
+ *   itself, instead of hanging. Inside a callback run on the application's
+ *   thread, otto_context_dispatch and otto_context_free return OTTO_EDEADLK
+ *   (they would wait for the call running that callback), while waiting
+ *   for an op, a completion or a log entry works (see otto_op_wait).
+ *   Work the loop thread cannot carry out for want of memory fails its op
+ *   with OTTO_ENOMEM (another internal failure: OTTO_EINTERNAL); it never
+ *   ends the process.
  */
 #ifndef OTTO_H
 #define OTTO_H
@@ -250,7 +259,9 @@ OTTO_API int otto_context_new(otto_context **out, const otto_context_opts *opts)
  * freed, and their calls fail with OTTO_ECLOSED. No other thread may be
  * inside a call on `ctx` itself (dispatch, completion poll) meanwhile: wake
  * it with otto_context_wakeup() and let it return first. Accepts NULL.
- * Returns OTTO_EDEADLK (and does nothing) on the loop thread. */
+ * Returns OTTO_EDEADLK (and does nothing) on the loop thread, and inside a
+ * callback the context runs on the application's thread (from
+ * otto_context_dispatch or otto_op_wait): free it once that call returns. */
 OTTO_API int otto_context_free(otto_context *ctx);
 
 /* A file descriptor that is readable while callbacks wait for dispatch,
@@ -261,8 +272,11 @@ OTTO_API int otto_context_notify_fd(const otto_context *ctx);
 
 /* Runs waiting callbacks on the calling thread (OTTO_DISPATCH_APP). Waits
  * up to `timeout_ms` for the first one when none is waiting, then runs all
- * that are waiting. `count` (may be NULL) receives how many ran. Returns
- * OTTO_OK even when none ran in time. */
+ * that were waiting when it started (those queued meanwhile wait for the
+ * next call). `count` (may be NULL) receives how many ran. Returns OTTO_OK
+ * even when none ran in time; OTTO_EDEADLK (running nothing) when called
+ * from inside a callback the context is running: return from the callback
+ * and the outer call runs the rest. */
 OTTO_API int otto_context_dispatch(size_t *count, otto_context *ctx, int32_t timeout_ms);
 
 /* Takes the next finished op from the completion queue, waiting up to
@@ -531,11 +545,23 @@ OTTO_API int otto_run_opts_set_timeout(otto_run_opts *opts, double seconds);
  * so otto's markers never fire an expect, however reads are cut. Used by
  * commands without expects of their own. */
 OTTO_API int otto_run_opts_add_expect(otto_run_opts *opts, const char *pattern, const char *response, uint32_t flags);
-/* Streaming: `cb` receives each output line as an event. */
+/* Streaming: `cb` receives each output line as an event. In
+ * OTTO_DISPATCH_APP mode the events wait for dispatch; while those of one op
+ * hold more than a few MiB (counting each event's bytes and its queue
+ * entry), the op stops reading the command's output (sessions and one-shots
+ * alike; the command then blocks on its full pipe or window) until they are
+ * dispatched. otto_op_wait on the op dispatches them itself, so a caller
+ * that only waits never stalls the op. */
 OTTO_API int otto_run_opts_set_event_cb(otto_run_opts *opts, otto_event_cb cb, void *user_data);
 /* Bytes of output kept in each result (default 64 MiB); past it the result
  * keeps the head plus a notice while events still carry every line. 0 keeps
- * nothing: for callers that only stream. */
+ * nothing: for callers that only stream. The limit also bounds a line in
+ * progress: a line longer than the limit (at least 64 KiB), such as output
+ * without a newline or a progress bar redrawn with '\r', is not held whole
+ * but passed on in pieces of that many bytes (before '\r' removal): each
+ * piece is an event of its own, the events of one line following each
+ * other, and the result keeps the pieces joined as one line (within the
+ * limit). So a 100 MB line under a 1 MiB limit costs about 1 MiB. */
 OTTO_API int otto_run_opts_set_output_limit(otto_run_opts *opts, uint64_t bytes);
 
 /* An ordered list of commands, each with optional own timeout and expects. */
@@ -582,9 +608,11 @@ OTTO_API int otto_host_run_commands(otto_op **out, otto_host *host, const otto_c
  * channel's command. On a telnet console it runs in a fresh `sh -c` typed
  * into one of a pool of logged-in shells, its output lines tagged so the
  * streams come back apart: NUL and CR bytes do not survive the terminal, the
- * console's line limit applies to the line as typed, and a timeout hangs up
- * that shell's connection. Result: otto_op_cmd_result(). Of `opts`, the
- * timeout, event callback and output limit apply. */
+ * console's line limit applies to the line as typed, a line of output longer
+ * than the output limit (at least 64 KiB) is cut there (the rest of that line
+ * is neither streamed nor kept), and a timeout hangs up that shell's
+ * connection. Result: otto_op_cmd_result(). Of `opts`, the timeout, event
+ * callback and output limit apply. */
 OTTO_API int otto_host_oneshot(otto_op **out, otto_host *host, const char *command, const otto_run_opts *opts,
                                otto_op_cb cb, void *user_data);
 /* Writes `len` raw bytes to the default session (no newline added). */
@@ -906,7 +934,17 @@ typedef enum otto_op_kind_e {
 
 /* Waits until the op is done: OTTO_OK when it is (whatever its outcome),
  * OTTO_ETIMEDOUT when `timeout_ms` ran out first, OTTO_EDEADLK on the loop
- * thread. The outcome is otto_op_error(). */
+ * thread. The outcome is otto_op_error(). In OTTO_DISPATCH_APP mode, for an
+ * op with an event callback, the wait runs the op's own queued event
+ * callbacks on the calling thread while it waits, in order, one at a time
+ * with any dispatch (never another op's callbacks, nor this op's completion
+ * callback, which still waits for otto_context_dispatch); when it returns
+ * OTTO_OK every event of the op has been delivered, also when the op was
+ * done before the call. From inside a callback the context runs on the
+ * application's thread it may wait for another op (whose events then run
+ * inside that callback); waiting there for the op whose callback is running
+ * returns at once: OTTO_OK once it is done (its later events follow this
+ * callback), else OTTO_EDEADLK (OTTO_ETIMEDOUT for a 0 ms wait). */
 OTTO_API int otto_op_wait(otto_op *op, int32_t timeout_ms);
 OTTO_API int otto_op_is_done(const otto_op *op);
 /* OTTO_OK, the op's error code, or OTTO_EPENDING while it runs. */

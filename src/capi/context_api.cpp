@@ -88,6 +88,10 @@ int otto_context_free(otto_context *ctx) {
     return guarded([&]() -> int {
         if (ctx->engine->on_loop_thread())
             fail(OTTO_EDEADLK, "otto_context_free would block the loop thread (called from a loop-thread callback)");
+        if (ctx->engine->dispatcher().running_callback_here())
+            fail(OTTO_EDEADLK,
+                 "otto_context_free called from inside a callback the context is running (in "
+                 "otto_context_dispatch or otto_op_wait): free it once that call has returned");
         ctx->engine->shutdown();
         // Callbacks of the canceled ops still wait for dispatch: run them here.
         if (ctx->engine->options().dispatch == otto::DispatchMode::App) {
@@ -112,6 +116,10 @@ int otto_context_dispatch(size_t *count, otto_context *ctx, int32_t timeout_ms) 
         if (count) *count = 0;
         require(ctx, "ctx");
         refuse_on_loop_thread(ctx, timeout_ms, "otto_context_dispatch");
+        if (ctx->engine->dispatcher().running_callback_here())
+            fail(OTTO_EDEADLK,
+                 "otto_context_dispatch called from inside a callback the context is running: return "
+                 "from the callback and the outer call runs the rest");
         size_t ran = ctx->engine->dispatcher().dispatch(timeout_ms);
         if (count) *count = ran;
         return OTTO_OK;

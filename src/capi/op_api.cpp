@@ -19,13 +19,31 @@ extern "C" {
 int otto_op_wait(otto_op *op, int32_t timeout_ms) {
     return guarded([&]() -> int {
         require(op, "op");
-        if (op->settled()) return OTTO_OK;
+        auto &engine = op->engine();
+        auto &dispatcher = engine.dispatcher();
+        // App mode: the op's queued events run here, while it runs and once
+        // it is done, so back-pressure on them cannot stall an op whose
+        // caller only waits. Not inside one of its own callbacks, though:
+        // they run one at a time, so its later ones wait for this one.
+        bool own_events = dispatcher.mode() == otto::DispatchMode::App && op->wants_events();
+        bool inside_own_callback = own_events && dispatcher.running_callback_of(op);
+        bool runs_events = own_events && !inside_own_callback && !engine.on_loop_thread();
+        if (!runs_events && op->settled()) return OTTO_OK;
         // On the loop thread a done op is being delivered right now (this is
         // its own callback, say): it will never be more done than this.
-        if (op->engine().on_loop_thread() && op->done()) return OTTO_OK;
-        if (timeout_ms != 0 && op->engine().on_loop_thread())
+        if (engine.on_loop_thread() && op->done()) return OTTO_OK;
+        if (timeout_ms != 0 && engine.on_loop_thread())
             fail(OTTO_EDEADLK, "otto_op_wait would block the loop thread (called from a loop-thread callback)");
-        int rc = op->wait(timeout_ms);
+        if (timeout_ms != 0 && inside_own_callback)
+            fail(OTTO_EDEADLK,
+                 "otto_op_wait on an op from inside one of its own callbacks would wait for its "
+                 "later events, which run only after this callback returns");
+        int rc;
+        if (runs_events) {
+            rc = dispatcher.wait_for_op(*op, timeout_ms) ? OTTO_OK : OTTO_ETIMEDOUT;
+        } else {
+            rc = op->wait(timeout_ms);
+        }
         if (rc == OTTO_ETIMEDOUT)
             fail(OTTO_ETIMEDOUT, "the op did not finish within " + std::to_string(timeout_ms) + " ms");
         return rc;

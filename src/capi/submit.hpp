@@ -8,6 +8,7 @@
 
 #include "capi/api_guard.hpp"
 #include "loop/engine.hpp"
+#include "loop/loop_guard.hpp"
 #include "loop/operation.hpp"
 
 namespace otto {
@@ -20,12 +21,22 @@ int submit_op(otto_op **out, const std::shared_ptr<Engine> &engine, std::string 
               void *user_data, EventSink events, Task task) {
     auto op = std::make_shared<otto_op>(engine, kind, cb, user_data, events);
     op->set_host_id(std::move(host_id));
-    if (out != nullptr) op->adopt_user_reference();
+    if (out != nullptr) {
+        op->adopt_user_reference();
+    } else {
+        op->hold_until_complete();
+    }
     engine->track(op);
-    bool posted = engine->post([op, task = std::move(task)]() mutable { task(std::shared_ptr<Operation>(op)); });
+    bool posted = engine->post([op, task = std::move(task)]() mutable {
+        // Starting the work may fail on the loop (out of memory): the op
+        // fails, the process goes on. complete() ignores a second outcome.
+        if (Error failure = catch_failure([&] { task(std::shared_ptr<Operation>(op)); }))
+            op->complete(failure.code, std::move(failure.message));
+    });
     if (!posted) {
         engine->untrack(op.get());
         if (out != nullptr) op->release_user_reference();
+        else op->release_own_hold();  // never submitted: no callback fires
         fail(OTTO_ECLOSED, "the context is closed");
     }
     if (out != nullptr) *out = op.get();

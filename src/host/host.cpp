@@ -167,17 +167,26 @@ void Host::run_oneshot(std::shared_ptr<Operation> op, OneshotSpec spec) {
     std::weak_ptr<Host> weak = weak_from_this();
     bool log_output = config_.log_mode == OTTO_LOG_MODE_NORMAL;
     auto handle_slot = std::make_shared<const OneshotHandle *>(nullptr);
-    auto lines = [weak_op, weak, log_output](otto_event_kind_t stream, std::string_view line) {
-        if (auto self = weak.lock(); self && log_output) self->log(OTTO_LOG_INFO, OTTO_LOG_KIND_OUTPUT, "", line);
-        if (auto o = weak_op.lock()) o->emit_event(stream, line, 0);
+    auto lines = [weak_op, weak, log_output, handle_slot](otto_event_kind_t stream, std::string_view line) {
+        auto self = weak.lock();
+        if (self && log_output) self->log(OTTO_LOG_INFO, OTTO_LOG_KIND_OUTPUT, "", line);
+        auto o = weak_op.lock();
+        if (!o) return;
+        o->emit_event(stream, line, 0);
+        if (self && o->events_backlogged()) self->pause_oneshot_output(*handle_slot, *o);
     };
     auto done = [weak_op, weak, handle_slot](CommandResult result) {
         if (auto self = weak.lock()) {
             self->oneshots_.erase(*handle_slot);
             self->last_oneshot_output_ = result.output.size();
         }
-        if (auto o = weak_op.lock())
-            o->complete_ok(std::shared_ptr<const CommandResult>(std::make_shared<CommandResult>(std::move(result))));
+        auto o = weak_op.lock();
+        if (!o) return;
+        if (result.op_error != OTTO_OK) {
+            o->complete(result.op_error, std::move(result.output));
+            return;
+        }
+        o->complete_ok(std::shared_ptr<const CommandResult>(std::make_shared<CommandResult>(std::move(result))));
     };
     spec.output_guess = last_oneshot_output_;
     auto handle = backend().run_oneshot(spec, lines, done);
@@ -193,6 +202,23 @@ void Host::run_oneshot(std::shared_ptr<Operation> op, OneshotSpec spec) {
         self->oneshots_.erase(it);
         running->cancel();
         if (auto o = weak_op.lock()) o->complete(OTTO_ECANCELED, "canceled");
+    });
+}
+
+void Host::pause_oneshot_output(const OneshotHandle *raw, Operation &op) {
+    auto it = oneshots_.find(raw);
+    if (it == oneshots_.end() || it->second.paused) return;
+    // App-mode dispatch is behind: stop reading until it catches up, as a
+    // session's run does.
+    it->second.paused = true;
+    it->second.handle->pause_output();
+    op.when_events_drained([weak = weak_from_this(), raw] {
+        auto self = weak.lock();
+        if (!self) return;
+        auto running = self->oneshots_.find(raw);
+        if (running == self->oneshots_.end() || !running->second.paused) return;
+        running->second.paused = false;
+        running->second.handle->resume_output();
     });
 }
 

@@ -77,7 +77,9 @@ private:
     struct RunningOneshot {
         std::shared_ptr<OneshotHandle> handle;
         std::weak_ptr<Operation> op;
+        bool paused = false;  // its op's events wait for dispatch
     };
+    void pause_oneshot_output(const OneshotHandle *raw, Operation &op);
     std::map<const OneshotHandle *, RunningOneshot> oneshots_;
     uint64_t last_oneshot_output_ = 0;  // the next one's output_guess
     std::shared_ptr<Host> user_reference_;

@@ -34,6 +34,11 @@ public:
     virtual ~OneshotHandle() = default;
     // Stops the command; its completion callback never runs.
     virtual void cancel() = 0;
+    // Flow control for a slow consumer of its lines: stops reading its
+    // output (the command then blocks on a full pipe or window) until
+    // resume_output(). Its timeout still runs.
+    virtual void pause_output() = 0;
+    virtual void resume_output() = 0;
 };
 
 class HostBackend {

@@ -3,12 +3,15 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
+#include "loop/operation.hpp"
 #include "otto.h"
 
 namespace otto {
@@ -57,15 +60,48 @@ bool Dispatcher::wait_locked(std::unique_lock<std::mutex> &lock, int timeout_ms,
     return ready();
 }
 
-void Dispatcher::deliver(std::function<void()> callback) {
+void Dispatcher::deliver(std::function<void()> callback, const Operation *owner, bool event) {
     if (mode_ == DispatchMode::Loop) {
         callback();
         return;
     }
     std::lock_guard lock(mutex_);
-    callbacks_.push_back(std::move(callback));
+    callbacks_.push_back(Entry{std::move(callback), owner, event});
     update_notify_fd_locked();
     changed_.notify_all();
+}
+
+namespace {
+// The callbacks a thread is running, innermost first: a callback may wait
+// on another op, whose events then run inside it.
+struct RunningCallback {
+    const Dispatcher *dispatcher;
+    const Operation *owner;
+    const RunningCallback *outer;
+};
+thread_local const RunningCallback *running_here = nullptr;
+}  // namespace
+
+void Dispatcher::run_entry(Entry &entry) {
+    RunningCallback frame{this, entry.owner, running_here};
+    running_here = &frame;
+    struct Restore {
+        const RunningCallback *outer;
+        ~Restore() { running_here = outer; }
+    } restore{frame.outer};
+    entry.call();
+}
+
+bool Dispatcher::running_callback_here() const {
+    for (auto *frame = running_here; frame != nullptr; frame = frame->outer)
+        if (frame->dispatcher == this) return true;
+    return false;
+}
+
+bool Dispatcher::running_callback_of(const Operation *op) const {
+    for (auto *frame = running_here; frame != nullptr; frame = frame->outer)
+        if (frame->dispatcher == this && frame->owner == op) return true;
+    return false;
 }
 
 size_t Dispatcher::dispatch(int timeout_ms) {
@@ -77,17 +113,83 @@ size_t Dispatcher::dispatch(int timeout_ms) {
         woken_ = false;
         update_notify_fd_locked();
     }
-    // Taking a batch and running it happen under one serial lock: batches run
-    // one after the other, in queue order, so an op's callbacks stay ordered.
+    // Taking a callback and running it happen under one serial lock, one at
+    // a time in queue order, so an op's callbacks stay ordered; those queued
+    // meanwhile wait for the next dispatch, so a busy loop cannot keep this
+    // call from returning.
     std::lock_guard serial(dispatching_);
-    std::deque<std::function<void()>> batch;
+    size_t queued;
     {
         std::lock_guard lock(mutex_);
-        batch.swap(callbacks_);
-        update_notify_fd_locked();
+        queued = callbacks_.size();
     }
-    for (auto &callback : batch) callback();
-    return batch.size();
+    size_t ran = 0;
+    for (; ran < queued; ++ran) {
+        Entry entry;
+        {
+            std::lock_guard lock(mutex_);
+            if (callbacks_.empty()) break;  // a wait on an op took its events
+            entry = std::move(callbacks_.front());
+            callbacks_.pop_front();
+            update_notify_fd_locked();
+        }
+        run_entry(entry);
+    }
+    return ran;
+}
+
+bool Dispatcher::has_events_of_locked(const Operation *op) const {
+    for (const auto &entry : callbacks_)
+        if (entry.event && entry.owner == op) return true;
+    return false;
+}
+
+bool Dispatcher::wait_for_op(const Operation &op, int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
+    while (true) {
+        // Read before taking the events: every event of a settled op is
+        // queued already, so this round takes the last of them.
+        bool settled = op.settled();
+        std::unique_lock serial(dispatching_, std::defer_lock);
+        if (timeout_ms < 0) {
+            serial.lock();
+        } else {
+            // Another thread is running callbacks: they end soon, as
+            // callbacks do. Polled rather than a timed lock, which thread
+            // checkers do not follow on a recursive mutex.
+            while (!serial.try_lock()) {
+                if (std::chrono::steady_clock::now() >= deadline) return false;
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        }
+        std::deque<Entry> mine;
+        {
+            std::lock_guard lock(mutex_);
+            if (has_events_of_locked(&op)) {
+                std::deque<Entry> others;
+                for (auto &entry : callbacks_)
+                    (entry.event && entry.owner == &op ? mine : others).push_back(std::move(entry));
+                callbacks_.swap(others);
+                update_notify_fd_locked();
+            }
+        }
+        for (auto &entry : mine) run_entry(entry);
+        serial.unlock();
+        if (settled) return true;
+        if (!mine.empty()) continue;
+        std::unique_lock lock(mutex_);
+        auto ready = [&] { return op.settled() || has_events_of_locked(&op); };
+        if (timeout_ms < 0) {
+            changed_.wait(lock, ready);
+        } else if (!changed_.wait_until(lock, deadline, ready)) {
+            return false;
+        }
+    }
+}
+
+void Dispatcher::op_settled() {
+    std::lock_guard lock(mutex_);
+    changed_.notify_all();
 }
 
 void Dispatcher::push_completion(std::shared_ptr<Operation> op) {

@@ -34,12 +34,29 @@ public:
     int notify_fd();
 
     // Runs `callback` now (Loop mode) or queues it for dispatch (App mode).
-    // `done` runs right after the callback, on the same thread.
-    void deliver(std::function<void()> callback);
+    // `owner` is the op whose callback it is (nullptr: the context's own,
+    // a log entry); `event` marks a streaming event, which a wait on its op
+    // may run (wait_for_op).
+    void deliver(std::function<void()> callback, const Operation *owner = nullptr, bool event = false);
 
-    // App thread: runs queued callbacks, waiting up to `timeout_ms` for the
-    // first. Returns how many ran.
+    // App thread: runs the callbacks queued when it starts, waiting up to
+    // `timeout_ms` for the first. Returns how many ran.
     size_t dispatch(int timeout_ms);
+
+    // App mode, any thread but the loop's: waits up to `timeout_ms` until
+    // `op` is settled, running its queued events meanwhile, in order, on
+    // the calling thread (its completion callback stays queued). Once it
+    // returns true every event of `op` has run: all were queued before it
+    // settled.
+    bool wait_for_op(const Operation &op, int timeout_ms);
+    // Wakes wait_for_op() once `op` has settled.
+    void op_settled();
+
+    // True while the calling thread is inside a callback this dispatcher
+    // runs (of `op`, for the second): a nested dispatch or free there
+    // would wait on itself.
+    bool running_callback_here() const;
+    bool running_callback_of(const Operation *op) const;
 
     void push_completion(std::shared_ptr<Operation> op);
     void remove_completion(const Operation *op);
@@ -56,6 +73,14 @@ public:
     void wakeup();
 
 private:
+    struct Entry {
+        std::function<void()> call;
+        const Operation *owner = nullptr;
+        bool event = false;
+    };
+
+    void run_entry(Entry &entry);
+    bool has_events_of_locked(const Operation *op) const;
     void update_notify_fd_locked();
     template <class Ready>
     bool wait_locked(std::unique_lock<std::mutex> &lock, int timeout_ms, Ready ready);
@@ -67,16 +92,18 @@ private:
 
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::function<void()>> callbacks_;
+    std::deque<Entry> callbacks_;
     std::deque<std::shared_ptr<Operation>> completions_;
     const size_t log_capacity_;
     std::deque<otto_log_entry> log_;
     size_t log_dropped_ = 0;
     bool woken_ = false;
 
-    // Held while callbacks run, so that those of one op run in order and one
-    // at a time even when several threads dispatch.
-    std::mutex dispatching_;
+    // Held while callbacks are taken and run, so that those of one op run in
+    // order and one at a time even when several threads dispatch or wait.
+    // Recursive: a callback may wait on another op, which runs that op's
+    // events on the same thread.
+    std::recursive_mutex dispatching_;
 };
 
 }  // namespace otto

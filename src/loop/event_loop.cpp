@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "loop/loop_guard.hpp"
+
 namespace otto {
 
 EventLoop::EventLoop() {
@@ -101,7 +103,14 @@ void EventLoop::run_tasks() {
         std::lock_guard lock(mutex_);
         batch.swap(tasks_);
     }
-    for (auto &task : batch) task();
+    for (auto &task : batch) run_task(task);
+}
+
+void EventLoop::run_task(Task &task) {
+    // Tasks that work for an op guard themselves and fail it; this is the
+    // last resort for one whose guard failed too: it is dropped rather than
+    // unwinding into libuv, which would end the process.
+    (void)catch_failure(task);
 }
 
 void EventLoop::run_deferred() {
@@ -113,7 +122,7 @@ void EventLoop::run_deferred() {
     for (int round = 0; round < kRoundsPerTurn && !deferred_.empty(); ++round) {
         std::deque<Task> batch;
         batch.swap(deferred_);
-        for (auto &task : batch) task();
+        for (auto &task : batch) run_task(task);
     }
     // defer() restarted the idle handle for calls that have run by now.
     bool tasks_waiting;

@@ -53,6 +53,7 @@ private:
     static void on_async(uv_async_t *handle);
     static void on_idle(uv_idle_t *handle);
     void run_tasks();
+    static void run_task(Task &task);
     void run_deferred();
     void start_idle();
     void finish();

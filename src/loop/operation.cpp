@@ -10,9 +10,15 @@ namespace otto {
 
 namespace {
 // App-mode flow control: a streaming op stops reading from its transport
-// while this many bytes of events wait for dispatch.
+// while its events waiting for dispatch cost this much memory.
 constexpr size_t kEventHighWater = 4u << 20;
 constexpr size_t kEventLowWater = 1u << 20;
+// What a queued event costs besides its bytes: the queue entry, the
+// callable and the copy's header, about this much. Counting bytes alone let
+// a stream of one-byte lines (`yes`) queue millions of entries.
+constexpr size_t kEventOverhead = 192;
+
+size_t queued_event_cost(size_t bytes) { return bytes + kEventOverhead; }
 }  // namespace
 
 Operation::Operation(std::shared_ptr<Engine> engine, OpKind kind, otto_op_cb callback, void *user_data,
@@ -55,6 +61,8 @@ void Operation::adopt_user_reference() {
     user_reference_ = shared_from_this();
     user_held_.store(true);
 }
+
+void Operation::hold_until_complete() { self_until_complete_ = shared_from_this(); }
 
 void Operation::release_user_reference() {
     {
@@ -109,9 +117,13 @@ void Operation::run_drain_hook_soon() {
 }
 
 bool Operation::complete(int code, std::string message, OpPayload payload) {
+    // A detached op's own hold goes when this call returns: the delivery
+    // below keeps what it needs.
+    std::shared_ptr<Operation> self_hold;
     {
         std::lock_guard lock(mutex_);
         if (done_) return false;
+        self_hold = std::move(self_until_complete_);
         done_ = true;
         error_ = code;
         error_message_ = std::move(message);
@@ -131,6 +143,8 @@ bool Operation::complete(int code, std::string message, OpPayload payload) {
         settled_ = true;
     }
     finished_.notify_all();
+    // A wait running this op's events waits on the dispatcher.
+    if (wants_events()) engine_->dispatcher().op_settled();
     return true;
 }
 
@@ -142,9 +156,11 @@ void Operation::run_user_callback(const std::function<void()> &call) {
 void Operation::invoke_completion() {
     auto self = shared_from_this();
     if (callback_ != nullptr) {
-        engine_->dispatcher().deliver([self] {
-            self->run_user_callback([&] { self->callback_(static_cast<otto_op *>(self.get()), self->user_data_); });
-        });
+        engine_->dispatcher().deliver(
+            [self] {
+                self->run_user_callback([&] { self->callback_(static_cast<otto_op *>(self.get()), self->user_data_); });
+            },
+            this);
     } else if (user_held_.load()) {
         engine_->dispatcher().push_completion(self);
     }
@@ -152,7 +168,7 @@ void Operation::invoke_completion() {
 
 void Operation::deliver_callback(std::function<void()> call) {
     engine_->dispatcher().deliver(
-        [self = shared_from_this(), call = std::move(call)] { self->run_user_callback(call); });
+        [self = shared_from_this(), call = std::move(call)] { self->run_user_callback(call); }, this);
 }
 
 void Operation::emit_event(otto_event_kind_t kind, std::string_view data, size_t command_index) {
@@ -170,27 +186,30 @@ void Operation::emit(const otto_event &event) {
         return;
     }
     // The data is borrowed: the queued copy owns its bytes.
-    queued_event_bytes_.fetch_add(event.size);
-    engine_->dispatcher().deliver([self = shared_from_this(), event, text = std::string(event.data, event.size)] {
-        otto_event ev = event;
-        ev.data = text.data();
-        self->run_user_callback(
-            [&] { self->events_.callback(static_cast<otto_op *>(self.get()), &ev, self->events_.user_data); });
-        self->event_dispatched(text.size());
-    });
+    size_t cost = queued_event_cost(event.size);
+    queued_event_cost_.fetch_add(cost);
+    engine_->dispatcher().deliver(
+        [self = shared_from_this(), event, text = std::string(event.data, event.size), cost] {
+            otto_event ev = event;
+            ev.data = text.data();
+            self->run_user_callback(
+                [&] { self->events_.callback(static_cast<otto_op *>(self.get()), &ev, self->events_.user_data); });
+            self->event_dispatched(cost);
+        },
+        this, true);
 }
 
-bool Operation::events_backlogged() const { return queued_event_bytes_.load() > kEventHighWater; }
+bool Operation::events_backlogged() const { return queued_event_cost_.load() > kEventHighWater; }
 
 void Operation::when_events_drained(std::function<void()> on_drained) {
     on_drained_ = std::move(on_drained);
     drain_wanted_.store(true);
     // It may have drained between the check and now.
-    if (queued_event_bytes_.load() < kEventLowWater && drain_wanted_.exchange(false)) run_drain_hook_soon();
+    if (queued_event_cost_.load() < kEventLowWater && drain_wanted_.exchange(false)) run_drain_hook_soon();
 }
 
-void Operation::event_dispatched(size_t bytes) {
-    size_t left = queued_event_bytes_.fetch_sub(bytes) - bytes;
+void Operation::event_dispatched(size_t cost) {
+    size_t left = queued_event_cost_.fetch_sub(cost) - cost;
     if (left < kEventLowWater && drain_wanted_.exchange(false)) run_drain_hook_soon();
 }
 

@@ -70,6 +70,12 @@ public:
 
     // The caller of the C API holds the op until otto_op_free().
     void adopt_user_reference();
+    // A detached op (submitted without `out`): nobody outside holds it, and
+    // the work it runs may hold it only weakly, so it holds itself until it
+    // completes; its callback still fires.
+    void hold_until_complete();
+    // Its submission failed: it will never complete, so nothing holds it.
+    void release_own_hold() { self_until_complete_.reset(); }
     // otto_op_free(): no callback runs after this returns; a pending op is
     // canceled.
     void release_user_reference();
@@ -105,9 +111,10 @@ public:
     // `total` bytes moved.
     void emit_progress(std::string_view data, size_t index, uint64_t done, uint64_t total);
 
-    // Flow control for App-mode dispatch: true while more event bytes wait
-    // for dispatch than the high-water mark. `on_drained` runs on the loop
-    // once they fall below the low-water mark.
+    // Flow control for App-mode dispatch: true while the events waiting for
+    // dispatch cost more memory (their bytes and their queue entries) than
+    // the high-water mark. `on_drained` runs on the loop once they fall
+    // below the low-water mark.
     bool events_backlogged() const;
     void when_events_drained(std::function<void()> on_drained);
 
@@ -115,7 +122,7 @@ private:
     void emit(const otto_event &event);
     void invoke_completion();
     void run_user_callback(const std::function<void()> &call);
-    void event_dispatched(size_t bytes);
+    void event_dispatched(size_t cost);
     // Run the cancel / drain hook on the loop (they are loop-thread state).
     void run_cancel_hook_soon();
     void run_drain_hook_soon();
@@ -135,6 +142,7 @@ private:
     OpPayload payload_;
 
     std::shared_ptr<Operation> user_reference_;
+    std::shared_ptr<Operation> self_until_complete_;  // a detached op's own hold
     std::atomic<bool> user_held_{false};
     std::atomic<bool> cancel_requested_{false};
     std::function<void()> cancel_hook_;  // loop thread only
@@ -145,7 +153,7 @@ private:
     std::recursive_mutex callback_mutex_;
     bool released_ = false;  // under callback_mutex_
 
-    std::atomic<size_t> queued_event_bytes_{0};
+    std::atomic<size_t> queued_event_cost_{0};
     std::function<void()> on_drained_;  // loop thread only
     std::atomic<bool> drain_wanted_{false};
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "util/line_pieces.hpp"
 #include "util/output_guess.hpp"
 #include "util/without_cr.hpp"
 
@@ -16,7 +17,8 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 CommandReader::CommandReader(const Token &token, FrameMarkers markers, const std::vector<Expect> *expects,
                              uint64_t retain_limit)
-    : token_(token), markers_(std::move(markers)), expects_(expects), retain_limit_(retain_limit) {}
+    : token_(token), markers_(std::move(markers)), expects_(expects), retain_limit_(retain_limit),
+      piece_size_(line_piece_size(retain_limit)) {}
 
 bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
     while (phase_ != Phase::Done) {
@@ -33,6 +35,7 @@ bool CommandReader::feed(LineBuffer &buffer, Sink &sink) {
                 if (marker == std::string_view::npos) marker = view.size() - token_start_at_end(view, token_);
                 run_expects(view, marker, sink);
             }
+            bound_partial_line(buffer, &sink);
             return false;
         }
         process_line(view.substr(0, nl), buffer, nl + 1, &sink);
@@ -48,6 +51,7 @@ std::optional<int> CommandReader::feed_until_recovered(LineBuffer &buffer, std::
         size_t nl = view.find('\n', newline_scan_);
         if (nl == std::string_view::npos) {
             newline_scan_ = view.size();
+            bound_partial_line(buffer, nullptr);
             return std::nullopt;
         }
         process_line(view.substr(0, nl), buffer, nl + 1, nullptr);
@@ -61,6 +65,7 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
         newline_scan_ = 0;
         expect_resume_ = 0;
         expect_scanned_ = 0;
+        line_continues_ = false;
     };
 
     if (draining_) {
@@ -112,6 +117,35 @@ void CommandReader::process_line(std::string_view raw, LineBuffer &buffer, size_
     next_line(line_length);
 }
 
+// A line still without its '\n' is held only up to the piece size: past it
+// the head goes on as output (streamed as a piece, kept joined to the rest
+// of its line) and leaves the buffer, and a tail stays where END or RECOVER
+// can still be found (they follow the output on the same line, §5.3) and
+// expects keep their regex window.
+void CommandReader::bound_partial_line(LineBuffer &buffer, Sink *sink) {
+    std::string_view view = buffer.view();
+    if (view.size() <= piece_size_ + kLineTail) return;
+    size_t cut = view.size() - kLineTail;
+    // A token across the cut goes with the head, whole: never half of one
+    // on either side, and the head, holding it, is no output (§5.4).
+    const std::string &t = token_.text();
+    size_t straddling = view.find(t, cut >= t.size() ? cut - t.size() + 1 : 0);
+    if (straddling < cut) cut = straddling + t.size();
+    std::string_view head = view.substr(0, cut);
+    if (phase_ == Phase::Output && head.find(t) == std::string_view::npos) {
+        std::string_view clean = without_cr(head, scratch_);
+        if (!clean.empty()) {
+            emit(clean, draining_ ? nullptr : sink);
+            line_continues_ = true;
+        }
+    }
+    // Before BEGIN such a line is no one's output: it goes.
+    buffer.consume(cut);
+    newline_scan_ -= std::min(newline_scan_, cut);
+    expect_resume_ -= std::min(expect_resume_, cut);
+    expect_scanned_ -= std::min(expect_scanned_, cut);
+}
+
 void CommandReader::run_expects(std::string_view line, size_t limit, Sink &sink) {
     while (limit > expect_resume_) {
         std::string_view subject = line.substr(expect_resume_, limit - expect_resume_);
@@ -135,6 +169,13 @@ void CommandReader::run_expects(std::string_view line, size_t limit, Sink &sink)
 }
 
 void CommandReader::emit(std::string_view clean_line, Sink *sink) {
+    // The rest of a line that went on in pieces: only its bytes, if any.
+    if (line_continues_) {
+        if (clean_line.empty()) return;
+        if (sink != nullptr) sink->on_output_line(clean_line);
+        retain(clean_line, true);
+        return;
+    }
     // Empty lines wait for a following non-empty line (§5.7): leading and
     // trailing empty lines are never shown, in the stream or the output.
     if (clean_line.empty()) {
@@ -143,19 +184,19 @@ void CommandReader::emit(std::string_view clean_line, Sink *sink) {
     }
     for (; held_empty_lines_ > 0; --held_empty_lines_) {
         if (sink != nullptr) sink->on_output_line({});
-        retain({});
+        retain({}, false);
     }
     if (sink != nullptr) sink->on_output_line(clean_line);
-    retain(clean_line);
+    retain(clean_line, false);
     emitted_any_ = true;
 }
 
-void CommandReader::retain(std::string_view clean_line) {
+void CommandReader::retain(std::string_view clean_line, bool continues_line) {
     bool first = !emitted_any_ && output_.empty() && dropped_bytes_ == 0;
-    uint64_t need = clean_line.size() + (first ? 0 : 1);
+    uint64_t need = clean_line.size() + (first || continues_line ? 0 : 1);
     if (dropped_bytes_ == 0 && output_.size() + need <= retain_limit_) {
         if (first) reserve_output_guess(output_, output_size_hint_, retain_limit_, need);
-        if (!first) output_.push_back('\n');
+        if (!first && !continues_line) output_.push_back('\n');
         output_.append(clean_line);
     } else {
         dropped_bytes_ += need;

@@ -43,6 +43,9 @@ public:
     // A rejected frame's message (§5.5) keeps at most this much of what
     // came before END, line ends included.
     static constexpr size_t kRejectedMessageKeep = 64 * 1024;
+    // What a line too long to hold keeps of its tail when its head goes on
+    // as a piece: room for any marker and the regex window.
+    static constexpr size_t kLineTail = kRegexWindow;
 
     // `markers` are those of the frame written for this command.
     CommandReader(const Token &token, FrameMarkers markers, const std::vector<Expect> *expects, uint64_t retain_limit);
@@ -71,20 +74,26 @@ public:
     // Room for about `bytes` of output, taken with the first output line
     // (util/output_guess.hpp; the shell passes its last command's size).
     void expect_output_size(size_t bytes) { output_size_hint_ = bytes; }
+    // Lines up to `bytes` long stay whole (default: the retain limit, at
+    // least util/line_pieces.hpp's minimum); longer ones go on in pieces.
+    void hold_lines_up_to(size_t bytes) { piece_size_ = bytes; }
 
 private:
     enum class Phase { BeforeBegin, Output, Done };
 
     void process_line(std::string_view raw, LineBuffer &buffer, size_t line_length, Sink *sink);
+    void bound_partial_line(LineBuffer &buffer, Sink *sink);
     void run_expects(std::string_view line, size_t limit, Sink &sink);
     void emit(std::string_view clean_line, Sink *sink);
-    void retain(std::string_view clean_line);
+    void retain(std::string_view clean_line, bool continues_line);
     void keep_pre_begin(std::string_view clean_line);
 
     const Token &token_;
     const FrameMarkers markers_;
     const std::vector<Expect> *expects_;
     const uint64_t retain_limit_;
+    // A line longer than this goes on in pieces (util/line_pieces.hpp).
+    size_t piece_size_;
 
     // A line's bytes without its CRs, when it has any (reused per line).
     std::string scratch_;
@@ -105,6 +114,7 @@ private:
     // Output assembly (§5.4 and §5.7 share it, so streamed == output).
     size_t held_empty_lines_ = 0;
     bool emitted_any_ = false;
+    bool line_continues_ = false;  // the current line went on in part already
     std::string output_;
     uint64_t dropped_bytes_ = 0;
 

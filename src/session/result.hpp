@@ -16,6 +16,10 @@ struct otto_cmd_result {
     bool timed_out = false;
     double duration = 0.0;
     std::string signal;  // one-shots ended by a signal: "KILL"
+    // Not part of the result: the command could not be followed (the loop
+    // ran out of memory reading it), and its op fails with this code, the
+    // output being the message.
+    int op_error = 0;
 };
 
 struct otto_run_result {

@@ -112,6 +112,12 @@ void RunJob::on_output_line(Session &session, std::string_view line) {
 }
 
 void RunJob::after_command(Session &session, CommandResult result) {
+    if (result.op_error != OTTO_OK) {
+        // The command could not be followed (out of memory): the op fails.
+        op().complete(result.op_error, std::move(result.output));
+        session.job_finished(*this);
+        return;
+    }
     results_[next_] = std::move(result);
     ++next_;
     Shell *shell = session.shell();

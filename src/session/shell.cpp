@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "loop/loop_guard.hpp"
 #include "otto.h"
 #include "util/headline.hpp"
+#include "util/line_pieces.hpp"
 #include "util/printable.hpp"
 
 namespace otto {
@@ -115,7 +117,11 @@ void Shell::run(const CommandSpec &spec, RunCallback done) {
     buffer_.clear();  // prompts, leftovers, late replies (§5.1)
     scrub_pos_ = 0;
     timed_out_ = false;
+    failure_code_ = OTTO_OK;
     paused_idle_full_ = false;
+    // A consumer's pause belonged to the command before (it may have ended
+    // in the chunk that paused it); this one's lines pause anew if need be.
+    paused_by_consumer_ = false;
     apply_input_pause();
     set_state(ShellState::Busy);
     started_ = Clock::now();
@@ -156,6 +162,7 @@ void Shell::write_frame() {
     std::string frame = command_frame(token_, markers, spec_.command);
     reader_ = std::make_unique<CommandReader>(token_, std::move(markers), spec_.expects, spec_.retain_limit);
     reader_->expect_output_size(last_output_size_);
+    if (spec_.line_limit != 0) reader_->hold_lines_up_to(line_piece_size(spec_.line_limit));
     activity_ = Activity::Command;
     write(std::move(frame));
 }
@@ -186,6 +193,7 @@ CommandResult Shell::command_result(int32_t status, int32_t retcode, std::string
     r.output = std::move(output);
     r.timed_out = timed_out_;
     r.duration = seconds_since(started_);
+    r.op_error = failure_code_;
     return r;
 }
 
@@ -372,6 +380,10 @@ void Shell::scrub_marker_lines() {
 // --- transport events ---------------------------------------------------------
 
 void Shell::on_transport_data(const char *data, size_t size) {
+    if (Error failure = catch_failure([&] { take_transport_data(data, size); })) lose_to(std::move(failure));
+}
+
+void Shell::take_transport_data(const char *data, size_t size) {
     buffer_.append(data, size);
     switch (activity_) {
         case Activity::Handshake: check_ready(); break;
@@ -400,33 +412,58 @@ void Shell::on_transport_lost(LossReason reason) {
     set_state(ShellState::Dead);
     kill_transport();
     std::string died = std::string("session died unexpectedly (") + loss_text(reason) + ")";
-    switch (activity) {
-        case Activity::Handshake: {
-            auto done = std::move(ready_done_);
-            if (reason == LossReason::AuthFailed) {
-                done(Error(OTTO_EAUTH, detail));
-            } else {
-                done(Error(OTTO_EHANDSHAKE, "the shell exited before it became ready (" +
-                                                std::string(loss_text(reason)) + "); last output: \"" +
-                                                printable_tail(buffer_.view()) + "\""));
-            }
-            break;
+    if (activity == Activity::Handshake) {
+        auto done = std::move(ready_done_);
+        if (reason == LossReason::AuthFailed) {
+            done(Error(OTTO_EAUTH, detail));
+        } else {
+            done(Error(OTTO_EHANDSHAKE, "the shell exited before it became ready (" + std::string(loss_text(reason)) +
+                                            "); last output: \"" + printable_tail(buffer_.view()) + "\""));
         }
+        return;
+    }
+    end_lost_activity(activity, Error(OTTO_EIO, died));
+}
+
+void Shell::lose_to(Error failure) {
+    // The failed step may have left the stream half read: the shell can no
+    // longer be followed and goes, as if its transport were lost, and the op
+    // waiting on it fails with the failure's code.
+    stop_timers();
+    Activity activity = activity_;
+    activity_ = Activity::None;
+    set_state(ShellState::Dead);
+    kill_transport();
+    buffer_ = LineBuffer();  // gives its memory back
+    reader_.reset();
+    failure_code_ = failure.code;
+    Error lost(failure.code, "session lost: " + failure.message);
+    if (activity == Activity::Handshake) {
+        auto done = std::move(ready_done_);
+        done(std::move(lost));
+        return;
+    }
+    end_lost_activity(activity, lost);
+}
+
+void Shell::end_lost_activity(Activity activity, const Error &lost) {
+    switch (activity) {
         case Activity::Command:
-        case Activity::Settle: fail_command(died); break;
+        case Activity::Settle: fail_command(lost.message); break;
         case Activity::Recover: recovery_finished(false); break;
         case Activity::Expect: {
             std::string source = expect_pattern_->source();
             expect_pattern_.reset();
             auto done = std::move(expect_done_);
-            done({}, Error(OTTO_EIO, died + " while waiting for \"" + source + "\""));
+            done({}, Error(lost.code, lost.message + " while waiting for \"" + source + "\""));
             break;
         }
         case Activity::Send: {
             auto done = std::move(send_done_);
-            if (done) done(Error(OTTO_EIO, died));
+            if (done) done(lost);
             break;
         }
+        case Activity::Handshake:
         case Activity::None: break;
     }
 }

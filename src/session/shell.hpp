@@ -47,6 +47,10 @@ struct CommandSpec {
     double timeout = 30.0;
     const std::vector<Expect> *expects = nullptr;
     uint64_t retain_limit = CommandReader::kDefaultRetainLimit;
+    // Lines up to this long stay whole (util/line_pieces.hpp); 0: as long
+    // as the retain limit. A console one-shot keeps little of the frame but
+    // reads its tagged lines whole, up to its own output limit.
+    uint64_t line_limit = 0;
 };
 
 enum class ShellState { New, Handshaking, Ready, Busy, Recovering, Dead, Closed };
@@ -110,6 +114,10 @@ private:
     // ShellTransport::Listener
     void on_transport_data(const char *data, size_t size) override;
     void on_transport_lost(LossReason reason) override;
+    void take_transport_data(const char *data, size_t size);
+    // An exception while taking data (out of memory): the shell is lost.
+    void lose_to(Error failure);
+    void end_lost_activity(Activity activity, const Error &lost);
     // CommandReader::Sink
     void on_output_line(std::string_view line) override;
     void on_expect_matched(const Expect &expect) override;
@@ -168,6 +176,7 @@ private:
     size_t last_output_size_ = 0;
     Clock::time_point started_{};
     bool timed_out_ = false;
+    int failure_code_ = 0;  // lose_to(): the command's op fails with it
     RunCallback run_done_;
 
     // Recovery (after a timeout, or standalone after a cancel), and settling

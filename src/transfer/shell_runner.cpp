@@ -15,6 +15,9 @@ public:
         if (running) running->cancel();
         if (runner != nullptr) runner->release(*this);
     }
+    // Transfers read their one-shots' output whole: nothing to push back on.
+    void pause_output() override {}
+    void resume_output() override {}
     ShellRunner *runner = nullptr;  // null once released or the runner is gone
     OneshotSpec spec;
     OneshotLineSink lines;

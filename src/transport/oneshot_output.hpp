@@ -20,6 +20,9 @@ struct OneshotOutput {
     uint64_t size_guess = 0;
     LineSplitter lines;
 
+    // The retention limit also bounds a line in progress (util/line_pieces.hpp).
+    void bound_lines(uint64_t retain_limit) { lines.set_piece_size(line_piece_size(retain_limit)); }
+
     // Keeps `data` while the stream stays within `retain_limit` bytes; once
     // anything is dropped, everything after is dropped too (no holes).
     void keep(std::string_view data, uint64_t retain_limit) {

@@ -5,6 +5,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <future>
@@ -211,6 +214,122 @@ TEST(Engine, LoopThreadCallbacksCannotBlockAndNeverCompleteInsideSubmit) {
     EXPECT_EQ(chain.free_rc.load(), OTTO_EDEADLK);
     EXPECT_EQ(chain.poll_rc.load(), OTTO_EDEADLK);
     EXPECT_EQ(chain.dispatch_rc.load(), OTTO_EDEADLK);
+}
+
+// A callback that otto_context_dispatch runs on the application's thread
+// may call back into the context: the calls that would wait on the
+// dispatch running them return at once with OTTO_EDEADLK, the others work.
+struct Reentry {
+    otto_context *ctx = nullptr;
+    otto_host *host = nullptr;
+    otto_op *other = nullptr;  // finishes while the callback waits for it
+    int nested_dispatch = 1, nested_zero_dispatch = 1, nested_free = 1, next_completion = 1, next_log = 1;
+    int wait_other = 1, wait_own = 1, own_event_wait = 1;
+    int other_lines_before_wait = -1, other_lines = 0, own_lines = 0;
+    static void on_done(otto_op *op, void *ud) {
+        auto *self = static_cast<Reentry *>(ud);
+        self->nested_dispatch = otto_context_dispatch(nullptr, self->ctx, 100);
+        self->nested_zero_dispatch = otto_context_dispatch(nullptr, self->ctx, 0);
+        self->nested_free = otto_context_free(self->ctx);
+        otto_op *none = nullptr;
+        self->next_completion = otto_context_next_completion(&none, self->ctx, 50);
+        otto_log_entry *entry = nullptr;
+        self->next_log = otto_context_next_log(&entry, self->ctx, 50);
+        otto_log_entry_free(entry);
+        // Waiting for another op here is legal: its events run in this wait.
+        self->other_lines_before_wait = self->other_lines;
+        self->wait_other = otto_op_wait(self->other, kHangMs);
+        self->wait_own = otto_op_wait(op, kHangMs);
+    }
+    static void on_other_line(otto_op *, const otto_event *, void *ud) { static_cast<Reentry *>(ud)->other_lines++; }
+    static void on_own_line(otto_op *op, const otto_event *, void *ud) {
+        auto *self = static_cast<Reentry *>(ud);
+        // Its own later events run only after this one: refused, not hung.
+        if (self->own_lines++ == 0) self->own_event_wait = otto_op_wait(op, kHangMs);
+    }
+};
+
+// Turns a hang into a failure (and an abort: a hung thread cannot be
+// joined).
+class Watchdog {
+public:
+    explicit Watchdog(int seconds)
+        : thread_([this, seconds] {
+              std::unique_lock lock(mutex_);
+              if (!done_cv_.wait_for(lock, std::chrono::seconds(seconds), [this] { return done_; })) {
+                  std::fprintf(stderr, "watchdog: the test hung\n");
+                  std::abort();
+              }
+          }) {}
+    ~Watchdog() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        done_cv_.notify_all();
+        thread_.join();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable done_cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
+TEST(Engine, ReentryFromADispatchedCallbackReturnsInsteadOfHanging) {
+    Watchdog watchdog(120);
+    otto_context_opts *opts_raw = nullptr;
+    ASSERT_EQ(otto_context_opts_new(&opts_raw), OTTO_OK);
+    ContextOpts opts(opts_raw);
+    ASSERT_EQ(otto_context_opts_set_log_queue(opts.get(), 16), OTTO_OK);
+    otto_context *ctx_raw = nullptr;
+    ASSERT_EQ(otto_context_new(&ctx_raw, opts.get()), OTTO_OK);
+    Context ctx(ctx_raw);
+    auto host = local_host(ctx.get());
+    Reentry re;
+    re.ctx = ctx.get();
+    re.host = host.get();
+    otto_run_opts *run_raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&run_raw), OTTO_OK);
+    RunOpts other_opts(run_raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(other_opts.get(), &Reentry::on_other_line, &re), OTTO_OK);
+    otto_op *other_raw = nullptr;
+    ASSERT_EQ(otto_host_oneshot(&other_raw, host.get(), "sleep 1; seq 1 1000", other_opts.get(), nullptr, nullptr),
+              OTTO_OK);
+    Op other(other_raw);
+    re.other = other.get();
+    otto_op *op_raw = nullptr;
+    ASSERT_EQ(otto_host_oneshot(&op_raw, host.get(), "true", nullptr, &Reentry::on_done, &re), OTTO_OK);
+    Op op(op_raw);
+    size_t ran = 0;
+    for (int i = 0; i < 200 && ran == 0; ++i) ASSERT_EQ(otto_context_dispatch(&ran, ctx.get(), 50), OTTO_OK);
+    EXPECT_EQ(re.nested_dispatch, OTTO_EDEADLK);
+    EXPECT_EQ(re.nested_zero_dispatch, OTTO_EDEADLK);
+    EXPECT_EQ(re.nested_free, OTTO_EDEADLK);
+    EXPECT_EQ(re.next_completion, OTTO_ETIMEDOUT);
+    EXPECT_EQ(re.next_log, OTTO_OK);  // the command's log entry
+    EXPECT_EQ(re.other_lines_before_wait, 0);
+    EXPECT_EQ(re.wait_other, OTTO_OK);
+    EXPECT_EQ(re.other_lines, 1000);
+    EXPECT_EQ(re.wait_own, OTTO_OK);
+
+    // A wait on an op from inside its own event callback is refused.
+    ASSERT_EQ(otto_run_opts_new(&run_raw), OTTO_OK);
+    RunOpts own_opts(run_raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(own_opts.get(), &Reentry::on_own_line, &re), OTTO_OK);
+    ASSERT_EQ(otto_host_oneshot(&op_raw, host.get(), "seq 1 3", own_opts.get(), nullptr, nullptr), OTTO_OK);
+    Op own(op_raw);
+    ASSERT_EQ(otto_op_wait(own.get(), kHangMs), OTTO_OK);
+    EXPECT_EQ(re.own_lines, 3);
+    EXPECT_EQ(re.own_event_wait, OTTO_EDEADLK);
+
+    // Once the dispatch has returned, the context frees as usual.
+    other.reset();
+    op.reset();
+    own.reset();
+    host.reset();
+    EXPECT_EQ(otto_context_free(ctx.release()), OTTO_OK);
 }
 
 TEST(Engine, DetachedOpsStillCallBack) {

@@ -218,6 +218,91 @@ TEST_P(Streaming, SlowDispatchPushesBackOnTheCommand) {
 #endif
 }
 
+// Output without a newline is held only up to the output limit (a piece
+// at a time), not whole: 100 MB in one line under a 1 MiB limit costs
+// about 1 MiB, and END, on the same line after it, is still found.
+TEST_P(Streaming, ALineWithoutNewlineCostsAboutTheOutputLimit) {
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 1 << 20), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), 600), OTTO_OK);
+    ASSERT_EQ(run(host(), "true").only().status, OTTO_STATUS_SUCCESS);
+    const uint64_t bytes = kMemoryIsMeasurable ? 100'000'000 : 10'000'000;
+    struct Case {
+        std::string command;
+        uint64_t line_bytes;  // the line once its '\r's are removed
+        std::string unit;     // what the line repeats, '\r's removed
+    };
+    // NULs, then a progress bar redrawn with '\r' and never a '\n'; the
+    // status comes from a subshell (`exit` would end the session's shell).
+    std::vector<Case> cases{{"head -c " + std::to_string(bytes) + " /dev/zero; (exit 3)", bytes, std::string(1, '\0')},
+                            {"yes 'progress ' | head -c " + std::to_string(bytes) + " | tr '\\n' '\\r'; (exit 3)",
+                             bytes / 10 * 9, "progress "}};
+    for (const auto &c : cases) {
+        MemoryPeak peak;
+        auto r = run(host(), c.command, opts.get()).only();
+        if (kMemoryIsMeasurable) {
+            EXPECT_LT(peak.growth_kib(), 64 * 1024) << c.command;
+        }
+        EXPECT_EQ(r.status, OTTO_STATUS_FAILED) << c.command;
+        EXPECT_EQ(r.retcode, 3) << c.command;
+        // The line's head as far as it fits (it may be nothing), then the
+        // notice counting the rest.
+        const std::string notice = "[otto: output truncated: kept ";
+        size_t at = r.output.rfind(notice);
+        ASSERT_NE(at, std::string::npos) << c.command << ": " << r.output.substr(0, 200);
+        size_t kept = at == 0 ? 0 : at - 1;
+        EXPECT_LE(kept, 1u << 20) << c.command;
+        EXPECT_EQ(r.output.substr(at), notice + std::to_string(kept) + " bytes, " +
+                                           std::to_string(c.line_bytes - kept) + " more were streamed but not kept]")
+            << c.command;
+        std::string head;
+        for (size_t i = 0; i < kept; ++i) head += c.unit[i % c.unit.size()];
+        EXPECT_TRUE(r.output.substr(0, kept) == head) << c.command;
+        // The shell is in step for the next command.
+        EXPECT_EQ(run(host(), "echo next").only().output, "next");
+    }
+}
+
+// In App mode a caller that takes events but only waits on the op (never
+// dispatches) gets them inside otto_op_wait: the back-pressure that stops
+// the shell's output while events wait can never stall the command.
+TEST_P(Streaming, WaitingAloneDeliversEventsWithoutStalling) {
+    struct Seen {
+        uint64_t lines = 0;
+        bool in_order = true;
+        static void on_event(otto_op *, const otto_event *ev, void *ud) {
+            auto *self = static_cast<Seen *>(ud);
+            size_t len = 0;
+            const char *data = otto_event_data(ev, &len);
+            self->lines += 1;
+            if (std::string(data, len) != std::to_string(self->lines)) self->in_order = false;
+        }
+    } seen;
+    otto_run_opts *raw = nullptr;
+    ASSERT_EQ(otto_run_opts_new(&raw), OTTO_OK);
+    RunOpts opts(raw);
+    ASSERT_EQ(otto_run_opts_set_event_cb(opts.get(), &Seen::on_event, &seen), OTTO_OK);
+    ASSERT_EQ(otto_run_opts_set_output_limit(opts.get(), 0), OTTO_OK);
+    // About 8 MB of lines, far past the point where the shell stops being
+    // read while events wait; fewer where sanitizers slow every event. A
+    // stall ends in the timeout, which the run never comes near otherwise.
+    const uint64_t kLines = kSanitized ? 300'000 : 1'150'000;
+    ASSERT_EQ(otto_run_opts_set_timeout(opts.get(), kSanitized ? 120 : 30), OTTO_OK);
+    otto_op *op_raw = nullptr;
+    ASSERT_EQ(otto_host_run(&op_raw, host(), ("seq 1 " + std::to_string(kLines)).c_str(), opts.get(), nullptr, nullptr),
+              OTTO_OK);
+    Op op(op_raw);
+    ASSERT_EQ(otto_op_wait(op.get(), kHangMs * 3), OTTO_OK);
+    auto r = copy_run(op.get()).only();
+    EXPECT_EQ(r.status, OTTO_STATUS_SUCCESS) << r.output.substr(0, 200);
+    EXPECT_FALSE(r.timed_out);
+    // Every event ran inside the wait, in order.
+    EXPECT_EQ(seen.lines, kLines);
+    EXPECT_TRUE(seen.in_order);
+}
+
 OTTO_SESSION_SUITE(Streaming);
 
 }  // namespace

@@ -167,6 +167,29 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ignored);
 }
 
+namespace {
+long status_kib(const char *key) {
+    std::ifstream status("/proc/self/status");
+    std::string word;
+    while (status >> word) {
+        if (word == key) {
+            long value = 0;
+            status >> value;
+            return value;
+        }
+    }
+    ADD_FAILURE() << "no " << key << " in /proc/self/status";
+    return 0;
+}
+}  // namespace
+
+MemoryPeak::MemoryPeak() {
+    std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to VmRSS
+    start_kib_ = status_kib("VmRSS:");
+}
+
+long MemoryPeak::growth_kib() const { return status_kib("VmHWM:") - start_kib_; }
+
 std::string read_file(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream s;

@@ -110,6 +110,29 @@ private:
 };
 
 std::string read_file(const std::string &path);
+
+// How much the process's resident memory peaks above what it is now: the
+// kernel's high-water mark (VmHWM) is reset at construction, so earlier
+// tests' peaks do not hide this one's.
+class MemoryPeak {
+public:
+    MemoryPeak();
+    long growth_kib() const;
+
+private:
+    long start_kib_ = 0;
+};
+
+// Built with a sanitizer: every call is slower, so big workloads shrink.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+// Sanitizers' allocators hold freed memory back (quarantine, shadow): the
+// process size says nothing there, and memory bounds are checked by the
+// plain build.
+constexpr bool kMemoryIsMeasurable = !kSanitized;
 size_t count_lines(const std::string &path);
 
 }  // namespace otto_test

@@ -357,5 +357,62 @@ TEST(CommandReader, LinearInOutputSize) {
     EXPECT_EQ(reader.output().size(), 16u << 20);
 }
 
+// Output without a newline (`head -c 100M /dev/zero`, a progress bar that
+// redraws with '\r') is held only up to the piece size: the head goes on in
+// pieces and END is still found on the same line (§5.3).
+TEST(CommandReader, ALineWithoutNewlineIsHeldOnlyUpToThePieceSize) {
+    constexpr uint64_t kLimit = 100 * 1024;
+    CommandReader reader(kToken, kMarkers, nullptr, kLimit);
+    LineBuffer buffer;
+    Collector sink;
+    std::string line;
+    for (int i = 0; line.size() < 1'000'000; ++i) line += "progress " + std::to_string(i) + "%\r";
+    std::string stream = BEGIN + "\n" + line + end_marker(3) + "\nprompt$ ";
+    size_t largest = 0;
+    bool done = false;
+    for (size_t pos = 0; pos < stream.size() && !done; pos += 4096) {
+        buffer.append(stream.data() + pos, std::min<size_t>(4096, stream.size() - pos));
+        largest = std::max(largest, buffer.size());
+        done = reader.feed(buffer, sink);
+    }
+    ASSERT_TRUE(done);
+    EXPECT_EQ(reader.exit_code(), 3);
+    EXPECT_LE(largest, kLimit + 16 * 1024);
+    std::string joined;
+    for (auto &piece : sink.lines) joined += piece;
+    std::string clean;
+    for (char c : line)
+        if (c != '\r') clean += c;
+    EXPECT_GT(sink.lines.size(), 1u);
+    EXPECT_EQ(joined, clean);
+    // Over the limit: the line's head is kept, the rest counted.
+    std::string out = reader.output();
+    size_t kept = out.rfind("\n[otto: output truncated: kept ");
+    ASSERT_NE(kept, std::string::npos);
+    EXPECT_LE(kept, kLimit);
+    EXPECT_EQ(out.substr(0, kept), clean.substr(0, kept));
+    EXPECT_EQ(out.substr(kept), "\n[otto: output truncated: kept " + std::to_string(kept) + " bytes, " +
+                                    std::to_string(clean.size() - kept) + " more were streamed but not kept]");
+}
+
+TEST(CommandReader, ALineCutInPiecesStreamsWholeAndTheNextLineStandsAlone) {
+    // Limit 0 still holds a line up to the smallest piece size: longer, it
+    // goes in pieces, and the next line starts a line of its own.
+    for (Split split : {Split::Whole, Split::Random}) {
+        std::string line(300'000, 'z');
+        auto out = read(BEGIN + "\n" + line + "\nafter\n" + end_marker(0) + "\n", split, nullptr, 0);
+        ASSERT_TRUE(out.done);
+        std::string joined;
+        for (size_t i = 0; i + 1 < out.lines.size(); ++i) joined += out.lines[i];
+        EXPECT_EQ(joined, line);
+        EXPECT_EQ(out.lines.back(), "after");
+        EXPECT_EQ(out.output, "[otto: output truncated: kept 0 bytes, 300006 more were streamed but not kept]");
+    }
+    // Under the limit a line is never cut: the piece size is at least it.
+    std::string line(200'000, 'q');
+    auto out = read(BEGIN + "\n" + line + "\nafter\n" + end_marker(0) + "\n", Split::Whole, nullptr, 1 << 20);
+    EXPECT_EQ(out.output, line + "\nafter");
+}
+
 }  // namespace
 }  // namespace otto

@@ -66,5 +66,33 @@ TEST(LineSplitter, ManyLinesInOneReadAreAllDelivered) {
     EXPECT_EQ(c.lines.back(), "999");
 }
 
+TEST(LineSplitter, ALineLongerThanThePieceSizeComesOutInPiecesOfThatSize) {
+    Collected c;
+    c.splitter.set_piece_size(4);
+    c.feed("ab");
+    c.feed("cdefghij");  // no newline yet: held no longer than a piece
+    EXPECT_EQ(c.lines, (std::vector<std::string>{"abcd", "efgh"}));
+    c.feed("k\nnext\n");
+    EXPECT_EQ(c.lines, (std::vector<std::string>{"abcd", "efgh", "ijk", "next"}));
+}
+
+TEST(LineSplitter, ALineOfExactlyThePieceSizeStaysWhole) {
+    Collected c;
+    c.splitter.set_piece_size(4);
+    c.feed("abcd\nwxyz");
+    c.feed("\n");
+    EXPECT_EQ(c.lines, (std::vector<std::string>{"abcd", "wxyz"}));
+}
+
+TEST(LineSplitter, APieceCutBeforeItsCarriageReturnsAddsNoEmptyLine) {
+    // A progress bar redrawn with '\r' and never a '\n'.
+    Collected c;
+    c.splitter.set_piece_size(3);
+    c.feed("12\r34\r\r");
+    c.feed("\r\n");
+    c.flush();
+    EXPECT_EQ(c.lines, (std::vector<std::string>{"12", "34"}));
+}
+
 }  // namespace
 }  // namespace otto

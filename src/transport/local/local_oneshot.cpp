@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "loop/loop_guard.hpp"
 #include "otto.h"
 #include "transport/local/process_util.hpp"
 #include "util/signals.hpp"
@@ -31,6 +32,8 @@ LocalOneshot::LocalOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink li
     : loop_(loop), spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), hold_(std::move(hold)),
       timeout_(loop), grace_(loop), deferred_(loop), started_(Clock::now()) {
     out_.size_guess = spec_.output_guess;
+    out_.bound_lines(spec_.retain_limit);
+    err_.bound_lines(spec_.retain_limit);
 }
 
 LocalOneshot::~LocalOneshot() {
@@ -101,6 +104,20 @@ void LocalOneshot::start_reading(Stream &stream, otto_event_kind_t kind) {
 }
 
 void LocalOneshot::on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf) {
+    if (Error failure = catch_failure([&] { take_data(stream, kind, nread, buf); })) lose_to(std::move(failure));
+}
+
+void LocalOneshot::lose_to(Error failure) {
+    // The output can no longer be followed: the command ends at once, its
+    // output goes (it may be what exhausted memory), and its op fails.
+    if (finished_) return;
+    failure_ = std::move(failure);
+    if (!exited_ && pid_ > 0) signal_session(pid_, SIGKILL);
+    for (Stream *stream : {&out_, &err_}) static_cast<OneshotOutput &>(*stream) = OneshotOutput();
+    finish();
+}
+
+void LocalOneshot::take_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf) {
     if (nread > 0) {
         std::string_view data(buf->base, static_cast<size_t>(nread));
         stream.keep(data, spec_.retain_limit);
@@ -119,8 +136,29 @@ void LocalOneshot::on_exit(int64_t status, int signal) {
     exit_status_ = status;
     term_signal_ = signal;
     timeout_.stop();
-    if (!out_.eof || !err_.eof) grace_.start(kEofGrace, [this] { finish(); });
+    start_eof_grace();
     maybe_finish();
+}
+
+void LocalOneshot::start_eof_grace() {
+    // While paused the pipes still hold output: the grace starts on resume.
+    if (exited_ && !paused_ && (!out_.eof || !err_.eof)) grace_.start(kEofGrace, [this] { finish(); });
+}
+
+void LocalOneshot::pause_output() {
+    if (paused_ || finished_) return;
+    paused_ = true;
+    grace_.stop();
+    for (Stream *stream : {&out_, &err_})
+        if (!stream->eof) uv_read_stop(stream->pipe.stream());
+}
+
+void LocalOneshot::resume_output() {
+    if (!paused_ || finished_) return;
+    paused_ = false;
+    if (!out_.eof) start_reading(out_, OTTO_EVENT_OUTPUT_LINE);
+    if (!err_.eof) start_reading(err_, OTTO_EVENT_STDERR_LINE);
+    start_eof_grace();
 }
 
 void LocalOneshot::maybe_finish() {
@@ -151,6 +189,12 @@ void LocalOneshot::finish() {
     } else {
         r.retcode = static_cast<int32_t>(exit_status_);
         r.status = exit_status_ == 0 ? OTTO_STATUS_SUCCESS : OTTO_STATUS_FAILED;
+    }
+    if (failure_) {
+        r.status = OTTO_STATUS_ERROR;
+        r.retcode = -1;
+        r.output = failure_.message;
+        r.op_error = failure_.code;
     }
 
     out_.pipe.reset();

@@ -33,6 +33,8 @@ public:
     ~LocalOneshot() override;
 
     void cancel() override;
+    void pause_output() override;
+    void resume_output() override;
 
 private:
     struct Stream : OneshotOutput {
@@ -43,8 +45,12 @@ private:
     void spawn(std::vector<std::string> argv);
     void start_reading(Stream &stream, otto_event_kind_t kind);
     void on_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf);
+    void take_data(Stream &stream, otto_event_kind_t kind, ssize_t nread, const uv_buf_t *buf);
+    // An exception while taking output (out of memory): the command ends.
+    void lose_to(Error failure);
     void on_exit(int64_t status, int signal);
     void maybe_finish();
+    void start_eof_grace();
     void finish();
     void fail_to_start(const std::string &message);
 
@@ -66,6 +72,8 @@ private:
     bool exited_ = false;
     bool timed_out_ = false;
     bool finished_ = false;
+    bool paused_ = false;  // pause_output(): the pipes are not read
+    Error failure_;        // lose_to(): the op fails with it
     int64_t exit_status_ = 0;
     int term_signal_ = 0;
     char read_buffer_[64 * 1024];

@@ -140,8 +140,9 @@ void SshChannel::deliver() {
         if (exit_status_ && listener_ != nullptr) listener_->on_channel_exit_status(*exit_status_);
     }
     // The end is the peer's CLOSE, not its EOF: sshd sends the exit status
-    // between the two.
-    if (!ended_ && remote_closed_ && inbound_.empty() && listener_ != nullptr) {
+    // between the two. A paused channel's last bytes may still wait in
+    // libssh: the end comes after them, once resumed.
+    if (!ended_ && remote_closed_ && inbound_.empty() && !paused_ && listener_ != nullptr) {
         ended_ = true;
         listener_->on_channel_ended(LossReason::Eof);
     }

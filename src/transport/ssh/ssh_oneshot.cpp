@@ -1,5 +1,6 @@
 #include "transport/ssh/ssh_oneshot.hpp"
 
+#include "loop/loop_guard.hpp"
 #include "otto.h"
 #include "util/signals.hpp"
 
@@ -14,6 +15,8 @@ SshOneshot::SshOneshot(uv_loop_t *loop, OneshotSpec spec, OneshotLineSink lines,
     : spec_(std::move(spec)), line_sink_(std::move(lines)), done_(std::move(done)), timeout_(loop),
       started_(Clock::now()), pid_(kPidScanLimit) {
     out_.size_guess = spec_.output_guess;
+    out_.bound_lines(spec_.retain_limit);
+    err_.bound_lines(spec_.retain_limit);
 }
 
 std::string SshOneshot::command_line(const std::string &command) {
@@ -55,6 +58,7 @@ void SshOneshot::attach(std::shared_ptr<SshChannel> channel, Error error) {
         return;
     }
     channel_ = std::move(channel);
+    if (paused_) channel_->pause();
     channel_->set_listener(this);
     channel_->close_stdin();
 }
@@ -67,12 +71,34 @@ void SshOneshot::kill_remote() {
     if (connection && !pid_.pid().empty()) signal_remote_group(*connection, pid_.pid(), "KILL");
 }
 
+void SshOneshot::pause_output() {
+    paused_ = true;
+    if (channel_) channel_->pause();
+}
+
+void SshOneshot::resume_output() {
+    paused_ = false;
+    if (channel_) channel_->resume();
+}
+
 void SshOneshot::on_channel_data(const char *data, size_t size, bool is_stderr) {
-    if (is_stderr || pid_.done()) {
-        take_output(std::string_view(data, size), is_stderr);
-        return;
-    }
-    pid_.feed(std::string_view(data, size), [this](std::string_view bytes) { take_output(bytes, false); });
+    Error failure = catch_failure([&] {
+        std::string_view bytes(data, size);
+        if (is_stderr || pid_.done()) {
+            take_output(bytes, is_stderr);
+            return;
+        }
+        pid_.feed(bytes, [this](std::string_view rest) { take_output(rest, false); });
+    });
+    if (!failure || finished_) return;
+    // The output can no longer be followed: the command ends at once, its
+    // output goes (it may be what exhausted memory), and its op fails.
+    if (channel_) kill_remote();
+    out_ = Stream();
+    err_ = Stream();
+    CommandResult r = result_with(OTTO_STATUS_ERROR, -1, failure.message, false);
+    r.op_error = failure.code;
+    finish(std::move(r));
 }
 
 void SshOneshot::take_output(std::string_view bytes, bool is_stderr) {

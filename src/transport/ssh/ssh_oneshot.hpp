@@ -35,6 +35,8 @@ public:
     void start();
     void attach(std::shared_ptr<SshChannel> channel, Error error);
     void cancel() override;
+    void pause_output() override;
+    void resume_output() override;
     bool finished() const { return finished_; }
     void on_give_up(std::function<void()> fn) { give_up_ = std::move(fn); }
 
@@ -63,6 +65,7 @@ private:
     std::optional<int> exit_status_;
     std::optional<std::string> exit_signal_;
     bool finished_ = false;
+    bool paused_ = false;  // pause_output(): the channel's data stays in libssh
     std::function<void()> give_up_;
 };
 

@@ -76,9 +76,20 @@ public:
         drop_shell();
     }
 
+    void pause_output() override {
+        paused_ = true;
+        if (shell_) shell_->shell.pause_input();
+    }
+
+    void resume_output() override {
+        paused_ = false;
+        if (shell_) shell_->shell.resume_input();
+    }
+
 private:
     void start(std::shared_ptr<PooledShell> shell, OneshotLineSink lines) {
         shell_ = std::move(shell);
+        if (paused_) shell_->shell.pause_input();
         std::weak_ptr<ConsoleOneshotReader> weak_reader = reader_;
         shell_->on_line = [weak_reader, lines](std::string_view line) {
             auto reader = weak_reader.lock();
@@ -94,6 +105,7 @@ private:
         // The reader keeps the command's output as the tagged lines stream;
         // the frame's own copy matters only if the wrapper itself fails.
         command.retain_limit = std::min<uint64_t>(spec_.retain_limit, kFrameCopyLimit);
+        command.line_limit = spec_.retain_limit;
         auto self = shared_from_this();
         shell_->shell.run(command, [self](CommandResult result) {
             self->timeout_.stop();
@@ -149,6 +161,7 @@ private:
     std::shared_ptr<PooledShell> shell_;
     Timer timeout_;
     Clock::time_point started_;
+    bool paused_ = false;  // pause_output(): the shell's transport is not read
 };
 
 TelnetBackend::TelnetBackend(uv_loop_t *loop, const HostConfig &config, ShellConfig shell_config)
